@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "o2o",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "o2o", targets: ["o2o"]),
+        .library(name: "GeoCore", targets: ["GeoCore"]),
+        .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
+        .library(name: "Stores", targets: ["Stores"]),
+        .library(name: "Persistence", targets: ["Persistence"]),
+        .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSpatialite",
+            pkgConfig: "spatialite",
+            providers: [.apt(["libspatialite-dev", "libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CProj",
+            pkgConfig: "proj",
+            providers: [.apt(["libproj-dev"])]
+        ),
+        .target(name: "GeoCore"),
+        .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
+        .target(name: "Projection", dependencies: ["GeoCore", "CProj"]),
+        .target(name: "Stores", dependencies: ["GeoCore", "SpatialIndex"]),
+        .target(
+            name: "Persistence",
+            dependencies: [
+                "GeoCore", "Stores", "CSpatialite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "GeoCore", "Stores", "Persistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "o2o",
+            dependencies: [
+                "GeoCore", "Stores", "Persistence", "HTTPAPI", "Projection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GeoCore"]),
+        .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoCore"]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore"]),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: [
+                "Persistence", "Stores", "GeoCore", "CSpatialite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "HTTPAPI", "Persistence", "Stores", "GeoCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

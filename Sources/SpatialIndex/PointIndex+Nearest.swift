@@ -1,0 +1,175 @@
+import Foundation
+import GeoCore
+
+/// One answer of a nearest search: an item and its great-circle distance.
+public struct Neighbor: Hashable, Sendable {
+    public var id: Int32
+    public var distance: Meters
+
+    public init(id: Int32, distance: Meters) {
+        self.id = id
+        self.distance = distance
+    }
+}
+
+/// Reusable working memory for nearest searches, so that a search allocates nothing once the
+/// buffers have grown to fit. Not thread-safe: one per thread or task at a time.
+public final class NearestScratch {
+    @usableFromInline var heap: [QueueEntry] = []
+
+    public init(capacity: Int = 256) {
+        heap.reserveCapacity(capacity)
+    }
+}
+
+/// A node or an item waiting in the best-first queue, keyed by squared chord.
+@usableFromInline
+struct QueueEntry {
+    @usableFromInline var key: Double
+    /// The node's range, or `left == right == -1 - position` for a single item.
+    @usableFromInline var left: Int32
+    @usableFromInline var right: Int32
+    @usableFromInline var box: Box3
+
+    @usableFromInline
+    init(key: Double, left: Int32, right: Int32, box: Box3) {
+        self.key = key; self.left = left; self.right = right; self.box = box
+    }
+}
+
+extension PointIndex {
+    /// The nearest items to `point`, nearest first, keeping only those for which `accept`
+    /// returns true and stopping at `limit` of them or at `radius` metres.
+    ///
+    /// This is best-first search (Hjaltason & Samet): nodes and items share one priority queue
+    /// keyed by their lower-bound distance, so items leave it in exact distance order and
+    /// `accept` runs only on the items that reach the front: the filter sits inside the
+    /// traversal and nothing is gathered only to be dropped. Results go into `results`
+    /// (cleared first), and `scratch` holds the queue between calls.
+    @inlinable
+    public func nearest(
+        to point: Coordinate, limit: Int, within radius: Meters = .infinity,
+        scratch: NearestScratch, into results: inout [Neighbor],
+        where accept: (Int32, Meters) -> Bool
+    ) {
+        results.removeAll(keepingCapacity: true)
+        guard limit > 0, !ids.isEmpty else { return }
+        let q = UnitVector(point)
+        let maxChord2 = radius.isFinite ? Chord.squared(forMeters: radius) : 4.0
+        scratch.heap.removeAll(keepingCapacity: true)
+        let rootKey = rootBox.distanceSquared(q)
+        guard rootKey <= maxChord2 else { return }
+        ids.withUnsafeBufferPointer { ids in
+        xyz.withUnsafeBufferPointer { xyz in
+        splitAxis.withUnsafeBufferPointer { axes in
+            Self.push(&scratch.heap, QueueEntry(key: rootKey, left: 0, right: Int32(ids.count - 1), box: rootBox))
+            while let top = Self.pop(&scratch.heap) {
+                if top.key > maxChord2 { break }
+                if top.left < 0 {
+                    // An item: its key is its exact chord, and nothing left in the queue is nearer.
+                    let position = Int(-1 - top.left)
+                    let distance = Chord.meters(forSquared: top.key)
+                    if accept(ids[position], distance) {
+                        results.append(Neighbor(id: ids[position], distance: distance))
+                        if results.count == limit { break }
+                    }
+                    continue
+                }
+                let left = Int(top.left), right = Int(top.right)
+                if right - left < nodeSize {
+                    for i in left...right {
+                        let d = q.chordSquared(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2])
+                        if d <= maxChord2 {
+                            Self.push(&scratch.heap, QueueEntry(key: d, left: Int32(-1 - i), right: Int32(-1 - i), box: top.box))
+                        }
+                    }
+                    continue
+                }
+                let m = (left + right) >> 1
+                let axis = Int(axes[m])
+                let split = xyz[3 * m + axis]
+                let d = q.chordSquared(xyz[3 * m], xyz[3 * m + 1], xyz[3 * m + 2])
+                if d <= maxChord2 {
+                    Self.push(&scratch.heap, QueueEntry(key: d, left: Int32(-1 - m), right: Int32(-1 - m), box: top.box))
+                }
+                var lowBox = top.box, highBox = top.box
+                switch axis {
+                case 0: lowBox.maxX = split; highBox.minX = split
+                case 1: lowBox.maxY = split; highBox.minY = split
+                default: lowBox.maxZ = split; highBox.minZ = split
+                }
+                if m - 1 >= left {
+                    let k = lowBox.distanceSquared(q)
+                    if k <= maxChord2 { Self.push(&scratch.heap, QueueEntry(key: k, left: Int32(left), right: Int32(m - 1), box: lowBox)) }
+                }
+                if right >= m + 1 {
+                    let k = highBox.distanceSquared(q)
+                    if k <= maxChord2 { Self.push(&scratch.heap, QueueEntry(key: k, left: Int32(m + 1), right: Int32(right), box: highBox)) }
+                }
+            }
+        }}}
+    }
+
+    /// Every item within `radius` metres of `point`, in no particular order.
+    public func within(_ radius: Meters, of point: Coordinate, into results: inout [Neighbor]) {
+        results.removeAll(keepingCapacity: true)
+        guard !ids.isEmpty else { return }
+        let q = UnitVector(point)
+        let maxChord2 = Chord.squared(forMeters: radius)
+        var stack: [(Int, Int, Box3)] = [(0, ids.count - 1, rootBox)]
+        while let (left, right, box) = stack.popLast() {
+            if box.distanceSquared(q) > maxChord2 { continue }
+            if right - left < nodeSize {
+                for i in left...right {
+                    let d = q.chordSquared(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2])
+                    if d <= maxChord2 { results.append(Neighbor(id: ids[i], distance: Chord.meters(forSquared: d))) }
+                }
+                continue
+            }
+            let m = (left + right) >> 1
+            let axis = Int(splitAxis[m]), split = xyz[3 * m + axis]
+            let d = q.chordSquared(xyz[3 * m], xyz[3 * m + 1], xyz[3 * m + 2])
+            if d <= maxChord2 { results.append(Neighbor(id: ids[m], distance: Chord.meters(forSquared: d))) }
+            var lowBox = box, highBox = box
+            switch axis {
+            case 0: lowBox.maxX = split; highBox.minX = split
+            case 1: lowBox.maxY = split; highBox.minY = split
+            default: lowBox.maxZ = split; highBox.minZ = split
+            }
+            if m - 1 >= left { stack.append((left, m - 1, lowBox)) }
+            if right >= m + 1 { stack.append((m + 1, right, highBox)) }
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func push(_ heap: inout [QueueEntry], _ entry: QueueEntry) {
+        heap.append(entry)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) >> 1
+            if heap[parent].key <= entry.key { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = entry
+    }
+
+    @inlinable @inline(__always)
+    static func pop(_ heap: inout [QueueEntry]) -> QueueEntry? {
+        guard let last = heap.popLast() else { return nil }
+        guard !heap.isEmpty else { return last }
+        let top = heap[0]
+        let count = heap.count
+        var parent = 0
+        while true {
+            var child = 2 * parent + 1
+            if child >= count { break }
+            if child + 1 < count, heap[child + 1].key < heap[child].key { child += 1 }
+            if last.key <= heap[child].key { break }
+            heap[parent] = heap[child]
+            parent = child
+        }
+        heap[parent] = last
+        return top
+    }
+}

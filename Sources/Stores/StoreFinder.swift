@@ -1,0 +1,176 @@
+import Foundation
+import GeoCore
+import SpatialIndex
+
+/// The in-memory store finder: "which stores near here have this, are open and deliver here".
+///
+/// It mirrors what the database holds (stores, zones, SKUs, stock) in flat arrays and answers
+/// without SQL. Callers apply a change only after the database has committed it, so the
+/// finder never shows what storage might still roll back. Reads run concurrently; a write
+/// waits for them. Store and zone changes rebuild the spatial snapshot; stock changes are
+/// in-place writes that never touch a tree.
+public final class StoreFinder: @unchecked Sendable {
+    let lock = ReadWriteLock()
+
+    // The mirror, by slot. Slots are never reused; a deleted store leaves nil.
+    var stores: [Store?] = []
+    var zonesBySlot: [[DeliveryZone]] = []
+    var slotByID: [StoreID: Int32] = [:]
+    var skuIndex: [SKUCode: Int32] = [:]
+    var skus: [SKU] = []
+    var stock = StockTable()
+    var snapshot: FinderSnapshot
+    let scratchPool = ScratchPool()
+
+    /// Below this many carrying stores, a stock query scans the SKU's posting list instead of
+    /// walking the tree: the rarer the item, the fewer candidates there are to rank.
+    public var postingScanThreshold = 512
+
+    public init() {
+        snapshot = FinderSnapshot(stores: [], zones: [])
+    }
+
+    /// Loads everything at once (at start, after an import).
+    public func load(stores: [Store], zones: [DeliveryZone], skus: [SKU], stock: [(StoreID, SKUCode, StockLevel)]) {
+        lock.withWriteLock {
+            self.stores = []; zonesBySlot = []; slotByID = [:]; skuIndex = [:]; self.skus = []
+            self.stock = StockTable()
+            for store in stores.sorted(by: { $0.id < $1.id }) {
+                slotByID[store.id] = Int32(self.stores.count)
+                self.stores.append(store)
+                zonesBySlot.append([])
+            }
+            for zone in zones {
+                if let slot = slotByID[zone.storeID] { zonesBySlot[Int(slot)].append(zone) }
+            }
+            for sku in skus { addSKU(sku) }
+            self.stock.ensureSKUCount(self.skus.count)
+            for (storeID, code, level) in stock {
+                guard let slot = slotByID[storeID], let sku = skuIndex[code] else { continue }
+                self.stock.set(sku: Int(sku), slot: slot, onHand: level.onHand, reserved: level.reserved)
+            }
+            snapshot = FinderSnapshot(stores: self.stores, zones: zonesBySlot)
+        }
+    }
+
+    private func addSKU(_ sku: SKU) {
+        if let i = skuIndex[sku.code] { skus[Int(i)] = sku; return }
+        skuIndex[sku.code] = Int32(skus.count)
+        skus.append(sku)
+    }
+
+    // MARK: - Applying committed writes
+
+    /// A store was created or changed.
+    public func apply(store: Store) {
+        lock.withWriteLock {
+            if let slot = slotByID[store.id] {
+                stores[Int(slot)] = store
+            } else {
+                slotByID[store.id] = Int32(stores.count)
+                stores.append(store)
+                zonesBySlot.append([])
+            }
+            snapshot = FinderSnapshot(stores: stores, zones: zonesBySlot)
+        }
+    }
+
+    /// A store was deleted, with its zones and stock.
+    public func remove(storeID: StoreID) {
+        lock.withWriteLock {
+            guard let slot = slotByID.removeValue(forKey: storeID) else { return }
+            stores[Int(slot)] = nil
+            zonesBySlot[Int(slot)] = []
+            stock.removeAll(slot: slot)
+            snapshot = FinderSnapshot(stores: stores, zones: zonesBySlot)
+        }
+    }
+
+    /// A store's zones were replaced.
+    public func apply(zones: [DeliveryZone], of storeID: StoreID) {
+        lock.withWriteLock {
+            guard let slot = slotByID[storeID] else { return }
+            zonesBySlot[Int(slot)] = zones
+            snapshot = FinderSnapshot(stores: stores, zones: zonesBySlot)
+        }
+    }
+
+    /// SKUs were added to the catalog or renamed.
+    public func apply(skus newSKUs: [SKU]) {
+        lock.withWriteLock {
+            for sku in newSKUs { addSKU(sku) }
+            stock.ensureSKUCount(skus.count)
+        }
+    }
+
+    /// Stock levels were written.
+    public func apply(stock levels: [(SKUCode, StockLevel)], of storeID: StoreID) {
+        lock.withWriteLock {
+            guard let slot = slotByID[storeID] else { return }
+            for (code, level) in levels {
+                guard let sku = skuIndex[code] else { continue }
+                stock.set(sku: Int(sku), slot: slot, onHand: level.onHand, reserved: level.reserved)
+            }
+        }
+    }
+
+    // MARK: - Lookups
+
+    public var storeCount: Int { lock.withReadLock { slotByID.count } }
+    public var zoneCount: Int { lock.withReadLock { zonesBySlot.reduce(0) { $0 + $1.count } } }
+    public var skuCount: Int { lock.withReadLock { skus.count } }
+
+    public func store(_ id: StoreID) -> Store? {
+        lock.withReadLock { slotByID[id].flatMap { stores[Int($0)] } }
+    }
+
+    public func zones(of id: StoreID) -> [DeliveryZone]? {
+        lock.withReadLock { slotByID[id].map { zonesBySlot[Int($0)] } }
+    }
+
+    public func sku(_ code: SKUCode) -> SKU? {
+        lock.withReadLock { skuIndex[code].map { skus[Int($0)] } }
+    }
+
+    /// Available quantity of a SKU at a store; nil when either is unknown.
+    public func available(_ code: SKUCode, at id: StoreID) -> Int? {
+        lock.withReadLock {
+            guard let slot = slotByID[id], let sku = skuIndex[code] else { return nil }
+            return stock.available(sku: Int(sku), slot: slot)
+        }
+    }
+
+    /// Live stores whose location lies in the box, by id, at most `limit`.
+    public func stores(in box: BoundingBox, limit: Int) -> [Store] {
+        lock.withReadLock {
+            var found: [Int32] = []
+            snapshot.storeBoxes.search(box, into: &found)
+            return found.compactMap { stores[Int($0)] }.sorted { $0.id < $1.id }.prefix(limit).map { $0 }
+        }
+    }
+
+    /// A zone that contains a point, with its store and whether the store delivers there
+    /// (false when an exclusion of the same store also contains the point).
+    public struct ZoneMatch: Hashable, Sendable {
+        public var store: Store
+        public var zone: DeliveryZone
+        public var serves: Bool
+    }
+
+    /// Every zone, delivery or exclusion, that contains the point; by store id, then zone id.
+    public func zones(containing point: Coordinate) -> [ZoneMatch] {
+        lock.withReadLock {
+            var found: [Int32] = []
+            snapshot.zoneBoxes.search(containing: point, into: &found)
+            var matches: [ZoneMatch] = []
+            for z in found where snapshot.zone(Int(z), contains: point.longitude, point.latitude) {
+                let slot = Int(snapshot.zoneSlot[Int(z)])
+                guard let store = stores[slot] else { continue }
+                let serving = snapshot.servingZone(slot: slot, lon: point.longitude, lat: point.latitude)
+                let zone = zonesBySlot[slot][Int(snapshot.zoneSource[Int(z)])]
+                matches.append(ZoneMatch(store: store, zone: zone, serves: serving >= 0 && zone.kind == .delivery))
+            }
+            return matches.sorted { ($0.store.id, $0.zone.id) < ($1.store.id, $1.zone.id) }
+        }
+    }
+}
