@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "GeoCore", targets: ["GeoCore"]),
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
         .library(name: "Stores", targets: ["Stores"]),
+        .library(name: "StoreImport", targets: ["StoreImport"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
     ],
@@ -34,6 +35,7 @@ let package = Package(
         .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
         .target(name: "Projection", dependencies: ["GeoCore", "CProj"]),
         .target(name: "Stores", dependencies: ["GeoCore", "SpatialIndex"]),
+        .target(name: "StoreImport", dependencies: ["GeoCore", "Stores"]),
         .target(
             name: "Persistence",
             dependencies: [
@@ -52,28 +54,34 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "Persistence", "HTTPAPI", "Projection",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "O2OTestSupport",
+            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence"],
+            path: "Tests/Support"
+        ),
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GeoCore"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoCore"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore"]),
+        .testTarget(name: "StoreImportTests", dependencies: ["StoreImport", "Stores", "GeoCore"]),
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
-                "Persistence", "Stores", "GeoCore", "CSpatialite",
+                "Persistence", "Stores", "StoreImport", "GeoCore", "CSpatialite", "O2OTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Persistence", "Stores", "GeoCore",
+                "HTTPAPI", "Persistence", "Stores", "GeoCore", "O2OTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -1,0 +1,78 @@
+import GRDB
+
+/// The database schema. Migrations are append-only: a released migration is never edited;
+/// a change is a new migration after the last.
+enum Schema {
+    static func migrate(_ writer: any DatabaseWriter) throws {
+        // InitSpatialMetadata opens its own transaction, so it runs outside the migrator's.
+        try writer.writeWithoutTransaction { db in
+            if try !db.tableExists("spatial_ref_sys") {
+                try db.execute(sql: "SELECT InitSpatialMetadata(1)")
+            }
+        }
+        try migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: stores, zones, SKUs, stock") { db in
+            try db.execute(sql: """
+                CREATE TABLE stores (
+                    id INTEGER PRIMARY KEY,
+                    external_ref TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    brand TEXT,
+                    kind TEXT NOT NULL,
+                    address TEXT,
+                    phone TEXT,
+                    opening_hours TEXT,
+                    time_zone TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                SELECT AddGeometryColumn('stores', 'location', 4326, 'POINT', 'XY', 1);
+                SELECT CreateSpatialIndex('stores', 'location');
+
+                CREATE TABLE delivery_zones (
+                    id INTEGER PRIMARY KEY,
+                    store_id INTEGER NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('delivery', 'exclusion')),
+                    name TEXT,
+                    fee_minor INTEGER NOT NULL DEFAULT 0 CHECK (fee_minor >= 0),
+                    min_order_minor INTEGER NOT NULL DEFAULT 0 CHECK (min_order_minor >= 0),
+                    promised_minutes INTEGER NOT NULL DEFAULT 0 CHECK (promised_minutes >= 0)
+                );
+                SELECT AddGeometryColumn('delivery_zones', 'area', 4326, 'MULTIPOLYGON', 'XY', 1);
+                SELECT CreateSpatialIndex('delivery_zones', 'area');
+                CREATE INDEX delivery_zones_by_store ON delivery_zones(store_id);
+
+                CREATE TABLE skus (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    category TEXT,
+                    unit TEXT,
+                    price_minor INTEGER CHECK (price_minor >= 0)
+                );
+
+                CREATE TABLE stock (
+                    store_id INTEGER NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+                    sku_id INTEGER NOT NULL REFERENCES skus(id),
+                    on_hand INTEGER NOT NULL CHECK (on_hand >= 0),
+                    reserved INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+                    version INTEGER NOT NULL DEFAULT 1,
+                    updated_at REAL NOT NULL,
+                    PRIMARY KEY (store_id, sku_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX stock_by_sku ON stock(sku_id, store_id);
+                """)
+            for (table, column) in [("stores", "location"), ("delivery_zones", "area")] {
+                let ok = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM geometry_columns WHERE f_table_name = ? AND f_geometry_column = ? AND spatial_index_enabled = 1
+                    """, arguments: [table, column])
+                guard ok == 1 else { throw DatabaseError(message: "SpatiaLite did not register \(table).\(column)") }
+            }
+        }
+        return migrator
+    }
+}

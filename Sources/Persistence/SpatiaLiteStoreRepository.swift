@@ -1,0 +1,309 @@
+import Foundation
+import GeoCore
+import GRDB
+import Stores
+
+/// ``StoreRepository`` on SpatiaLite: geometry as SRID 4326 with R*Tree spatial indexes,
+/// validity checked by GEOS before anything is written, one transaction per write.
+public struct SpatiaLiteStoreRepository: StoreRepository {
+    public let database: SpatiaLiteDatabase
+    var writer: any DatabaseWriter { database.writer }
+
+    public init(database: SpatiaLiteDatabase) { self.database = database }
+
+    // MARK: - Reads
+
+    static let storeColumns = """
+        id, external_ref, name, brand, kind, address, phone, opening_hours, time_zone, AsBinary(location) AS location_wkb
+        """
+
+    static func store(_ row: Row) throws -> Store {
+        Store(id: StoreID(row["id"]), externalRef: row["external_ref"], name: row["name"], brand: row["brand"],
+              kind: row["kind"], address: row["address"], phone: row["phone"], openingHours: row["opening_hours"],
+              timeZone: row["time_zone"], location: try WKB.readPoint(row["location_wkb"]))
+    }
+
+    static func zone(_ row: Row) throws -> DeliveryZone {
+        DeliveryZone(id: ZoneID(row["id"]), storeID: StoreID(row["store_id"]),
+                     kind: DeliveryZone.Kind(rawValue: row["kind"]) ?? .delivery, name: row["name"],
+                     area: try WKB.readMultiPolygon(row["area_wkb"]), feeMinor: row["fee_minor"],
+                     minimumOrderMinor: row["min_order_minor"], promisedMinutes: row["promised_minutes"])
+    }
+
+    static let zoneColumns = "id, store_id, kind, name, fee_minor, min_order_minor, promised_minutes, AsBinary(area) AS area_wkb"
+
+    public func allStores() async throws -> [Store] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.storeColumns) FROM stores ORDER BY id").map(Self.store)
+        }
+    }
+
+    public func allZones() async throws -> [DeliveryZone] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.zoneColumns) FROM delivery_zones ORDER BY id").map(Self.zone)
+        }
+    }
+
+    public func allSKUs() async throws -> [SKU] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT code, name, category, unit, price_minor FROM skus ORDER BY code").map {
+                SKU(code: SKUCode($0["code"]), name: $0["name"], category: $0["category"], unit: $0["unit"], priceMinor: $0["price_minor"])
+            }
+        }
+    }
+
+    public func allStock() async throws -> [(StoreID, SKUCode, StockLevel)] {
+        try await writer.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT st.store_id, s.code, st.on_hand, st.reserved, st.version, st.updated_at
+                FROM stock st JOIN skus s ON s.id = st.sku_id
+                """)
+            var result: [(StoreID, SKUCode, StockLevel)] = []
+            while let row = try rows.next() {
+                result.append((StoreID(row[0]), SKUCode(row[1]),
+                               StockLevel(onHand: row[2], reserved: row[3], version: row[4], updatedAt: row[5])))
+            }
+            return result
+        }
+    }
+
+    public func store(_ id: StoreID) async throws -> Store? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.storeColumns) FROM stores WHERE id = ?", arguments: [id.rawValue]).map(Self.store)
+        }
+    }
+
+    public func stock(of id: StoreID, after cursor: String?, limit: Int) async throws -> StockPage {
+        try await writer.read { db in
+            guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.code, st.on_hand, st.reserved, st.version, st.updated_at
+                FROM stock st JOIN skus s ON s.id = st.sku_id
+                WHERE st.store_id = ? AND s.code > ?
+                ORDER BY s.code LIMIT ?
+                """, arguments: [id.rawValue, cursor ?? "", limit + 1])
+            let lines = rows.prefix(limit).map {
+                StockLine(sku: SKUCode($0[0]), level: StockLevel(onHand: $0[1], reserved: $0[2], version: $0[3], updatedAt: $0[4]))
+            }
+            return StockPage(lines: lines, nextCursor: rows.count > limit ? lines.last?.sku.rawValue : nil)
+        }
+    }
+
+    // MARK: - Writes
+
+    public func create(_ draft: StoreDraft, zones: [ZoneDraft]) async throws -> (Store, [DeliveryZone]) {
+        let now = Date().timeIntervalSince1970
+        return try await write { db in
+            let id = try Self.insert(db, draft, at: now)
+            let created = try Self.insertZones(db, zones, of: id)
+            return (draft.store(id: id), created)
+        }
+    }
+
+    public func update(_ id: StoreID, _ change: @escaping @Sendable (Store) throws -> Store) async throws -> Store {
+        let now = Date().timeIntervalSince1970
+        return try await write { db in
+            guard let current = try Row.fetchOne(db, sql: "SELECT \(Self.storeColumns) FROM stores WHERE id = ?",
+                                                 arguments: [id.rawValue]).map(Self.store) else {
+                throw StoreError(.notFound, field: "id", "no store \(id)")
+            }
+            var changed = try change(current)
+            changed.id = id
+            try Self.update(db, changed, at: now)
+            return changed
+        }
+    }
+
+    public func delete(_ id: StoreID) async throws {
+        try await write { db in
+            guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+            try db.execute(sql: "DELETE FROM stock WHERE store_id = ?", arguments: [id.rawValue])
+            try db.execute(sql: "DELETE FROM delivery_zones WHERE store_id = ?", arguments: [id.rawValue])
+            try db.execute(sql: "DELETE FROM stores WHERE id = ?", arguments: [id.rawValue])
+        }
+    }
+
+    public func replaceZones(of id: StoreID, with zones: [ZoneDraft]) async throws -> [DeliveryZone] {
+        try await write { db in
+            guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+            try db.execute(sql: "DELETE FROM delivery_zones WHERE store_id = ?", arguments: [id.rawValue])
+            return try Self.insertZones(db, zones, of: id)
+        }
+    }
+
+    public func upsert(skus: [SKU]) async throws {
+        try await write { db in try Self.upsert(db, skus) }
+    }
+
+    public func writeStock(of id: StoreID, _ items: [(sku: SKUCode, quantity: Int)], mode: StockWriteMode, at date: Date) async throws -> [StockLine] {
+        try await write { db in
+            guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+            var lines: [StockLine] = []
+            for (i, item) in items.enumerated() {
+                guard let skuID = try Int64.fetchOne(db, sql: "SELECT id FROM skus WHERE code = ?", arguments: [item.sku.rawValue]) else {
+                    throw StoreError(.unprocessable, field: "items[\(i)].sku", "unknown SKU \"\(item.sku)\"")
+                }
+                let old = try Row.fetchOne(db, sql: "SELECT on_hand, reserved, version FROM stock WHERE store_id = ? AND sku_id = ?",
+                                           arguments: [id.rawValue, skuID])
+                let oldOnHand: Int = old?[0] ?? 0, reserved: Int = old?[1] ?? 0, version: Int = old?[2] ?? 0
+                let onHand = mode == .set ? item.quantity : oldOnHand + item.quantity
+                guard onHand >= 0 else {
+                    throw StoreError(.conflict, field: "items[\(i)].qty",
+                                     "on hand would fall to \(onHand) for SKU \"\(item.sku)\" (now \(oldOnHand))")
+                }
+                guard onHand >= reserved else {
+                    throw StoreError(.conflict, field: "items[\(i)].qty",
+                                     "on hand \(onHand) would fall below the \(reserved) reserved for SKU \"\(item.sku)\"")
+                }
+                let level = StockLevel(onHand: onHand, reserved: reserved, version: version + 1, updatedAt: date.timeIntervalSince1970)
+                try Self.putStock(db, store: id, skuID: skuID, level)
+                lines.append(StockLine(sku: item.sku, level: level))
+            }
+            return lines
+        }
+    }
+
+    // MARK: - Import
+
+    public func importBatch(_ batch: ImportBatch, at date: Date, progress: @escaping @Sendable (Int) -> Void) async throws -> ImportOutcome {
+        let now = date.timeIntervalSince1970
+        return try await write { db in
+            var outcome = ImportOutcome()
+            try Self.upsert(db, batch.skus)
+            outcome.skusWritten = batch.skus.count
+            var skuIDs: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT code, id FROM skus") { skuIDs[row[0]] = row[1] }
+            for (n, entry) in batch.entries.enumerated() {
+                let existing = try Row.fetchOne(db, sql: "SELECT \(Self.storeColumns) FROM stores WHERE external_ref = ?",
+                                                arguments: [entry.draft.externalRef]).map(Self.store)
+                let id: StoreID
+                if let existing {
+                    id = existing.id
+                    if existing.draft == entry.draft {
+                        outcome.storesUnchanged += 1
+                    } else {
+                        try Self.update(db, entry.draft.store(id: id), at: now)
+                        outcome.storesUpdated += 1
+                    }
+                } else {
+                    id = try Self.insert(db, entry.draft, at: now)
+                    outcome.storesCreated += 1
+                }
+                let current = try Row.fetchAll(db, sql: "SELECT \(Self.zoneColumns) FROM delivery_zones WHERE store_id = ? ORDER BY id",
+                                               arguments: [id.rawValue]).map(Self.zone)
+                if !Self.same(current, entry.zones) {
+                    try db.execute(sql: "DELETE FROM delivery_zones WHERE store_id = ?", arguments: [id.rawValue])
+                    outcome.zonesWritten += try Self.insertZones(db, entry.zones, of: id).count
+                }
+                for (sku, quantity) in entry.stock ?? [] {
+                    guard let skuID = skuIDs[sku.rawValue] else {
+                        throw StoreError(.unprocessable, field: "stock", "unknown SKU \"\(sku)\"")
+                    }
+                    let old = try Row.fetchOne(db, sql: "SELECT on_hand, reserved, version FROM stock WHERE store_id = ? AND sku_id = ?",
+                                               arguments: [id.rawValue, skuID])
+                    if let old, (old[0] as Int) == quantity {
+                        outcome.stockRowsUnchanged += 1
+                        continue
+                    }
+                    let reserved: Int = old?[1] ?? 0
+                    let level = StockLevel(onHand: max(quantity, reserved), reserved: reserved,
+                                           version: (old?[2] ?? 0) + 1, updatedAt: now)
+                    try Self.putStock(db, store: id, skuID: skuID, level)
+                    outcome.stockRowsWritten += 1
+                }
+                progress(n + 1)
+            }
+            return outcome
+        }
+    }
+
+    static func same(_ stored: [DeliveryZone], _ drafts: [ZoneDraft]) -> Bool {
+        stored.count == drafts.count && zip(stored, drafts).allSatisfy { z, d in
+            z.kind == d.kind && z.name == d.name && z.area == d.area && z.feeMinor == d.feeMinor
+                && z.minimumOrderMinor == d.minimumOrderMinor && z.promisedMinutes == d.promisedMinutes
+        }
+    }
+
+    // MARK: - Statements
+
+    /// Runs a write transaction, turning constraint failures into ``StoreError``s.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            if error.message?.contains("external_ref") == true {
+                throw StoreError(.conflict, field: "external_ref", "another store already has this external_ref")
+            }
+            throw StoreError(.conflict, "a unique value is already taken: \(error.message ?? "")")
+        }
+    }
+
+    static func exists(_ db: Database, _ id: StoreID) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM stores WHERE id = ?)", arguments: [id.rawValue]) ?? false
+    }
+
+    static func insert(_ db: Database, _ d: StoreDraft, at now: Double) throws -> StoreID {
+        try db.execute(sql: """
+            INSERT INTO stores (external_ref, name, brand, kind, address, phone, opening_hours, time_zone, created_at, updated_at, location)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))
+            """, arguments: [d.externalRef, d.name, d.brand, d.kind, d.address, d.phone, d.openingHours, d.timeZone,
+                             now, now, WKB.point(d.location)])
+        return StoreID(db.lastInsertedRowID)
+    }
+
+    static func update(_ db: Database, _ s: Store, at now: Double) throws {
+        try db.execute(sql: """
+            UPDATE stores SET external_ref = ?, name = ?, brand = ?, kind = ?, address = ?, phone = ?, opening_hours = ?,
+                time_zone = ?, updated_at = ?, location = GeomFromWKB(?, 4326)
+            WHERE id = ?
+            """, arguments: [s.externalRef, s.name, s.brand, s.kind, s.address, s.phone, s.openingHours, s.timeZone,
+                             now, WKB.point(s.location), s.id.rawValue])
+    }
+
+    /// Checks each area with GEOS, then inserts; the caller's transaction rolls back on a refusal.
+    static func insertZones(_ db: Database, _ zones: [ZoneDraft], of store: StoreID) throws -> [DeliveryZone] {
+        var created: [DeliveryZone] = []
+        for zone in zones {
+            let wkb = WKB.multiPolygon(zone.area)
+            let check = try Row.fetchOne(db, sql: """
+                SELECT ST_IsValid(g), ST_IsValidReason(g), ST_Area(g) FROM (SELECT GeomFromWKB(?, 4326) AS g)
+                """, arguments: [wkb])
+            let valid: Int? = check?[0]
+            let reason: String? = check?[1]
+            let area: Double? = check?[2]
+            guard valid == 1 else {
+                throw StoreError(.unprocessable, field: zone.field + ".geometry", "invalid polygon: \(reason ?? "rejected by GEOS")")
+            }
+            guard let area, area > 0 else {
+                throw StoreError(.unprocessable, field: zone.field + ".geometry", "the polygon has zero area")
+            }
+            try db.execute(sql: """
+                INSERT INTO delivery_zones (store_id, kind, name, fee_minor, min_order_minor, promised_minutes, area)
+                VALUES (?, ?, ?, ?, ?, ?, CastToMultiPolygon(GeomFromWKB(?, 4326)))
+                """, arguments: [store.rawValue, zone.kind.rawValue, zone.name, zone.feeMinor, zone.minimumOrderMinor,
+                                 zone.promisedMinutes, wkb])
+            created.append(DeliveryZone(id: ZoneID(db.lastInsertedRowID), storeID: store, kind: zone.kind, name: zone.name,
+                                        area: zone.area, feeMinor: zone.feeMinor, minimumOrderMinor: zone.minimumOrderMinor,
+                                        promisedMinutes: zone.promisedMinutes))
+        }
+        return created
+    }
+
+    static func upsert(_ db: Database, _ skus: [SKU]) throws {
+        for sku in skus {
+            try db.execute(sql: """
+                INSERT INTO skus (code, name, category, unit, price_minor) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (code) DO UPDATE SET name = excluded.name, category = excluded.category,
+                    unit = excluded.unit, price_minor = excluded.price_minor
+                """, arguments: [sku.code.rawValue, sku.name, sku.category, sku.unit, sku.priceMinor])
+        }
+    }
+
+    static func putStock(_ db: Database, store: StoreID, skuID: Int64, _ level: StockLevel) throws {
+        try db.execute(sql: """
+            INSERT INTO stock (store_id, sku_id, on_hand, reserved, version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (store_id, sku_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
+                version = excluded.version, updated_at = excluded.updated_at
+            """, arguments: [store.rawValue, skuID, level.onHand, level.reserved, level.version, level.updatedAt])
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Persistence
+import StoreImport
+import Stores
+
+/// Databases for tests: empty, or holding the imported Porto demo city.
+public enum DemoFixture {
+    /// The repository's GeoData folder.
+    public static let geoData: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("GeoData")
+
+    /// A fresh on-disk database in a temporary folder (nil path: in memory).
+    public static func emptyDatabase(onDisk: Bool = true) throws -> (SpatiaLiteDatabase, URL?) {
+        guard onDisk else { return (try SpatiaLiteDatabase(path: nil), nil) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-test-\(UUID().uuidString)")
+        let db = try SpatiaLiteDatabase(path: folder.appendingPathComponent("o2o.sqlite").path)
+        return (db, folder)
+    }
+
+    /// A service over a fresh database, with the clock fixed at `now`.
+    public static func service(_ db: SpatiaLiteDatabase, now: Date = Date(timeIntervalSince1970: 1_767_603_600)) -> StoreService {
+        StoreService(repository: SpatiaLiteStoreRepository(database: db), finder: StoreFinder(), now: { now })
+    }
+
+    /// A database holding the demo city, imported once per process and copied for each caller.
+    public static func demoDatabase() async throws -> (SpatiaLiteDatabase, StoreService, ImportReport) {
+        let (db, _) = try emptyDatabase()
+        let service = service(db)
+        let report = try await Importer(service: service).importDemoCity(geoData: geoData)
+        return (db, service, report)
+    }
+}
