@@ -140,6 +140,17 @@ public final class StoreFinder: @unchecked Sendable {
         }
     }
 
+    /// Live stores by id, starting after `after`, at most `limit`.
+    public func stores(after: StoreID?, limit: Int) -> [Store] {
+        lock.withReadLock {
+            // Slots follow id order for loaded stores and creation order after, so sort to be sure.
+            var result: [Store] = []
+            for case let store? in stores where after.map({ store.id > $0 }) ?? true { result.append(store) }
+            result.sort { $0.id < $1.id }
+            return Array(result.prefix(limit))
+        }
+    }
+
     /// Live stores whose location lies in the box, by id, at most `limit`.
     public func stores(in box: BoundingBox, limit: Int) -> [Store] {
         lock.withReadLock {

@@ -1,0 +1,211 @@
+import GeoCore
+
+/// The OpenAPI 3.1 description of every endpoint, served at `/openapi.json`. A test sends each
+/// operation's example request and checks the answer against the statuses documented here.
+enum OpenAPIDocument {
+    typealias J = JSONValue
+
+    struct Parameter {
+        var name: String
+        var location = "query"
+        var required = false
+        var type = "string"
+        var description: String
+        var example: J
+        var repeated = false
+    }
+
+    struct Operation {
+        var route: APIRoute
+        var parameters: [Parameter] = []
+        var requestSchema: String? = nil
+        var requestExample: J? = nil
+        /// Status → (description, schema name or nil, content type).
+        var responses: [(Int, String, String?, String)]
+    }
+
+    static let jsonType = "application/json"
+    static let geoType = "application/geo+json"
+    static let problemType = "application/problem+json"
+
+    static let storeID = Parameter(name: "id", location: "path", required: true, type: "integer", description: "store id", example: .number(1))
+    static let format = Parameter(name: "format", description: "json (default) or geojson; Accept: application/geo+json does the same", example: .string("json"))
+    static let badRequest = (400, "invalid parameter or body; `field` names it", Optional("Problem"), problemType)
+    static let notFound = (404, "no such store", Optional("Problem"), problemType)
+    static let unprocessable = (422, "the input names an unknown SKU or an invalid polygon", Optional("Problem"), problemType)
+    static let conflict = (409, "conflicts with stored data (duplicate external_ref, stock below reserved)", Optional("Problem"), problemType)
+    static let tooLarge = (413, "the body is over 1 MiB", Optional("Problem"), problemType)
+
+    static let exampleStore: J = .object([
+        "external_ref": .string("pos:PRT-0001"), "name": .string("Mercearia do Bolhão"), "brand": .null, "kind": .string("convenience"),
+        "address": .string("Rua Formosa 300, Porto"), "phone": .string("+351 222 000 000"),
+        "opening_hours": .string("Mo-Sa 08:00-20:00"), "time_zone": .string("Europe/Lisbon"),
+        "lat": .number(41.1497), "lon": .number(-8.6068),
+    ])
+    static let exampleZones: J = GeoJSONFeatureCollection(features: [
+        GeoJSONFeature(geometry: .polygon(.circle(center: Coordinate(latitude: 41.1497, longitude: -8.6068), radius: 1000, segments: 8)),
+                       properties: ["kind": .string("delivery"), "name": .string("1 km"), "fee_minor": .number(199),
+                                    "min_order_minor": .number(1000), "promised_minutes": .number(25)]),
+    ]).json
+
+    static let operations: [Operation] = [
+        Operation(route: APIRoute(method: .get, path: "/healthz", operationID: "health", summary: "Liveness and what the index holds"),
+                  responses: [(200, "ok", "Health", jsonType)]),
+        Operation(route: APIRoute(method: .get, path: "/openapi.json", operationID: "openapi", summary: "This document"),
+                  responses: [(200, "the OpenAPI 3.1 document", nil, jsonType)]),
+        Operation(
+            route: APIRoute(method: .get, path: "/v1/stores/nearby", operationID: "nearbyStores",
+                            summary: "The nearest stores that have the items, are open and deliver to the point"),
+            parameters: [
+                Parameter(name: "lat", required: true, type: "number", description: "latitude, WGS84 degrees", example: .number(41.1496)),
+                Parameter(name: "lon", required: true, type: "number", description: "longitude, WGS84 degrees", example: .number(-8.6109)),
+                Parameter(name: "limit", type: "integer", description: "rows, 1 to 100 (default 10)", example: .number(5)),
+                Parameter(name: "radius_m", type: "number", description: "only stores within this many metres (up to 200000)", example: .number(2000)),
+                Parameter(name: "sku", description: "a SKU every store must have; repeat for several", example: .string("DAIRY-001"), repeated: true),
+                Parameter(name: "qty", type: "integer", description: "quantity needed: one for all SKUs or one per sku (default 1)", example: .number(2), repeated: true),
+                Parameter(name: "delivers", type: "boolean", description: "only stores with a zone containing the point and no exclusion there", example: .bool(true)),
+                Parameter(name: "open_at", description: "ISO 8601 instant with zone, or now: only stores open then (in their own time zone)", example: .string("2026-11-25T18:30:00Z")),
+                format,
+            ],
+            responses: [(200, "rows nearest first", "NearbyResponse", jsonType), badRequest, (422, "an unknown SKU", "Problem", problemType)]),
+        Operation(route: APIRoute(method: .get, path: "/v1/stores", operationID: "listStores", summary: "Stores by id, or in a map box"),
+                  parameters: [
+                    Parameter(name: "bbox", description: "min_lon,min_lat,max_lon,max_lat", example: .string("-8.62,41.14,-8.60,41.16")),
+                    Parameter(name: "limit", type: "integer", description: "1 to 1000 (default 100)", example: .number(50)),
+                    Parameter(name: "cursor", type: "integer", description: "next_cursor of the previous page", example: .number(0)),
+                    format,
+                  ],
+                  responses: [(200, "a page of stores", "StorePage", jsonType), badRequest]),
+        Operation(route: APIRoute(method: .post, path: "/v1/stores", operationID: "createStore", summary: "Create a store (and optionally its zones)"),
+                  requestSchema: "StoreInput", requestExample: exampleStore,
+                  responses: [(201, "created", "Store", jsonType), badRequest, conflict, tooLarge, unprocessable]),
+        Operation(route: APIRoute(method: .get, path: "/v1/stores/{id}", operationID: "getStore", summary: "One store"),
+                  parameters: [storeID, format], responses: [(200, "the store", "Store", jsonType), badRequest, notFound]),
+        Operation(route: APIRoute(method: .patch, path: "/v1/stores/{id}", operationID: "updateStore", summary: "Change some fields of a store"),
+                  parameters: [storeID], requestSchema: "StorePatch", requestExample: .object(["phone": .string("+351 222 111 111")]),
+                  responses: [(200, "the changed store", "Store", jsonType), badRequest, notFound, conflict, tooLarge, unprocessable]),
+        Operation(route: APIRoute(method: .delete, path: "/v1/stores/{id}", operationID: "deleteStore", summary: "Delete a store with its zones and stock"),
+                  parameters: [Parameter(name: "id", location: "path", required: true, type: "integer", description: "store id", example: .number(999_999))],
+                  responses: [(204, "deleted", nil, jsonType), badRequest, notFound]),
+        Operation(route: APIRoute(method: .get, path: "/v1/stores/{id}/zones", operationID: "getZones", summary: "A store's delivery zones and exclusions"),
+                  parameters: [storeID], responses: [(200, "a GeoJSON FeatureCollection", "ZoneCollection", geoType), badRequest, notFound]),
+        Operation(route: APIRoute(method: .put, path: "/v1/stores/{id}/zones", operationID: "putZones", summary: "Replace a store's zones"),
+                  parameters: [storeID], requestSchema: "ZoneCollection", requestExample: exampleZones,
+                  responses: [(200, "the stored zones", "ZoneCollection", geoType), badRequest, notFound, tooLarge, unprocessable]),
+        Operation(route: APIRoute(method: .get, path: "/v1/zones", operationID: "zonesAt", summary: "Every zone that contains a point"),
+                  parameters: [
+                    Parameter(name: "lat", required: true, type: "number", description: "latitude", example: .number(41.1496)),
+                    Parameter(name: "lon", required: true, type: "number", description: "longitude", example: .number(-8.6109)),
+                    format,
+                  ],
+                  responses: [(200, "zones with their store and whether it serves the point", "ZoneMatches", jsonType), badRequest]),
+        Operation(route: APIRoute(method: .get, path: "/v1/stores/{id}/stock", operationID: "getStock", summary: "A store's stock by SKU code, paginated"),
+                  parameters: [storeID,
+                               Parameter(name: "limit", type: "integer", description: "1 to 1000 (default 100)", example: .number(20)),
+                               Parameter(name: "cursor", description: "next_cursor of the previous page", example: .string(""))],
+                  responses: [(200, "a page of stock lines", "StockPage", jsonType), badRequest, notFound]),
+        Operation(route: APIRoute(method: .put, path: "/v1/stores/{id}/stock", operationID: "setStock", summary: "Set on-hand quantities of many SKUs"),
+                  parameters: [storeID], requestSchema: "StockItems",
+                  requestExample: .object(["items": .array([.object(["sku": .string("DAIRY-001"), "qty": .number(24)])])]),
+                  responses: [(200, "the written lines", "StockLines", jsonType), badRequest, notFound, conflict, tooLarge, unprocessable]),
+        Operation(route: APIRoute(method: .patch, path: "/v1/stores/{id}/stock", operationID: "adjustStock", summary: "Add to or take from on-hand quantities"),
+                  parameters: [storeID], requestSchema: "StockItems",
+                  requestExample: .object(["items": .array([.object(["sku": .string("DAIRY-001"), "qty": .number(-1)])])]),
+                  responses: [(200, "the written lines", "StockLines", jsonType), badRequest, notFound, conflict, tooLarge, unprocessable]),
+    ]
+
+    static var routes: [APIRoute] { operations.map(\.route) }
+
+    // MARK: - Schemas
+
+    static func object(_ properties: [String: J], required: [String] = []) -> J {
+        .object(["type": .string("object"), "properties": .object(properties), "required": .array(required.map(J.string))])
+    }
+    static func type(_ t: String, _ description: String? = nil) -> J {
+        var o: [String: J] = ["type": .string(t)]
+        if let description { o["description"] = .string(description) }
+        return .object(o)
+    }
+    static func nullable(_ t: String) -> J { .object(["type": .array([.string(t), .string("null")])]) }
+    static func ref(_ name: String) -> J { .object(["$ref": .string("#/components/schemas/\(name)")]) }
+    static func array(_ items: J) -> J { .object(["type": .string("array"), "items": items]) }
+
+    static let storeFields: [String: J] = [
+        "external_ref": type("string", "the retailer's own reference, unique"), "name": type("string"),
+        "brand": nullable("string"), "kind": type("string", "OSM shop kind: supermarket, convenience, bakery, …"),
+        "address": nullable("string"), "phone": nullable("string"),
+        "opening_hours": .object(["type": .array([.string("string"), .string("null")]), "description": .string("OSM opening_hours syntax")]),
+        "time_zone": type("string", "IANA time zone"), "lat": type("number"), "lon": type("number"),
+    ]
+
+    static let schemas: [String: J] = [
+        "Problem": object(["type": type("string"), "title": type("string"), "status": type("integer"), "detail": type("string"),
+                           "instance": type("string"), "field": type("string", "the parameter or member at fault")],
+                          required: ["type", "title", "status", "detail"]),
+        "Health": object(["status": type("string"), "stores": type("integer"), "zones": type("integer"), "skus": type("integer")]),
+        "StoreInput": object(storeFields.merging(["zones": ref("ZoneCollection")]) { $1 },
+                             required: ["external_ref", "name", "kind", "time_zone", "lat", "lon"]),
+        "StorePatch": object(storeFields),
+        "Store": object(storeFields.merging(["id": type("integer"), "opening_hours_known": type("boolean")]) { $1 },
+                        required: ["id", "external_ref", "name", "kind", "time_zone", "lat", "lon"]),
+        "StorePage": object(["stores": array(ref("Store")), "next_cursor": nullable("string")]),
+        "Zone": object(["id": type("integer"), "store_id": type("integer"), "kind": .object(["enum": .array([.string("delivery"), .string("exclusion")])]),
+                        "name": nullable("string"), "fee_minor": type("integer", "fee in cents"),
+                        "min_order_minor": type("integer", "minimum basket in cents"), "promised_minutes": type("integer")]),
+        "ZoneCollection": object(["type": .object(["const": .string("FeatureCollection")]),
+                                  "features": array(object(["type": .object(["const": .string("Feature")]),
+                                                            "geometry": type("object", "GeoJSON Polygon or MultiPolygon, longitude first"),
+                                                            "properties": ref("Zone")]))],
+                                 required: ["type", "features"]),
+        "ZoneMatches": object(["zones": array(ref("Zone"))]),
+        "NearbyResponse": object(["count": type("integer"), "results": array(object([
+            "store": ref("Store"), "distance_m": type("number", "haversine metres on the WGS84 mean radius"),
+            "zone": .object(["oneOf": .array([ref("Zone"), type("null")])]), "delivers": type("boolean"),
+            "availability": array(object(["sku": type("string"), "available": type("integer")])),
+            "open": nullable("boolean"),
+        ]))]),
+        "StockItems": object(["items": array(object(["sku": type("string"), "qty": type("integer")], required: ["sku", "qty"]))],
+                             required: ["items"]),
+        "StockLine": object(["sku": type("string"), "name": nullable("string"), "on_hand": type("integer"), "reserved": type("integer"),
+                             "available": type("integer"), "version": type("integer"), "updated_at": type("string")]),
+        "StockLines": object(["items": array(ref("StockLine"))]),
+        "StockPage": object(["items": array(ref("StockLine")), "next_cursor": nullable("string")]),
+    ]
+
+    // MARK: - The document
+
+    static let json: J = {
+        var paths: [String: [String: J]] = [:]
+        for op in operations {
+            var operation: [String: J] = ["operationId": .string(op.route.operationID), "summary": .string(op.route.summary)]
+            operation["parameters"] = .array(op.parameters.map { p in
+                var schema = type(p.type)
+                if p.repeated { schema = array(schema) }
+                return .object(["name": .string(p.name), "in": .string(p.location), "required": .bool(p.required),
+                                "description": .string(p.description), "schema": schema, "example": p.example])
+            })
+            if let schema = op.requestSchema {
+                let contentType = schema == "ZoneCollection" ? geoType : jsonType
+                var media: [String: J] = ["schema": ref(schema)]
+                if let example = op.requestExample { media["example"] = example }
+                operation["requestBody"] = .object(["required": .bool(true), "content": .object([contentType: .object(media)])])
+            }
+            var responses: [String: J] = [:]
+            for (status, description, schema, contentType) in op.responses {
+                var response: [String: J] = ["description": .string(description)]
+                if status != 204 { response["content"] = .object([contentType: .object(["schema": schema.map(ref) ?? type("object")])]) }
+                responses[String(status)] = .object(response)
+            }
+            operation["responses"] = .object(responses)
+            paths[op.route.path, default: [:]][op.route.method.rawValue.lowercased()] = .object(operation)
+        }
+        return .object([
+            "openapi": .string("3.1.0"),
+            "info": .object(["title": .string("o2o"), "version": .string("0.1.0"),
+                             "description": .string("Nearby stores with stock, delivery zones and stock sync for same-city retail.")]),
+            "servers": .array([.object(["url": .string("http://127.0.0.1:8080")])]),
+            "paths": .object(paths.mapValues(J.object)),
+            "components": .object(["schemas": .object(schemas)]),
+        ])
+    }()
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GeoCore
+import Hummingbird
+import Stores
+
+/// An RFC 9457 problem document: what went wrong, with the input field at fault.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    /// A URI naming the kind of problem (`urn:o2o:problem:invalid-parameter`).
+    public var type: String
+    public var title: String
+    public var detail: String
+    /// The request parameter or body member at fault, as the client spelled it.
+    public var field: String?
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, type: String, title: String, detail: String, field: String? = nil) {
+        self.status = status; self.type = "urn:o2o:problem:" + type; self.title = title; self.detail = detail; self.field = field
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [String: JSONValue] = [
+            "type": .string(type), "title": .string(title), "status": .number(Double(status.code)),
+            "detail": .string(detail), "instance": .string(request.uri.path),
+        ]
+        if let field { body["field"] = .string(field) }
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        let data = try JSONEncoder.api.encode(JSONValue.object(body))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func invalid(_ field: String, _ detail: String) -> Problem {
+        Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: detail, field: field)
+    }
+
+    /// The one place where domain and framework errors become HTTP answers.
+    static func from(_ error: any Error) -> Problem? {
+        switch error {
+        case let p as Problem:
+            return p
+        case let e as StoreError:
+            switch e.kind {
+            case .invalid:
+                return Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: e.message, field: e.field)
+            case .unprocessable:
+                return Problem(.unprocessableContent, type: "unprocessable", title: "Unprocessable content", detail: e.message, field: e.field)
+            case .notFound:
+                // A missing resource named in the path is 404; one named in the query or body is the client's input.
+                if e.field == "id" { return Problem(.notFound, type: "not-found", title: "Not found", detail: e.message, field: e.field) }
+                return Problem(.unprocessableContent, type: "unknown-reference", title: "Unknown reference", detail: e.message, field: e.field)
+            case .conflict:
+                return Problem(.conflict, type: "conflict", title: "Conflict", detail: e.message, field: e.field)
+            }
+        case let e as GeoError:
+            return Problem(.badRequest, type: "invalid-geometry", title: "Invalid geometry", detail: e.message, field: e.field)
+        case let e as HTTPError:
+            switch e.status {
+            case .notFound:
+                return Problem(.notFound, type: "not-found", title: "Not found", detail: e.body ?? "no such resource")
+            case .contentTooLarge:
+                return Problem(.contentTooLarge, type: "body-too-large", title: "Body too large",
+                               detail: "request bodies are limited to \(APIConfiguration.maximumBodyBytes) bytes", field: "body")
+            default:
+                return Problem(e.status, type: "http", title: e.status.reasonPhrase, detail: e.body ?? e.status.reasonPhrase)
+            }
+        default:
+            return nil
+        }
+    }
+}
+
+/// Turns every error thrown below it into a problem document; anything unexpected is logged
+/// and answered 500 without internals.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: [APIRoute]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            if var problem = Problem.from(error) {
+                if problem.status == .notFound, problem.field == nil {
+                    // A known path with another method: 405 with the methods it has.
+                    let matching = routes.filter { $0.matches(path: request.uri.path) }
+                    // A literal path (`/v1/stores/nearby`) wins over a template that also fits (`/v1/stores/{id}`).
+                    let literal = matching.filter { $0.path == request.uri.path }
+                    var allowed: [String] = []
+                    for route in literal.isEmpty ? matching : literal where !allowed.contains(route.method.rawValue) {
+                        allowed.append(route.method.rawValue)
+                    }
+                    if !allowed.isEmpty {
+                        problem = Problem(.methodNotAllowed, type: "method-not-allowed", title: "Method not allowed",
+                                          detail: "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))")
+                        problem.headers[.allow] = allowed.joined(separator: ", ")
+                    }
+                }
+                return try problem.response(from: request, context: context)
+            }
+            context.logger.error("unexpected error: \(String(reflecting: error))")
+            return try Problem(.internalServerError, type: "internal", title: "Internal error",
+                               detail: "the server failed to answer; the error is logged").response(from: request, context: context)
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder for every JSON response: stable key order, no slash escaping.
+    static var api: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import GeoCore
+import Stores
+
+/// How domain values look in JSON: snake_case members, money in minor units, longitude first
+/// in GeoJSON.
+enum Render {
+    static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+    static func number(_ n: Int) -> JSONValue { .number(Double(n)) }
+
+    static func storeProperties(_ s: Store) -> [String: JSONValue] {
+        [
+            "id": .number(Double(s.id.rawValue)), "external_ref": .string(s.externalRef), "name": .string(s.name),
+            "brand": optional(s.brand), "kind": .string(s.kind), "address": optional(s.address), "phone": optional(s.phone),
+            "opening_hours": optional(s.openingHours),
+            "opening_hours_known": .bool(s.openingHours.map { (try? OpeningHours(parsing: $0)) != nil } ?? false),
+            "time_zone": .string(s.timeZone),
+        ]
+    }
+
+    static func store(_ s: Store) -> JSONValue {
+        var o = storeProperties(s)
+        o["lat"] = .number(s.location.latitude)
+        o["lon"] = .number(s.location.longitude)
+        return .object(o)
+    }
+
+    static func storeFeature(_ s: Store, extra: [String: JSONValue] = [:]) -> JSONValue {
+        GeoJSONFeature(geometry: .point(s.location), properties: storeProperties(s).merging(extra) { $1 },
+                       id: .number(Double(s.id.rawValue))).json
+    }
+
+    static func zoneProperties(_ z: DeliveryZone) -> [String: JSONValue] {
+        [
+            "id": .number(Double(z.id.rawValue)), "store_id": .number(Double(z.storeID.rawValue)), "kind": .string(z.kind.rawValue),
+            "name": optional(z.name), "fee_minor": number(z.feeMinor), "min_order_minor": number(z.minimumOrderMinor),
+            "promised_minutes": number(z.promisedMinutes),
+        ]
+    }
+
+    static func zoneFeature(_ z: DeliveryZone, extra: [String: JSONValue] = [:]) -> JSONValue {
+        GeoJSONFeature(geometry: .multiPolygon(z.area), properties: zoneProperties(z).merging(extra) { $1 },
+                       id: .number(Double(z.id.rawValue))).json
+    }
+
+    static func zones(_ zones: [DeliveryZone]) -> JSONValue {
+        .object(["type": .string("FeatureCollection"), "features": .array(zones.map { zoneFeature($0) })])
+    }
+
+    static func stockLine(_ line: StockLine, name: String?) -> JSONValue {
+        .object([
+            "sku": .string(line.sku.rawValue), "name": optional(name), "on_hand": number(line.level.onHand),
+            "reserved": number(line.level.reserved), "available": number(line.level.available),
+            "version": number(line.level.version),
+            "updated_at": .string(iso8601(Date(timeIntervalSince1970: line.level.updatedAt))),
+        ])
+    }
+
+    static func iso8601(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+
+    static func nearbyRow(_ r: NearbyResult) -> [String: JSONValue] {
+        [
+            "distance_m": .number((r.distance * 10).rounded() / 10),
+            "zone": r.zone.map { .object(zoneProperties($0)) } ?? .null,
+            "delivers": .bool(r.zone != nil),
+            "availability": .array(r.availability.map { .object(["sku": .string($0.sku.rawValue), "available": number($0.available)]) }),
+            "open": r.isOpen.map(JSONValue.bool) ?? .null,
+        ]
+    }
+}

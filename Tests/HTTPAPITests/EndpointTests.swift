@@ -1,0 +1,141 @@
+import Foundation
+import GeoCore
+import Hummingbird
+import HummingbirdTesting
+import HTTPAPI
+import Testing
+import Stores
+
+@Suite("Every endpoint over HTTP")
+struct EndpointTests {
+    @Test("health and the OpenAPI document")
+    func health() async throws {
+        let (app, _) = try await demoApp()
+        try await app.test(.router) { client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+            #expect(health.json["stores"] == .number(222))
+            let doc = try await client.execute(uri: "/openapi.json", method: .get)
+            #expect(doc.json["openapi"] == .string("3.1.0"))
+        }
+    }
+
+    @Test("nearby with stock, delivery and hours, as JSON and GeoJSON")
+    func nearby() async throws {
+        let (app, service) = try await demoApp()
+        try await app.test(.router) { client in
+            let r = try await client.execute(uri: "/v1/stores/nearby?lat=41.1496&lon=-8.6109&limit=3&sku=DAIRY-001&sku=WINE-002&qty=2&delivers=true&radius_m=3000", method: .get)
+            #expect(r.status == .ok)
+            let rows = r.json["results"]?.arrayValue ?? []
+            #expect(rows.count == 3)
+            var last = 0.0
+            for row in rows {
+                let d = row["distance_m"]!.numberValue!
+                #expect(d >= last && d <= 3000)
+                last = d
+                #expect(row["delivers"] == .bool(true))
+                #expect(row["zone"]?["fee_minor"]?.numberValue != nil)
+                for a in row["availability"]!.arrayValue! { #expect(a["available"]!.numberValue! >= 2) }
+            }
+            // The same answer the engine gives.
+            let direct = try service.finder.nearby(NearbyQuery(
+                point: Coordinate(latitude: 41.1496, longitude: -8.6109), limit: 3, radius: 3000, mustDeliver: true,
+                items: [.init(sku: "DAIRY-001", quantity: 2), .init(sku: "WINE-002", quantity: 2)]), now: Date())
+            #expect(rows.map { $0["store"]!["id"]!.numberValue! } == direct.map { Double($0.store.id.rawValue) })
+
+            let open = try await client.execute(uri: "/v1/stores/nearby?lat=41.1496&lon=-8.6109&limit=10&open_at=2026-11-25T12:00:00Z", method: .get)
+            #expect(open.status == .ok)
+            #expect(open.json["results"]!.arrayValue!.allSatisfy { $0["open"] == .bool(true) })
+            #expect(!open.json["results"]!.arrayValue!.isEmpty)
+            let closed = try await client.execute(uri: "/v1/stores/nearby?lat=41.1496&lon=-8.6109&limit=10&open_at=2026-11-25T03:00:00Z", method: .get)
+            #expect(closed.json["results"]!.arrayValue!.count < open.json["results"]!.arrayValue!.count)
+
+            let geo = try await client.execute(uri: "/v1/stores/nearby?lat=41.1496&lon=-8.6109&limit=2", method: .get,
+                                               headers: [.accept: "application/geo+json"])
+            #expect(geo.contentType == "application/geo+json")
+            #expect(geo.json["type"] == .string("FeatureCollection"))
+            let first = geo.json["features"]!.arrayValue![0]
+            let coordinates = first["geometry"]!["coordinates"]!.arrayValue!
+            #expect(coordinates[0].numberValue! < -8, "longitude comes first")
+            let format = try await client.execute(uri: "/v1/stores/nearby?lat=41.1496&lon=-8.6109&limit=2&format=geojson", method: .get)
+            #expect(format.json == geo.json)
+        }
+    }
+
+    @Test("create, read, change, list, zones, stock and delete a store")
+    func storeLifecycle() async throws {
+        let (app, service) = try await demoApp()
+        try await app.test(.router) { client in
+            let created = try await client.execute(uri: "/v1/stores", method: .post, body: body(storeJSON(ref: "pos:1")))
+            #expect(created.status == .created)
+            let id = Int(created.json["id"]!.numberValue!)
+            #expect(service.finder.store(StoreID(Int64(id)))?.name == "Test store pos:1")
+
+            let got = try await client.execute(uri: "/v1/stores/\(id)", method: .get)
+            #expect(got.json["external_ref"] == .string("pos:1"))
+            let feature = try await client.execute(uri: "/v1/stores/\(id)?format=geojson", method: .get)
+            #expect(feature.json["type"] == .string("Feature"))
+
+            let patched = try await client.execute(uri: "/v1/stores/\(id)", method: .patch, body: body(#"{"phone":"+351 1","lat":41.16,"lon":-8.60}"#))
+            #expect(patched.status == .ok)
+            #expect(patched.json["phone"] == .string("+351 1"))
+            #expect(service.finder.store(StoreID(Int64(id)))?.location == Coordinate(latitude: 41.16, longitude: -8.60))
+
+            // Zones: none yet, then a square around the store.
+            let noZones = try await client.execute(uri: "/v1/stores/\(id)/zones", method: .get)
+            #expect(noZones.json["features"]?.arrayValue?.isEmpty == true)
+            let put = try await client.execute(uri: "/v1/stores/\(id)/zones", method: .put, body: body(zonesJSON([square(41.16, -8.60, 0.01)])))
+            #expect(put.status == .ok)
+            #expect(put.contentType == "application/geo+json")
+            #expect(put.json["features"]!.arrayValue![0]["properties"]!["fee_minor"] == .number(199))
+            let zonesHere = try await client.execute(uri: "/v1/zones?lat=41.161&lon=-8.601", method: .get)
+            #expect(zonesHere.json["zones"]!.arrayValue!.contains { $0["store_id"] == .number(Double(id)) && $0["serves"] == .bool(true) })
+
+            // Stock: set, adjust, page.
+            let set = try await client.execute(uri: "/v1/stores/\(id)/stock", method: .put,
+                                               body: body(#"{"items":[{"sku":"DAIRY-001","qty":5},{"sku":"DAIRY-002","qty":7},{"sku":"BAKERY-001","qty":1}]}"#))
+            #expect(set.status == .ok)
+            #expect(set.json["items"]!.arrayValue!.count == 3)
+            let adjust = try await client.execute(uri: "/v1/stores/\(id)/stock", method: .patch, body: body(#"{"items":[{"sku":"DAIRY-001","qty":-2}]}"#))
+            #expect(adjust.json["items"]!.arrayValue![0]["on_hand"] == .number(3))
+            #expect(adjust.json["items"]!.arrayValue![0]["version"] == .number(2))
+            let page1 = try await client.execute(uri: "/v1/stores/\(id)/stock?limit=2", method: .get)
+            #expect(page1.json["items"]!.arrayValue!.map { $0["sku"]!.stringValue! } == ["BAKERY-001", "DAIRY-001"])
+            let cursor = page1.json["next_cursor"]!.stringValue!
+            let page2 = try await client.execute(uri: "/v1/stores/\(id)/stock?limit=2&cursor=\(cursor)", method: .get)
+            #expect(page2.json["items"]!.arrayValue!.map { $0["sku"]!.stringValue! } == ["DAIRY-002"])
+            #expect(page2.json["next_cursor"] == .null)
+
+            // The finder sees the store's stock at once: it is the only store with 7 of DAIRY-002 here? It has them.
+            let near = try await client.execute(uri: "/v1/stores/nearby?lat=41.1601&lon=-8.6001&limit=1&sku=DAIRY-002&qty=7&delivers=true", method: .get)
+            #expect(near.json["results"]!.arrayValue!.first?["store"]?["id"] == .number(Double(id)))
+
+            // Listing: by id pages and by map box.
+            let list = try await client.execute(uri: "/v1/stores?limit=5", method: .get)
+            #expect(list.json["stores"]!.arrayValue!.count == 5)
+            #expect(list.json["next_cursor"] == .string("5"))
+            let boxed = try await client.execute(uri: "/v1/stores?bbox=-8.601,41.159,-8.599,41.161", method: .get)
+            #expect(boxed.json["stores"]!.arrayValue!.contains { $0["id"] == .number(Double(id)) })
+
+            let deleted = try await client.execute(uri: "/v1/stores/\(id)", method: .delete)
+            #expect(deleted.status == .noContent)
+            #expect(try await client.execute(uri: "/v1/stores/\(id)", method: .get).status == .notFound)
+            #expect(service.finder.store(StoreID(Int64(id))) == nil)
+            let stock = try await service.repository.stock(of: StoreID(1), after: nil, limit: 1)
+            #expect(!stock.lines.isEmpty, "other stores keep their stock")
+        }
+    }
+
+    @Test("a real server on loopback answers the same")
+    func liveServer() async throws {
+        let (app, _) = try await demoApp()
+        try await app.test(.live) { client in
+            let r = try await client.execute(uri: "/v1/stores/nearby?lat=41.1496&lon=-8.6109&limit=1", method: .get)
+            #expect(r.status == .ok)
+            #expect(r.json["count"] == .number(1))
+            let bad = try await client.execute(uri: "/v1/stores/nearby?lat=100&lon=0", method: .get)
+            #expect(bad.status == .badRequest)
+            #expect(bad.contentType == "application/problem+json")
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GeoCore
+import Hummingbird
+import HummingbirdTesting
+import HTTPAPI
+import NIOCore
+import O2OTestSupport
+import Persistence
+import Stores
+
+/// An application over the demo city, or over an empty database.
+func demoApp() async throws -> (some ApplicationProtocol, StoreService) {
+    let (_, service, _) = try await DemoFixture.demoDatabase()
+    return (Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
+}
+
+func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
+    let (db, _) = try DemoFixture.emptyDatabase()
+    let service = DemoFixture.service(db)
+    try await service.reload()
+    return (Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
+}
+
+extension TestResponse {
+    var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))) ?? .null }
+    var contentType: String? { headers[.contentType] }
+}
+
+func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+func body(_ json: JSONValue) -> ByteBuffer {
+    ByteBuffer(bytes: try! JSONEncoder().encode(json))
+}
+
+/// A store body for POST.
+func storeJSON(ref: String, lat: Double = 41.1497, lon: Double = -8.6068, kind: String = "convenience") -> String {
+    #"{"external_ref":"\#(ref)","name":"Test store \#(ref)","kind":"\#(kind)","time_zone":"Europe/Lisbon","lat":\#(lat),"lon":\#(lon),"opening_hours":"Mo-Su 08:00-22:00"}"#
+}
+
+/// A FeatureCollection with one polygon zone given as [lon, lat] pairs.
+func zonesJSON(_ rings: [[(Double, Double)]], properties: String = #"{"fee_minor":199,"promised_minutes":20}"#) -> String {
+    let features = rings.map { ring in
+        let coordinates = ring.map { "[\($0.0),\($0.1)]" }.joined(separator: ",")
+        return #"{"type":"Feature","properties":\#(properties),"geometry":{"type":"Polygon","coordinates":[[\#(coordinates)]]}}"#
+    }
+    return #"{"type":"FeatureCollection","features":[\#(features.joined(separator: ","))]}"#
+}
+
+/// A square of side `d` degrees around a point, counter-clockwise, closed.
+func square(_ lat: Double, _ lon: Double, _ d: Double) -> [(Double, Double)] {
+    [(lon - d, lat - d), (lon + d, lat - d), (lon + d, lat + d), (lon - d, lat + d), (lon - d, lat - d)]
+}
