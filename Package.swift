@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GeoCore"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoCore"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore"]),
+        .testTarget(name: "CLITests", dependencies: ["o2o", "O2OTestSupport"]),
         .testTarget(name: "StoreImportTests", dependencies: ["StoreImport", "Stores", "GeoCore"]),
         .testTarget(
             name: "PersistenceTests",

@@ -10,8 +10,8 @@ struct Nearby: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Latitude, WGS84 degrees.") var lat: Double
-    @Option(help: "Longitude, WGS84 degrees.") var lon: Double
+    @Option(parsing: .unconditional, help: "Latitude, WGS84 degrees.") var lat: Double
+    @Option(parsing: .unconditional, help: "Longitude, WGS84 degrees (negative west: --lon -8.61).") var lon: Double
     @Option(help: "A SKU every store must have; repeat for several.") var sku: [String] = []
     @Option(help: "Quantity needed of each SKU.") var qty: Int = 1
     @Option(help: "Rows, 1 to \(NearbyQuery.maximumLimit).") var limit: Int = 10

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import O2OTestSupport
+
+/// Runs the built `o2o` binary as a user would.
+@Suite("The o2o command line", .serialized)
+struct CLITests {
+    static let binary: URL = {
+        // The test bundle sits in the build products folder, beside the executable.
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("o2o").path), url.path != "/" {
+            url = url.deletingLastPathComponent()
+        }
+        return url.appendingPathComponent("o2o")
+    }()
+
+    struct Run { var status: Int32; var out: String; var err: String }
+
+    static func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func tempDB() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("o2o-cli-\(UUID().uuidString)/o2o.sqlite").path
+    }
+
+    @Test("import the demo city twice, then search offline as a table and as JSON")
+    func importAndNearby() throws {
+        let db = Self.tempDB(), geo = DemoFixture.geoData.path
+        let first = try Self.run(["import", "demo", "--db", db, "--geodata", geo])
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.out.contains("stores created:       222"))
+        #expect(first.err.contains("222/222 stores written"), "progress is shown")
+        let second = try Self.run(["import", "--db", db, "--geodata", geo])
+        #expect(second.out.contains("stores created:       0"))
+        #expect(second.out.contains("stores unchanged:     222"))
+
+        let table = try Self.run(["nearby", "--db", db, "--lat", "41.1496", "--lon", "-8.6109", "--sku", "DAIRY-001", "--qty", "2", "--limit", "3", "--delivers"])
+        #expect(table.status == 0, "\(table.err)")
+        #expect(table.out.split(separator: "\n").count == 4, "a header and three rows")
+        #expect(table.out.contains("DAIRY-001="))
+
+        let json = try Self.run(["nearby", "--db", db, "--lat", "41.1496", "--lon", "-8.6109", "--limit", "2", "--json"])
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        #expect(parsed?["count"] as? Int == 2)
+    }
+
+    @Test("a retailer CSV imports, and bad input exits non-zero with a message")
+    func retailerAndErrors() throws {
+        let db = Self.tempDB()
+        let folder = URL(fileURLWithPath: db).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let csv = folder.appendingPathComponent("stores.csv")
+        try """
+            external_ref,name,brand,kind,address,phone,lat,lon,opening_hours,time_zone
+            PRT-1,Loja Um,Acme,convenience,Rua A 1,+351 1,41.15,-8.61,Mo-Fr 09:00-19:00,
+            PRT-1,Loja Um again,Acme,convenience,,,41.15,-8.61,,
+            PRT-2,Loja Dois,,bakery,,,91,-8.62,,
+            """.write(to: csv, atomically: true, encoding: .utf8)
+        let imported = try Self.run(["import", csv.path, "--db", db])
+        #expect(imported.status == 0, "\(imported.err)")
+        #expect(imported.out.contains("stores created:       1"))
+        #expect(imported.out.contains("rejected line 3 (PRT-1): duplicate external_ref in the file"))
+        #expect(imported.out.contains("rejected line 4 (PRT-2): lat/lon missing or out of range"))
+
+        let badLat = try Self.run(["nearby", "--db", db, "--lat", "95", "--lon", "0"])
+        #expect(badLat.status != 0)
+        #expect(badLat.err.contains("--lat"))
+        let badSKU = try Self.run(["nearby", "--db", db, "--lat", "41.15", "--lon", "-8.61", "--sku", "NOPE"])
+        #expect(badSKU.status != 0)
+        #expect(badSKU.err.contains("unknown SKU"))
+        let badLimit = try Self.run(["nearby", "--db", db, "--lat", "41.15", "--lon", "-8.61", "--limit", "0"])
+        #expect(badLimit.status != 0)
+        #expect(badLimit.err.contains("limit"))
+        let missing = try Self.run(["import", "/no/such/file.csv", "--db", db])
+        #expect(missing.status != 0)
+        #expect(missing.err.contains("no file"))
+        let empty = try Self.run(["nearby", "--db", Self.tempDB(), "--lat", "41.15", "--lon", "-8.61"])
+        #expect(empty.status != 0)
+        #expect(empty.err.contains("o2o import"))
+    }
+}
