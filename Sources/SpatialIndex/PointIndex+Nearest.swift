@@ -16,25 +16,35 @@ public struct Neighbor: Hashable, Sendable {
 /// buffers have grown to fit. Not thread-safe: one per thread or task at a time.
 public final class NearestScratch {
     @usableFromInline var heap: [QueueEntry] = []
+    @usableFromInline var nodes: [PendingNode] = []
 
     public init(capacity: Int = 256) {
         heap.reserveCapacity(capacity)
+        nodes.reserveCapacity(capacity)
     }
 }
 
-/// A node or an item waiting in the best-first queue, keyed by squared chord.
+/// A node or an item waiting in the best-first queue, keyed by squared chord: 16 bytes, so
+/// that sifting moves little memory.
 @usableFromInline
 struct QueueEntry {
     @usableFromInline var key: Double
-    /// The node's range, or `left == right == -1 - position` for a single item.
+    /// `-1 - position` for an item; for a node, its index in the pending-node list.
+    @usableFromInline var ref: Int32
+
+    @usableFromInline
+    init(key: Double, ref: Int32) { self.key = key; self.ref = ref }
+}
+
+/// A node's range and box, kept beside the queue rather than in it.
+@usableFromInline
+struct PendingNode {
     @usableFromInline var left: Int32
     @usableFromInline var right: Int32
     @usableFromInline var box: Box3
 
     @usableFromInline
-    init(key: Double, left: Int32, right: Int32, box: Box3) {
-        self.key = key; self.left = left; self.right = right; self.box = box
-    }
+    init(left: Int32, right: Int32, box: Box3) { self.left = left; self.right = right; self.box = box }
 }
 
 extension PointIndex {
@@ -50,38 +60,43 @@ extension PointIndex {
     public func nearest(
         to point: Coordinate, limit: Int, within radius: Meters = .infinity,
         scratch: NearestScratch, into results: inout [Neighbor],
-        where accept: (Int32, Meters) -> Bool
+        where accept: (Int32) -> Bool
     ) {
         results.removeAll(keepingCapacity: true)
         guard limit > 0, !ids.isEmpty else { return }
         let q = UnitVector(point)
         let maxChord2 = radius.isFinite ? Chord.squared(forMeters: radius) : 4.0
-        scratch.heap.removeAll(keepingCapacity: true)
         let rootKey = rootBox.distanceSquared(q)
         guard rootKey <= maxChord2 else { return }
+        // The queue leaves the scratch for the search (its buffer moves, nothing is copied), so
+        // that pushes and pops touch local arrays rather than class properties.
+        var heap = scratch.heap, nodes = scratch.nodes
+        scratch.heap = []; scratch.nodes = []
+        heap.removeAll(keepingCapacity: true)
+        nodes.removeAll(keepingCapacity: true)
+        defer { scratch.heap = heap; scratch.nodes = nodes }
         ids.withUnsafeBufferPointer { ids in
         xyz.withUnsafeBufferPointer { xyz in
         splitAxis.withUnsafeBufferPointer { axes in
-            Self.push(&scratch.heap, QueueEntry(key: rootKey, left: 0, right: Int32(ids.count - 1), box: rootBox))
-            while let top = Self.pop(&scratch.heap) {
+            nodes.append(PendingNode(left: 0, right: Int32(ids.count - 1), box: rootBox))
+            Self.push(&heap, QueueEntry(key: rootKey, ref: 0))
+            while let top = Self.pop(&heap) {
                 if top.key > maxChord2 { break }
-                if top.left < 0 {
+                if top.ref < 0 {
                     // An item: its key is its exact chord, and nothing left in the queue is nearer.
-                    let position = Int(-1 - top.left)
-                    let distance = Chord.meters(forSquared: top.key)
-                    if accept(ids[position], distance) {
-                        results.append(Neighbor(id: ids[position], distance: distance))
+                    let position = Int(-1 - top.ref)
+                    if accept(ids[position]) {
+                        results.append(Neighbor(id: ids[position], distance: Chord.meters(forSquared: top.key)))
                         if results.count == limit { break }
                     }
                     continue
                 }
-                let left = Int(top.left), right = Int(top.right)
+                let node = nodes[Int(top.ref)]
+                let left = Int(node.left), right = Int(node.right)
                 if right - left < nodeSize {
                     for i in left...right {
                         let d = q.chordSquared(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2])
-                        if d <= maxChord2 {
-                            Self.push(&scratch.heap, QueueEntry(key: d, left: Int32(-1 - i), right: Int32(-1 - i), box: top.box))
-                        }
+                        if d <= maxChord2 { Self.push(&heap, QueueEntry(key: d, ref: Int32(-1 - i))) }
                     }
                     continue
                 }
@@ -89,10 +104,8 @@ extension PointIndex {
                 let axis = Int(axes[m])
                 let split = xyz[3 * m + axis]
                 let d = q.chordSquared(xyz[3 * m], xyz[3 * m + 1], xyz[3 * m + 2])
-                if d <= maxChord2 {
-                    Self.push(&scratch.heap, QueueEntry(key: d, left: Int32(-1 - m), right: Int32(-1 - m), box: top.box))
-                }
-                var lowBox = top.box, highBox = top.box
+                if d <= maxChord2 { Self.push(&heap, QueueEntry(key: d, ref: Int32(-1 - m))) }
+                var lowBox = node.box, highBox = node.box
                 switch axis {
                 case 0: lowBox.maxX = split; highBox.minX = split
                 case 1: lowBox.maxY = split; highBox.minY = split
@@ -100,11 +113,17 @@ extension PointIndex {
                 }
                 if m - 1 >= left {
                     let k = lowBox.distanceSquared(q)
-                    if k <= maxChord2 { Self.push(&scratch.heap, QueueEntry(key: k, left: Int32(left), right: Int32(m - 1), box: lowBox)) }
+                    if k <= maxChord2 {
+                        nodes.append(PendingNode(left: Int32(left), right: Int32(m - 1), box: lowBox))
+                        Self.push(&heap, QueueEntry(key: k, ref: Int32(nodes.count - 1)))
+                    }
                 }
                 if right >= m + 1 {
                     let k = highBox.distanceSquared(q)
-                    if k <= maxChord2 { Self.push(&scratch.heap, QueueEntry(key: k, left: Int32(m + 1), right: Int32(right), box: highBox)) }
+                    if k <= maxChord2 {
+                        nodes.append(PendingNode(left: Int32(m + 1), right: Int32(right), box: highBox))
+                        Self.push(&heap, QueueEntry(key: k, ref: Int32(nodes.count - 1)))
+                    }
                 }
             }
         }}}

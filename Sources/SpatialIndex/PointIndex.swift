@@ -26,7 +26,7 @@ public struct PointIndex: Sendable {
     public var count: Int { ids.count }
 
     /// Builds the tree over `coordinates`; item `i` is `coordinates[i]`.
-    public init(_ coordinates: [Coordinate], nodeSize: Int = 16) {
+    public init(_ coordinates: [Coordinate], nodeSize: Int = 8) {
         precondition(nodeSize >= 2)
         self.nodeSize = nodeSize
         var ids = (0..<Int32(coordinates.count)).map { $0 }

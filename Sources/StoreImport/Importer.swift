@@ -74,3 +74,29 @@ public struct Importer: Sendable {
         }
     }
 }
+
+/// The demo city held in memory only, as the finder loads it: for benchmarks and tests that
+/// need no database. Ids are assigned in file order from 1.
+public enum DemoCity {
+    public static func inMemory(geoData: URL) throws -> (stores: [Store], zones: [DeliveryZone], skus: [SKU], stock: [(StoreID, SKUCode, StockLevel)]) {
+        let city = geoData.appendingPathComponent("porto")
+        let text = try String(contentsOf: city.appendingPathComponent("shops.csv"), encoding: .utf8)
+        let (drafts, _) = try OSMShops(timeZone: "Europe/Lisbon").read(text, source: "shops.csv")
+        let rule = ZoneRule(river: try Importer.riverLine(city.appendingPathComponent("douro.geojson")), riverName: "Douro")
+        var stores: [Store] = [], zones: [DeliveryZone] = [], stock: [(StoreID, SKUCode, StockLevel)] = []
+        var zoneID: Int64 = 1
+        for (i, draft) in drafts.enumerated() {
+            let id = StoreID(Int64(i + 1))
+            stores.append(draft.store(id: id))
+            for z in rule.zones(for: draft) {
+                zones.append(DeliveryZone(id: ZoneID(zoneID), storeID: id, kind: z.kind, name: z.name, area: z.area, feeMinor: z.feeMinor,
+                                          minimumOrderMinor: z.minimumOrderMinor, promisedMinutes: z.promisedMinutes))
+                zoneID += 1
+            }
+            for (sku, quantity) in DemoCatalog.stock(forStore: draft.externalRef, kind: draft.kind) {
+                stock.append((id, sku, StockLevel(onHand: quantity)))
+            }
+        }
+        return (stores, zones, DemoCatalog.skus, stock)
+    }
+}

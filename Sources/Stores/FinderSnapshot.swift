@@ -4,50 +4,49 @@ import SpatialIndex
 
 /// The read-mostly part of the store finder: positions, hours and zones of every store slot in
 /// flat arrays, with the trees over them. Rebuilt when stores or zones change; stock lives apart.
-struct FinderSnapshot: Sendable {
-    var points = PointIndex([])
-    var storeBoxes = BoxIndex([])
-    var alive: [Bool]
-    var latitudes: [Double]
-    var longitudes: [Double]
+final class FinderSnapshot: @unchecked Sendable {
+    let points: PointIndex
+    let storeBoxes: BoxIndex
+    let alive: [Bool]
+    let latitudes: [Double]
+    let longitudes: [Double]
     /// x, y, z on the unit sphere per slot, for chord distances.
-    var unitVectors: [Double]
+    let unitVectors: [Double]
 
-    var timeZones: [TimeZone]
-    var timeZoneOfSlot: [UInt16]
+    let timeZones: [TimeZone]
+    let timeZoneOfSlot: [UInt16]
     /// Opening spans of slot s at `hoursSpans[hoursStart[s]..<hoursStart[s+1]]`; unknown hours have none.
-    var hoursStart: [Int32]
-    var hoursKnown: [Bool]
-    var hoursSpans: [Int32]
+    let hoursStart: [Int32]
+    let hoursKnown: [Bool]
+    let hoursSpans: [Int32]
 
     /// Zones of slot s are records `zoneStart[s]..<zoneStart[s+1]`: exclusions first, then
     /// deliveries from cheapest to dearest, so the first delivery zone that contains a point wins.
-    var zoneStart: [Int32]
-    var zoneIsExclusion: [Bool]
+    let zoneStart: [Int32]
+    let zoneIsExclusion: [Bool]
     /// minLon, minLat, maxLon, maxLat per zone record.
-    var zoneBox: [Double]
+    let zoneBox: [Double]
     /// Which of the slot's `zones` array a record came from.
-    var zoneSource: [Int32]
-    var zoneSlot: [Int32]
-    var zonePolygonStart: [Int32]
-    var polygonRingStart: [Int32]
-    var ringVertexStart: [Int32]
-    /// lon, lat pairs.
-    var vertices: [Double]
-    var zoneBoxes = BoxIndex([])
+    let zoneSource: [Int32]
+    let zoneSlot: [Int32]
+    let zonePolygonStart: [Int32]
+    let polygonRingStart: [Int32]
+    /// The rings of every zone, with their latitude-band edge index.
+    let rings: RingIndex
+    let zoneBoxes: BoxIndex
 
     init(stores: [Store?], zones: [[DeliveryZone]]) {
         let n = stores.count
         var coordinates = [Coordinate](repeating: Coordinate(latitude: 0, longitude: 0), count: n)
-        alive = [Bool](repeating: false, count: n)
-        latitudes = [Double](repeating: 0, count: n)
-        longitudes = [Double](repeating: 0, count: n)
-        unitVectors = [Double](repeating: 0, count: 3 * n)
-        timeZones = []
-        timeZoneOfSlot = [UInt16](repeating: 0, count: n)
-        hoursStart = [0]; hoursKnown = []; hoursSpans = []
-        zoneStart = [0]; zoneIsExclusion = []; zoneBox = []; zoneSource = []; zoneSlot = []
-        zonePolygonStart = [0]; polygonRingStart = [0]; ringVertexStart = [0]; vertices = []
+        var alive: [Bool] = [Bool](repeating: false, count: n)
+        var latitudes: [Double] = [Double](repeating: 0, count: n)
+        var longitudes: [Double] = [Double](repeating: 0, count: n)
+        var unitVectors: [Double] = [Double](repeating: 0, count: 3 * n)
+        var timeZones: [TimeZone] = []
+        var timeZoneOfSlot: [UInt16] = [UInt16](repeating: 0, count: n)
+        var hoursStart: [Int32] = [0], hoursKnown: [Bool] = [], hoursSpans: [Int32] = []
+        var zoneStart: [Int32] = [0], zoneIsExclusion: [Bool] = [], zoneBox: [Double] = [], zoneSource: [Int32] = [], zoneSlot: [Int32] = []
+        var zonePolygonStart: [Int32] = [0], polygonRingStart: [Int32] = [0], rings: [[Coordinate]] = []
         var tzIndex: [String: UInt16] = [:]
         var zoneBoundingBoxes: [BoundingBox] = []
 
@@ -93,35 +92,40 @@ struct FinderSnapshot: Sendable {
                 zoneSlot.append(Int32(slot))
                 for polygon in zone.area.polygons {
                     for ring in polygon.rings {
-                        for c in ring.coordinates { vertices += [c.longitude, c.latitude] }
-                        ringVertexStart.append(Int32(vertices.count / 2))
+                        rings.append(ring.coordinates)
                     }
-                    polygonRingStart.append(Int32(ringVertexStart.count - 1))
+                    polygonRingStart.append(Int32(rings.count))
                 }
                 zonePolygonStart.append(Int32(polygonRingStart.count - 1))
             }
         }
-        points = PointIndex(coordinates)
-        storeBoxes = BoxIndex(coordinates.map { BoundingBox(southWest: $0, northEast: $0) })
-        zoneBoxes = BoxIndex(zoneBoundingBoxes)
+        self.points = PointIndex(coordinates)
+        self.storeBoxes = BoxIndex(coordinates.map { BoundingBox(southWest: $0, northEast: $0) })
+        self.alive = alive
+        self.latitudes = latitudes
+        self.longitudes = longitudes
+        self.unitVectors = unitVectors
+        self.timeZones = timeZones
+        self.timeZoneOfSlot = timeZoneOfSlot
+        self.hoursStart = hoursStart
+        self.hoursKnown = hoursKnown
+        self.hoursSpans = hoursSpans
+        self.zoneStart = zoneStart
+        self.zoneIsExclusion = zoneIsExclusion
+        self.zoneBox = zoneBox
+        self.zoneSource = zoneSource
+        self.zoneSlot = zoneSlot
+        self.zonePolygonStart = zonePolygonStart
+        self.polygonRingStart = polygonRingStart
+        self.rings = RingIndex(rings)
+        self.zoneBoxes = BoxIndex(zoneBoundingBoxes)
     }
 
     // MARK: - Point in zone
 
-    /// Even–odd ray crossing over one ring of the flat vertex array.
     @inline(__always)
     func ring(_ r: Int, contains lon: Double, _ lat: Double) -> Bool {
-        let start = Int(ringVertexStart[r]), end = Int(ringVertexStart[r + 1])
-        return vertices.withUnsafeBufferPointer { v in
-            var inside = false
-            var j = end - 1
-            for i in start..<end {
-                let xi = v[2 * i], yi = v[2 * i + 1], xj = v[2 * j], yj = v[2 * j + 1]
-                if (yi > lat) != (yj > lat), lon < (xj - xi) * (lat - yi) / (yj - yi) + xi { inside.toggle() }
-                j = i
-            }
-            return inside
-        }
+        rings.ring(r, contains: lon, lat)
     }
 
     /// Whether zone record `z` contains the point.

@@ -20,6 +20,7 @@ public final class FinderScratch {
     var quantities: [Int] = []
     var minuteByTimeZone: [Int] = []
     var candidates: [(key: Double, slot: Int32)] = []
+    var zonesFound: [Int32] = []
     /// The rows of the last search.
     public internal(set) var hits: [NearbyHit] = []
 
@@ -29,6 +30,7 @@ public final class FinderScratch {
         skuIndices.reserveCapacity(8); quantities.reserveCapacity(8)
         minuteByTimeZone.reserveCapacity(8)
         candidates.reserveCapacity(1024)
+        zonesFound.reserveCapacity(NearbyQuery.maximumLimit)
     }
 }
 
@@ -82,85 +84,165 @@ extension StoreFinder {
 
     /// The search proper; the caller holds the read lock.
     func searchLocked(_ query: NearbyQuery, scratch: FinderScratch) throws(StoreError) {
-        scratch.hits.removeAll(keepingCapacity: true)
+        // Work in locals: buffers leave the scratch for the search and come back after, so the
+        // loop touches no class property.
+        var hits = scratch.hits, skuIndices = scratch.skuIndices, quantities = scratch.quantities
+        var minutes = scratch.minuteByTimeZone, zonesFound = scratch.zonesFound
+        scratch.hits = []; scratch.skuIndices = []; scratch.quantities = []; scratch.minuteByTimeZone = []; scratch.zonesFound = []
+        defer {
+            scratch.hits = hits; scratch.skuIndices = skuIndices; scratch.quantities = quantities
+            scratch.minuteByTimeZone = minutes; scratch.zonesFound = zonesFound
+        }
+        hits.removeAll(keepingCapacity: true)
+        zonesFound.removeAll(keepingCapacity: true)
+
         // Resolve the basket to SKU indices: an unknown SKU is the caller's mistake.
-        scratch.skuIndices.removeAll(keepingCapacity: true)
-        scratch.quantities.removeAll(keepingCapacity: true)
+        skuIndices.removeAll(keepingCapacity: true)
+        quantities.removeAll(keepingCapacity: true)
         for item in query.items {
             guard let sku = skuIndex[item.sku] else {
                 throw StoreError(.notFound, field: "sku", "unknown SKU \"\(item.sku)\"")
             }
-            scratch.skuIndices.append(Int(sku))
-            scratch.quantities.append(item.quantity)
+            skuIndices.append(Int(sku))
+            quantities.append(item.quantity)
         }
-        let snapshot = self.snapshot
+        let snapshot = self.snapshot, stock = self.stock
         // Local minute of the week per time zone, computed the first time a store in it is tested.
-        scratch.minuteByTimeZone.removeAll(keepingCapacity: true)
+        minutes.removeAll(keepingCapacity: true)
         if query.openAt != nil {
-            for _ in snapshot.timeZones { scratch.minuteByTimeZone.append(-1) }
+            for _ in snapshot.timeZones { minutes.append(-1) }
         }
-        let lon = query.point.longitude, lat = query.point.latitude
-        let skuIndices = scratch.skuIndices, quantities = scratch.quantities
-        let stock = self.stock
-
-        // The filter, run on each store as it reaches the front of the distance order;
-        // cheapest tests first.
-        func accept(_ slot: Int) -> Int32? {
-            guard snapshot.alive[slot] else { return nil }
-            for i in 0..<skuIndices.count where stock.available(sku: skuIndices[i], slot: Int32(slot)) < quantities[i] {
-                return nil
-            }
-            if let openAt = query.openAt {
-                let tz = Int(snapshot.timeZoneOfSlot[slot])
-                var minute = scratch.minuteByTimeZone[tz]
-                if minute < 0 {
-                    minute = WeekClock.minuteOfWeek(openAt, in: snapshot.timeZones[tz])
-                    scratch.minuteByTimeZone[tz] = minute
-                }
-                guard snapshot.isOpen(slot: slot, minuteOfWeek: minute) == true else { return nil }
-            }
-            let zone = snapshot.servingZone(slot: slot, lon: lon, lat: lat)
-            if query.mustDeliver, zone < 0 { return nil }
-            return Int32(zone)
-        }
-
-        func emit(_ slot: Int, _ zone: Int32) {
-            let distance = haversineDistance(lat, lon, snapshot.latitudes[slot], snapshot.longitudes[slot])
-            scratch.hits.append(NearbyHit(storeID: stores[slot]!.id, distance: distance, zoneRecord: zone, slot: Int32(slot)))
-        }
+        var filter = StoreFilter(snapshot: snapshot, stock: stock, skus: skuIndices, quantities: quantities, minutes: minutes,
+                                 openAt: query.openAt, mustDeliver: query.mustDeliver,
+                                 lon: query.point.longitude, lat: query.point.latitude)
+        minutes = [] // the filter holds the only reference, so writing to it copies nothing
+        defer { minutes = filter.minutes }
 
         // A rare item: rank the few stores that carry it rather than walk the tree.
         var rarest = -1
         for sku in skuIndices where rarest < 0 || stock.storeCount(sku: sku) < stock.storeCount(sku: rarest) {
             rarest = sku
         }
-        if rarest >= 0, stock.storeCount(sku: rarest) <= postingScanThreshold {
+        if rarest >= 0, scansPosting(carriers: stock.storeCount(sku: rarest)) {
             let q = UnitVector(query.point)
             let maxChord2 = query.radius.map { Chord.squared(forMeters: $0) } ?? 4
-            scratch.candidates.removeAll(keepingCapacity: true)
+            var candidates = scratch.candidates
+            scratch.candidates = []
+            defer { scratch.candidates = candidates }
+            candidates.removeAll(keepingCapacity: true)
             snapshot.unitVectors.withUnsafeBufferPointer { xyz in
-                for slot in stock.postings[rarest].slots {
-                    let s = Int(slot)
+                let posting = stock.postings[rarest]
+                for i in 0..<posting.count {
+                    let slot = posting.slots[i], s = Int(slot)
                     let d = q.chordSquared(xyz[3 * s], xyz[3 * s + 1], xyz[3 * s + 2])
-                    if d <= maxChord2 { scratch.candidates.append((d, slot)) }
+                    if d <= maxChord2 { candidates.append((d, slot)) }
                 }
             }
-            scratch.candidates.sort { $0.key != $1.key ? $0.key < $1.key : $0.slot < $1.slot }
-            for candidate in scratch.candidates {
-                if let zone = accept(Int(candidate.slot)) {
-                    emit(Int(candidate.slot), zone)
-                    if scratch.hits.count == query.limit { break }
-                }
+            // A heap, not a sort: only as many candidates leave it as it takes to fill the limit.
+            Candidates.heapify(&candidates)
+            while let candidate = Candidates.popMin(&candidates) {
+                guard let zone = filter.accept(Int(candidate.slot)) else { continue }
+                hits.append(NearbyHit(storeID: stores[Int(candidate.slot)]!.id, distance: Chord.meters(forSquared: candidate.key),
+                                      zoneRecord: zone, slot: candidate.slot))
+                if hits.count == query.limit { break }
             }
             return
         }
 
         // Otherwise best-first over the tree, with the filter inside the traversal.
         snapshot.points.nearest(to: query.point, limit: query.limit, within: query.radius ?? .infinity,
-                                scratch: scratch.nearest, into: &scratch.neighbors) { id, _ in
-            guard let zone = accept(Int(id)) else { return false }
-            emit(Int(id), zone)
+                                scratch: scratch.nearest, into: &scratch.neighbors) { id in
+            guard let zone = filter.accept(Int(id)) else { return false }
+            zonesFound.append(zone)
             return true
         }
+        for (neighbor, zone) in zip(scratch.neighbors, zonesFound) {
+            hits.append(NearbyHit(storeID: stores[Int(neighbor.id)]!.id, distance: neighbor.distance, zoneRecord: zone, slot: neighbor.id))
+        }
+    }
+}
+
+/// The per-query filter: run on each store as it reaches the front of the distance order,
+/// cheapest tests first. A value type held in a local, so the search captures it without boxing.
+struct StoreFilter {
+    let snapshot: FinderSnapshot
+    let stock: StockTable
+    let skus: [Int]
+    let quantities: [Int]
+    /// Local minute of the week per time zone; -1 until first needed.
+    var minutes: [Int]
+    let openAt: Date?
+    let mustDeliver: Bool
+    let lon: Double
+    let lat: Double
+
+    /// The serving zone record (or -1) of an accepted store; nil to reject it.
+    @inline(__always)
+    mutating func accept(_ slot: Int) -> Int32? {
+        guard snapshot.alive[slot] else { return nil }
+        for i in 0..<skus.count where stock.available(sku: skus[i], slot: Int32(slot)) < quantities[i] {
+            return nil
+        }
+        if let openAt {
+            let tz = Int(snapshot.timeZoneOfSlot[slot])
+            var minute = minutes[tz]
+            if minute < 0 {
+                minute = WeekClock.minuteOfWeek(openAt, in: snapshot.timeZones[tz])
+                minutes[tz] = minute
+            }
+            guard snapshot.isOpen(slot: slot, minuteOfWeek: minute) == true else { return nil }
+        }
+        let zone = snapshot.servingZone(slot: slot, lon: lon, lat: lat)
+        if mustDeliver, zone < 0 { return nil }
+        return Int32(zone)
+    }
+}
+
+extension StoreFinder {
+    func scansPosting(carriers: Int) -> Bool {
+        switch postingScan {
+        case .always: true
+        case .never: false
+        case .automatic: carriers <= 64 || carriers * 16 <= slotByID.count
+        }
+    }
+}
+
+/// An in-place binary min-heap over (squared chord, slot), ties broken by slot so that the
+/// order is the same as the tree's.
+enum Candidates {
+    typealias Entry = (key: Double, slot: Int32)
+
+    @inline(__always)
+    static func less(_ a: Entry, _ b: Entry) -> Bool { a.key != b.key ? a.key < b.key : a.slot < b.slot }
+
+    static func heapify(_ heap: inout [Entry]) {
+        var i = heap.count / 2 - 1
+        while i >= 0 { siftDown(&heap, i); i -= 1 }
+    }
+
+    static func popMin(_ heap: inout [Entry]) -> Entry? {
+        guard let last = heap.popLast() else { return nil }
+        guard !heap.isEmpty else { return last }
+        let top = heap[0]
+        heap[0] = last
+        siftDown(&heap, 0)
+        return top
+    }
+
+    @inline(__always)
+    static func siftDown(_ heap: inout [Entry], _ start: Int) {
+        let count = heap.count
+        var parent = start
+        let item = heap[parent]
+        while true {
+            var child = 2 * parent + 1
+            if child >= count { break }
+            if child + 1 < count, less(heap[child + 1], heap[child]) { child += 1 }
+            if !less(heap[child], item) { break }
+            heap[parent] = heap[child]
+            parent = child
+        }
+        heap[parent] = item
     }
 }

@@ -19,12 +19,21 @@ public final class StoreFinder: @unchecked Sendable {
     var skuIndex: [SKUCode: Int32] = [:]
     var skus: [SKU] = []
     var stock = StockTable()
+    /// Replaced whole on every store or zone change; searches hold the one they started with.
     var snapshot: FinderSnapshot
     let scratchPool = ScratchPool()
 
-    /// Below this many carrying stores, a stock query scans the SKU's posting list instead of
-    /// walking the tree: the rarer the item, the fewer candidates there are to rank.
-    public var postingScanThreshold = 512
+    /// When a stock query ranks the stores carrying its rarest SKU instead of walking the tree.
+    public enum PostingScan: Sendable {
+        /// When the rarest SKU is carried by at most 64 stores or by one store in 16: then
+        /// ranking its carriers is cheaper than walking past the stores that lack it.
+        case automatic
+        case always
+        case never
+    }
+
+    /// The strategy for stock queries; tests pin it to check both against the same oracle.
+    public var postingScan = PostingScan.automatic
 
     public init() {
         snapshot = FinderSnapshot(stores: [], zones: [])

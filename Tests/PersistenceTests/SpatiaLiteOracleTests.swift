@@ -80,7 +80,7 @@ struct SpatiaLiteOracleTests {
                 items.append(.init(sku: skus[Int(rng.next() % UInt64(skus.count))], quantity: 1 + Int(rng.next() % 30)))
             }
             // Queries with and without the strategy that scans a rare SKU's stores.
-            service.finder.postingScanThreshold = n % 2 == 0 ? 0 : 10_000
+            service.finder.postingScan = [.never, .always, .automatic][n % 3]
             let q = Query(point: point, limit: 1 + Int(rng.next() % 20),
                           radius: rng.next() % 2 == 0 ? nil : Double(200 + rng.next() % 3000),
                           mustDeliver: rng.next() % 2 == 0, items: items)

@@ -45,7 +45,7 @@ struct PointIndexTests {
             let k = Int.random(in: 1...25, using: &rng)
             let radius = Bool.random(using: &rng) ? Double.infinity : Double.random(in: 100...20_000, using: &rng)
             let modulus = Int32.random(in: 1...4, using: &rng)
-            index.nearest(to: q, limit: k, within: radius, scratch: scratch, into: &results) { id, _ in id % modulus == 0 }
+            index.nearest(to: q, limit: k, within: radius, scratch: scratch, into: &results) { id in id % modulus == 0 }
             let expected = points.indices
                 .filter { Int32($0) % modulus == 0 }
                 .map { (id: $0, d: q.distance(to: points[$0])) }
@@ -75,9 +75,9 @@ struct PointIndexTests {
     @Test("an empty index and a zero limit return nothing")
     func emptyCases() {
         var results = [Neighbor(id: 1, distance: 1)]
-        PointIndex([]).nearest(to: Coordinate(latitude: 0, longitude: 0), limit: 5, scratch: NearestScratch(), into: &results) { _, _ in true }
+        PointIndex([]).nearest(to: Coordinate(latitude: 0, longitude: 0), limit: 5, scratch: NearestScratch(), into: &results) { _ in true }
         #expect(results.isEmpty)
-        PointIndex([Coordinate(latitude: 0, longitude: 0)]).nearest(to: Coordinate(latitude: 0, longitude: 0), limit: 0, scratch: NearestScratch(), into: &results) { _, _ in true }
+        PointIndex([Coordinate(latitude: 0, longitude: 0)]).nearest(to: Coordinate(latitude: 0, longitude: 0), limit: 0, scratch: NearestScratch(), into: &results) { _ in true }
         #expect(results.isEmpty)
     }
 }

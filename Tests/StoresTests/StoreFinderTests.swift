@@ -99,7 +99,8 @@ struct StoreFinderTests {
         var rng = SeededRandom(seed: seed &+ 100)
         let base = Date(timeIntervalSince1970: 1_767_603_600)
         var nonEmpty = 0
-        for _ in 0..<300 {
+        for n in 0..<300 {
+            finder.postingScan = [.never, .always, .automatic][n % 3]
             let point = Coordinate(latitude: city.center.latitude + Double.random(in: -0.06...0.06, using: &rng),
                                    longitude: city.center.longitude + Double.random(in: -0.07...0.07, using: &rng))
             var items: [NearbyQuery.Item] = []

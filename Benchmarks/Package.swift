@@ -1,0 +1,28 @@
+// swift-tools-version: 6.1
+// The benchmarks live in their own package so that the test build never compiles them.
+// Run from this folder: swift package benchmark
+import PackageDescription
+
+let package = Package(
+    name: "o2o-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "o2o", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "StoreFinderBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Stores", package: "o2o"),
+                .product(name: "StoreImport", package: "o2o"),
+                .product(name: "GeoCore", package: "o2o"),
+                .product(name: "SpatialIndex", package: "o2o"),
+            ],
+            path: "Benchmarks/StoreFinderBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
