@@ -53,7 +53,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
                 return Problem(.conflict, type: "conflict", title: "Conflict", detail: e.message, field: e.field)
             }
         case let e as GeoError:
-            return Problem(.badRequest, type: "invalid-geometry", title: "Invalid geometry", detail: e.message, field: e.field)
+            if e.field.contains("geometry") || e.field.contains("coordinates") {
+                return Problem(.badRequest, type: "invalid-geometry", title: "Invalid geometry", detail: e.message, field: e.field)
+            }
+            return Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: e.message, field: e.field)
         case let e as HTTPError:
             switch e.status {
             case .notFound:

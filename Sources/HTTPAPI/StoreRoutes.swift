@@ -78,15 +78,15 @@ struct StoreRoutes: Sendable {
         }
         var stores: [Store]
         var next: JSONValue = .null
+        let after = try Input.queryInt(request, "cursor").map { StoreID(Int64($0)) }
         if let raw = request.uri.queryParameters["bbox"] {
             let parts = raw.split(separator: ",").map { Double(String($0)) }
             guard parts.count == 4, parts.allSatisfy({ $0 != nil }) else {
                 throw Problem.invalid("bbox", "bbox is min_lon,min_lat,max_lon,max_lat")
             }
             let box = try BoundingBox.validated(minLatitude: parts[1]!, minLongitude: parts[0]!, maxLatitude: parts[3]!, maxLongitude: parts[2]!)
-            stores = service.finder.stores(in: box, limit: limit + 1)
+            stores = service.finder.stores(in: box, after: after, limit: limit + 1)
         } else {
-            let after = try Input.queryInt(request, "cursor").map { StoreID(Int64($0)) }
             stores = service.finder.stores(after: after, limit: limit + 1)
         }
         if stores.count > limit {

@@ -180,9 +180,6 @@ struct StoreFilter {
     @inline(__always)
     mutating func accept(_ slot: Int) -> Int32? {
         guard snapshot.alive[slot] else { return nil }
-        for i in 0..<skus.count where stock.available(sku: skus[i], slot: Int32(slot)) < quantities[i] {
-            return nil
-        }
         if let openAt {
             let tz = Int(snapshot.timeZoneOfSlot[slot])
             var minute = minutes[tz]
@@ -191,6 +188,9 @@ struct StoreFilter {
                 minutes[tz] = minute
             }
             guard snapshot.isOpen(slot: slot, minuteOfWeek: minute) == true else { return nil }
+        }
+        for i in 0..<skus.count where stock.available(sku: skus[i], slot: Int32(slot)) < quantities[i] {
+            return nil
         }
         let zone = snapshot.servingZone(slot: slot, lon: lon, lat: lat)
         if mustDeliver, zone < 0 { return nil }

@@ -160,12 +160,14 @@ public final class StoreFinder: @unchecked Sendable {
         }
     }
 
-    /// Live stores whose location lies in the box, by id, at most `limit`.
-    public func stores(in box: BoundingBox, limit: Int) -> [Store] {
+    /// Live stores whose location lies in the box, by id, starting after `after`, at most `limit`.
+    public func stores(in box: BoundingBox, after: StoreID? = nil, limit: Int) -> [Store] {
         lock.withReadLock {
             var found: [Int32] = []
             snapshot.storeBoxes.search(box, into: &found)
-            return found.compactMap { stores[Int($0)] }.sorted { $0.id < $1.id }.prefix(limit).map { $0 }
+            return found.compactMap { stores[Int($0)] }
+                .filter { store in after.map { store.id > $0 } ?? true }
+                .sorted { $0.id < $1.id }.prefix(limit).map { $0 }
         }
     }
 

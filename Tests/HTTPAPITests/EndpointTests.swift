@@ -116,6 +116,17 @@ struct EndpointTests {
             #expect(list.json["next_cursor"] == .string("5"))
             let boxed = try await client.execute(uri: "/v1/stores?bbox=-8.601,41.159,-8.599,41.161", method: .get)
             #expect(boxed.json["stores"]!.arrayValue!.contains { $0["id"] == .number(Double(id)) })
+            // Paging through a box visits every store in it once, by id.
+            let box = "-8.6075,41.1490,-8.6060,41.1500"
+            var seen: [Double] = [], cursor: String? = nil
+            repeat {
+                let page = try await client.execute(uri: "/v1/stores?bbox=\(box)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), method: .get)
+                seen += page.json["stores"]!.arrayValue!.map { $0["id"]!.numberValue! }
+                cursor = page.json["next_cursor"]?.stringValue
+            } while cursor != nil
+            let all = try await client.execute(uri: "/v1/stores?bbox=\(box)&limit=1000", method: .get)
+            #expect(seen == all.json["stores"]!.arrayValue!.map { $0["id"]!.numberValue! })
+            #expect(seen.count > 2)
 
             let deleted = try await client.execute(uri: "/v1/stores/\(id)", method: .delete)
             #expect(deleted.status == .noContent)
