@@ -118,12 +118,12 @@ struct EndpointTests {
             #expect(boxed.json["stores"]!.arrayValue!.contains { $0["id"] == .number(Double(id)) })
             // Paging through a box visits every store in it once, by id.
             let box = "-8.6075,41.1490,-8.6060,41.1500"
-            var seen: [Double] = [], cursor: String? = nil
+            var seen: [Double] = [], boxCursor: String? = nil
             repeat {
-                let page = try await client.execute(uri: "/v1/stores?bbox=\(box)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), method: .get)
+                let page = try await client.execute(uri: "/v1/stores?bbox=\(box)&limit=2" + (boxCursor.map { "&cursor=\($0)" } ?? ""), method: .get)
                 seen += page.json["stores"]!.arrayValue!.map { $0["id"]!.numberValue! }
-                cursor = page.json["next_cursor"]?.stringValue
-            } while cursor != nil
+                boxCursor = page.json["next_cursor"]?.stringValue
+            } while boxCursor != nil
             let all = try await client.execute(uri: "/v1/stores?bbox=\(box)&limit=1000", method: .get)
             #expect(seen == all.json["stores"]!.arrayValue!.map { $0["id"]!.numberValue! })
             #expect(seen.count > 2)
