@@ -57,10 +57,9 @@ public struct Importer: Sendable {
 
     private func write(_ batch: ImportBatch, into report: inout ImportReport) async throws {
         let total = batch.entries.count, progress = self.progress
-        report.outcome = try await service.repository.importBatch(batch, at: service.now()) { done in
+        report.outcome = try await service.importBatch(batch) { done in
             if done % 50 == 0 || done == total { progress(done, total) }
         }
-        try await service.reload()
     }
 
     static func riverLine(_ url: URL) throws -> [Coordinate]? {

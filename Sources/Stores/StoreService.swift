@@ -8,6 +8,8 @@ public struct StoreService: Sendable {
     public let finder: StoreFinder
     /// The clock, from outside, so tests can fix it.
     public let now: @Sendable () -> Date
+    /// One write (commit, then finder update) at a time.
+    let gate = WriteGate()
 
     /// The most items one stock write may carry.
     public static let maximumStockItems = 10_000
@@ -20,6 +22,11 @@ public struct StoreService: Sendable {
 
     /// Fills the finder from storage (at start and after an import).
     public func reload() async throws {
+        try await gate.run { [self] in try await reloadNow() }
+    }
+
+    /// Reloads without taking the gate: for writers that already hold it.
+    func reloadNow() async throws {
         let stores = try await repository.allStores()
         let zones = try await repository.allZones()
         let skus = try await repository.allSKUs()
@@ -30,32 +37,51 @@ public struct StoreService: Sendable {
     public func create(_ draft: StoreDraft, zones: [ZoneDraft] = []) async throws -> (Store, [DeliveryZone]) {
         try Self.validate(draft)
         for zone in zones { try Self.validate(zone) }
-        let (store, created) = try await repository.create(draft, zones: zones)
-        finder.apply(store: store)
-        if !created.isEmpty { finder.apply(zones: created, of: store.id) }
-        return (store, created)
+        return try await gate.run { [repository, finder] in
+            let (store, created) = try await repository.create(draft, zones: zones)
+            finder.apply(store: store)
+            if !created.isEmpty { finder.apply(zones: created, of: store.id) }
+            return (store, created)
+        }
     }
 
     public func update(_ id: StoreID, _ patch: StorePatch) async throws -> Store {
-        let saved = try await repository.update(id) { current in
-            let changed = patch.applied(to: current)
-            try Self.validate(changed.draft)
-            return changed
+        return try await gate.run { [repository, finder] in
+            let saved = try await repository.update(id) { current in
+                let changed = patch.applied(to: current)
+                try Self.validate(changed.draft)
+                return changed
+            }
+            finder.apply(store: saved)
+            return saved
         }
-        finder.apply(store: saved)
-        return saved
     }
 
     public func delete(_ id: StoreID) async throws {
-        try await repository.delete(id)
-        finder.remove(storeID: id)
+        try await gate.run { [repository, finder] in
+            try await repository.delete(id)
+            finder.remove(storeID: id)
+        }
     }
 
     public func replaceZones(of id: StoreID, with zones: [ZoneDraft]) async throws -> [DeliveryZone] {
         for zone in zones { try Self.validate(zone) }
-        let saved = try await repository.replaceZones(of: id, with: zones)
-        finder.apply(zones: saved, of: id)
-        return saved
+        return try await gate.run { [repository, finder] in
+            let saved = try await repository.replaceZones(of: id, with: zones)
+            finder.apply(zones: saved, of: id)
+            return saved
+        }
+    }
+
+    /// Writes an import through the repository and reloads the finder from storage, as one
+    /// gated step.
+    public func importBatch(_ batch: ImportBatch, progress: @escaping @Sendable (Int) -> Void) async throws -> ImportOutcome {
+        let at = now()
+        return try await gate.run { [self] in
+            let outcome = try await repository.importBatch(batch, at: at, progress: progress)
+            try await reloadNow()
+            return outcome
+        }
     }
 
     public func upsert(skus: [SKU]) async throws {
@@ -64,8 +90,10 @@ public struct StoreService: Sendable {
                 throw StoreError(.invalid, field: "skus[\(i)].code", "a SKU code is 1 to 64 characters")
             }
         }
-        try await repository.upsert(skus: skus)
-        finder.apply(skus: skus)
+        try await gate.run { [repository, finder] in
+            try await repository.upsert(skus: skus)
+            finder.apply(skus: skus)
+        }
     }
 
     /// Sets (`.set`) or adjusts (`.adjust`) stock of many SKUs at once.
@@ -86,9 +114,12 @@ public struct StoreService: Sendable {
                                               : "a delta must be between -\(Self.maximumQuantity) and \(Self.maximumQuantity)")
             }
         }
-        let lines = try await repository.writeStock(of: id, items, mode: mode, at: now())
-        finder.apply(stock: lines.map { ($0.sku, $0.level) }, of: id)
-        return lines
+        let at = now()
+        return try await gate.run { [repository, finder] in
+            let lines = try await repository.writeStock(of: id, items, mode: mode, at: at)
+            finder.apply(stock: lines.map { ($0.sku, $0.level) }, of: id)
+            return lines
+        }
     }
 
     // MARK: - Validation
