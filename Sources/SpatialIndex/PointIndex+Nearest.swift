@@ -55,11 +55,13 @@ extension PointIndex {
     /// keyed by their lower-bound distance, so items leave it in exact distance order and
     /// `accept` runs only on the items that reach the front: the filter sits inside the
     /// traversal and nothing is gathered only to be dropped. Results go into `results`
-    /// (cleared first), and `scratch` holds the queue between calls.
+    /// (cleared first), and `scratch` holds the queue between calls. With `requiring`, subtrees
+    /// whose summary lacks the bit are never entered.
     @inlinable
     public func nearest(
         to point: Coordinate, limit: Int, within radius: Meters = .infinity,
         scratch: NearestScratch, into results: inout [Neighbor],
+        requiring bit: (summaries: NodeSummaries, bit: Int)? = nil,
         where accept: (Int32) -> Bool
     ) {
         results.removeAll(keepingCapacity: true)
@@ -68,6 +70,7 @@ extension PointIndex {
         let maxChord2 = radius.isFinite ? Chord.squared(forMeters: radius) : 4.0
         let rootKey = rootBox.distanceSquared(q)
         guard rootKey <= maxChord2 else { return }
+        if let bit, !bit.summaries.has(key: summaryKey(0, ids.count - 1), bit: bit.bit) { return }
         // The queue leaves the scratch for the search (its buffer moves, nothing is copied), so
         // that pushes and pops touch local arrays rather than class properties.
         var heap = scratch.heap, nodes = scratch.nodes
@@ -111,14 +114,14 @@ extension PointIndex {
                 case 1: lowBox.maxY = split; highBox.minY = split
                 default: lowBox.maxZ = split; highBox.minZ = split
                 }
-                if m - 1 >= left {
+                if m - 1 >= left, bit.map({ $0.summaries.has(key: summaryKey(left, m - 1), bit: $0.bit) }) ?? true {
                     let k = lowBox.distanceSquared(q)
                     if k <= maxChord2 {
                         nodes.append(PendingNode(left: Int32(left), right: Int32(m - 1), box: lowBox))
                         Self.push(&heap, QueueEntry(key: k, ref: Int32(nodes.count - 1)))
                     }
                 }
-                if right >= m + 1 {
+                if right >= m + 1, bit.map({ $0.summaries.has(key: summaryKey(m + 1, right), bit: $0.bit) }) ?? true {
                     let k = highBox.distanceSquared(q)
                     if k <= maxChord2 {
                         nodes.append(PendingNode(left: Int32(m + 1), right: Int32(right), box: highBox))

@@ -31,6 +31,9 @@ final class FinderSnapshot: @unchecked Sendable {
     let zoneSlot: [Int32]
     let zonePolygonStart: [Int32]
     let polygonRingStart: [Int32]
+    /// Per tree node, the UTC hours of the week (168 bits) in which some store below may be
+    /// open, so that an open-at search never enters a subtree of closed or unknown stores.
+    let openHours: NodeSummaries
     /// The rings of every zone, with their latitude-band edge index.
     let rings: RingIndex
     let zoneBoxes: BoxIndex
@@ -99,7 +102,10 @@ final class FinderSnapshot: @unchecked Sendable {
                 zonePolygonStart.append(Int32(polygonRingStart.count - 1))
             }
         }
-        self.points = PointIndex(coordinates)
+        let points = PointIndex(coordinates)
+        self.points = points
+        self.openHours = Self.openHourSummaries(points, hoursStart: hoursStart, hoursKnown: hoursKnown, hoursSpans: hoursSpans,
+                                                 timeZones: timeZones, timeZoneOfSlot: timeZoneOfSlot)
         self.storeBoxes = BoxIndex(coordinates.map { BoundingBox(southWest: $0, northEast: $0) })
         self.alive = alive
         self.latitudes = latitudes
@@ -119,6 +125,46 @@ final class FinderSnapshot: @unchecked Sendable {
         self.polygonRingStart = polygonRingStart
         self.rings = RingIndex(rings)
         self.zoneBoxes = BoxIndex(zoneBoundingBoxes)
+    }
+
+    /// UTC hour-of-week masks per node. A store's local spans are shifted by every UTC offset
+    /// its time zone takes from 2020 to 2045, so the mask holds whatever daylight saving does.
+    static func openHourSummaries(_ points: PointIndex, hoursStart: [Int32], hoursKnown: [Bool], hoursSpans: [Int32],
+                                  timeZones: [TimeZone], timeZoneOfSlot: [UInt16]) -> NodeSummaries {
+        let offsets: [[Int]] = timeZones.map { tz in
+            var minutes = Set<Int>()
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+            for year in 2020...2045 {
+                for month in 1...12 {
+                    if let date = calendar.date(from: DateComponents(year: year, month: month, day: 1)) {
+                        minutes.insert(tz.secondsFromGMT(for: date) / 60)
+                    }
+                }
+            }
+            return minutes.sorted()
+        }
+        let hoursPerWeek = OpeningHours.minutesPerWeek / 60
+        func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+        return points.summaries(words: 3) { id, mask in
+            let slot = Int(id)
+            guard hoursKnown[slot] else { return }
+            var i = Int(hoursStart[slot])
+            while i < Int(hoursStart[slot + 1]) {
+                let start = Int(hoursSpans[i]), end = Int(hoursSpans[i + 1])
+                for offset in offsets[Int(timeZoneOfSlot[slot])] {
+                    // UTC minutes [start - offset, end - offset), hour by hour, wrapping the week.
+                    var hour = floorDiv(start - offset, 60)
+                    let last = floorDiv(end - offset - 1, 60)
+                    while hour <= last {
+                        let h = ((hour % hoursPerWeek) + hoursPerWeek) % hoursPerWeek
+                        mask[h >> 6] |= 1 << UInt64(h & 63)
+                        hour += 1
+                    }
+                }
+                i += 2
+            }
+        }
     }
 
     // MARK: - Point in zone

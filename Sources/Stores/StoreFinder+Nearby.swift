@@ -150,8 +150,10 @@ extension StoreFinder {
         }
 
         // Otherwise best-first over the tree, with the filter inside the traversal.
+        // An open-at search skips subtrees where no store can be open in that UTC hour.
+        let openHour = query.openAt.map { (summaries: snapshot.openHours, bit: WeekClock.minuteOfWeek($0, in: Self.utc) / 60) }
         snapshot.points.nearest(to: query.point, limit: query.limit, within: query.radius ?? .infinity,
-                                scratch: scratch.nearest, into: &scratch.neighbors) { id in
+                                scratch: scratch.nearest, into: &scratch.neighbors, requiring: openHour) { id in
             guard let zone = filter.accept(Int(id)) else { return false }
             zonesFound.append(zone)
             return true
@@ -199,6 +201,8 @@ struct StoreFilter {
 }
 
 extension StoreFinder {
+    static let utc = TimeZone(secondsFromGMT: 0)!
+
     func scansPosting(carriers: Int) -> Bool {
         switch postingScan {
         case .always: true
