@@ -98,6 +98,7 @@ extension PointIndex {
                 let left = Int(node.left), right = Int(node.right)
                 if right - left < nodeSize {
                     for i in left...right {
+                        if let bit, !bit.summaries.item(at: i, has: bit.bit) { continue }
                         let d = q.chordSquared(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2])
                         if d <= maxChord2 { Self.push(&heap, QueueEntry(key: d, ref: Int32(-1 - i))) }
                     }
@@ -107,7 +108,9 @@ extension PointIndex {
                 let axis = Int(axes[m])
                 let split = xyz[3 * m + axis]
                 let d = q.chordSquared(xyz[3 * m], xyz[3 * m + 1], xyz[3 * m + 2])
-                if d <= maxChord2 { Self.push(&heap, QueueEntry(key: d, ref: Int32(-1 - m))) }
+                if d <= maxChord2, bit.map({ $0.summaries.item(at: m, has: $0.bit) }) ?? true {
+                    Self.push(&heap, QueueEntry(key: d, ref: Int32(-1 - m)))
+                }
                 var lowBox = node.box, highBox = node.box
                 switch axis {
                 case 0: lowBox.maxX = split; highBox.minX = split

@@ -7,10 +7,17 @@ public struct NodeSummaries: Sendable {
     /// The masks, `words` per node, at the node's key: its median position, or its first
     /// position for a leaf (no position is both).
     @usableFromInline let masks: [UInt64]
+    /// Each item's own mask, by tree position: an item without the bit never enters the queue.
+    @usableFromInline let own: [UInt64]
 
     @inlinable
     func has(key: Int, bit: Int) -> Bool {
         masks[key * words + bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+
+    @inlinable
+    func item(at position: Int, has bit: Int) -> Bool {
+        own[position * words + bit >> 6] & (1 << UInt64(bit & 63)) != 0
     }
 }
 
@@ -40,7 +47,7 @@ extension PointIndex {
             return total
         }
         _ = fill(0, ids.count - 1)
-        return NodeSummaries(words: words, masks: masks)
+        return NodeSummaries(words: words, masks: masks, own: own)
     }
 
     /// The summary key of the node covering `left...right`.
