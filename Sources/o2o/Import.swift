@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import GeoCore
 import Persistence
+import Projection
 import StoreImport
 import Stores
 
@@ -30,6 +32,26 @@ struct Import: AsyncParsableCommand {
         }
     }
 
+    /// Mean metric area of the delivery zones by name, measured in the UTM zone of the stores
+    /// (PROJ): a check that the zones are the size the rule says.
+    func zoneAreas(_ service: StoreService) throws -> String {
+        let stores = service.finder.stores(after: nil, limit: Int.max)
+        guard let first = stores.first else { return "  no zones" }
+        let utm = try MetricProjection.utm(around: first.location)
+        var byName: [String: (total: Double, count: Int)] = [:]
+        for store in stores {
+            for zone in service.finder.zones(of: store.id) ?? [] where zone.kind == .delivery {
+                let area = utm.area(of: zone.area)
+                byName[zone.name ?? "unnamed", default: (0, 0)].total += area
+                byName[zone.name ?? "unnamed", default: (0, 0)].count += 1
+            }
+        }
+        let lines = byName.sorted { $0.key < $1.key }.map { name, v in
+            "  zone \(name): \(v.count) zones, mean area \(String(format: "%.2f", v.total / Double(v.count) / 1_000_000)) km² (\(utm.target))"
+        }
+        return lines.joined(separator: "\n")
+    }
+
     func run() async throws {
         do {
             let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { print($0) }
@@ -38,6 +60,7 @@ struct Import: AsyncParsableCommand {
                 ? try await importer.importDemoCity(geoData: URL(fileURLWithPath: database.geodata))
                 : try await importer.importFile(URL(fileURLWithPath: source), defaultTimeZone: timeZone)
             print(report)
+            print(try zoneAreas(service))
             print("database \(database.db) now holds \(service.finder.storeCount) stores, \(service.finder.zoneCount) zones, \(service.finder.skuCount) SKUs")
         } catch let error as ExitCode {
             throw error

@@ -41,6 +41,8 @@ struct CLITests {
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out.contains("stores created:       222"))
         #expect(first.err.contains("222/222 stores written"), "progress is shown")
+        // Zone sizes measured with PROJ in UTM 29N: π × 1.5² km² for the 1,500 m rings.
+        #expect(first.out.contains("zone 1500 m: 68 zones, mean area 7.06 km² (EPSG:32629)"))
         let second = try Self.run(["import", "--db", db, "--geodata", geo])
         #expect(second.out.contains("stores created:       0"))
         #expect(second.out.contains("stores unchanged:     222"))
