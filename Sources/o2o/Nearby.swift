@@ -33,6 +33,9 @@ struct Nearby: AsyncParsableCommand {
                 }
             }
             let point = try Coordinate.validated(latitude: lat, longitude: lon, latitudeField: "--lat", longitudeField: "--lon")
+            guard FileManager.default.fileExists(atPath: database.db) else {
+                throw StoreError(.invalid, field: "--db", "no database at \(database.db); run `o2o import` first")
+            }
             let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { _ in }
             guard service.finder.storeCount > 0 else {
                 throw StoreError(.invalid, field: "--db", "\(database.db) holds no stores; run `o2o import` first")
