@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "StoreImport", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
                 .product(name: "SpatialIndex", package: "o2o"),
+                .product(name: "Persistence", package: "o2o"),
             ],
             path: "Benchmarks/StoreFinderBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

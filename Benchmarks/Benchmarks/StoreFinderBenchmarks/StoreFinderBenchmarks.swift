@@ -1,6 +1,9 @@
 import Benchmark
 import Foundation
+import Dispatch
 import GeoCore
+import GRDB
+import Persistence
 import SpatialIndex
 import StoreImport
 import Stores
@@ -35,6 +38,23 @@ final class Fixture: @unchecked Sendable {
         commonSKUs = Array(ranked.prefix(10))
         rareSKUs = Array(ranked.suffix(10))
     }
+
+    /// The same city in a SpatiaLite database (imported through the real import), for the peer.
+    lazy var spatialite: SpatiaLiteDatabase = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-bench-\(UUID().uuidString)")
+        let database = try! SpatiaLiteDatabase(path: folder.appendingPathComponent("o2o.sqlite").path)
+        let service = StoreService(repository: SpatiaLiteStoreRepository(database: database), finder: StoreFinder())
+        let geoData = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GeoData")
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            _ = try! await Importer(service: service).importDemoCity(geoData: geoData)
+            done.signal()
+        }
+        done.wait()
+        return database
+    }()
 
     func point() -> Coordinate {
         next = (next + 1) & (points.count - 1)
@@ -76,6 +96,29 @@ let benchmarks: @Sendable () -> Void = {
     let nearestScratch = NearestScratch()
     var neighbors: [Neighbor] = []
     neighbors.reserveCapacity(100)
+    // Peer: the same query in SpatiaLite SQL on the same city, in the same run (no hours: SQL
+    // has none). The finder's answers equal these (PersistenceTests).
+    let sqlBasket = [NearbyQuery.Item(sku: fixture.commonSKUs[0], quantity: 1), NearbyQuery.Item(sku: fixture.commonSKUs[1], quantity: 1)]
+    Benchmark("Same query, finder: 10 nearest, 2-item basket, delivers, 3 km", configuration: perQuery) { benchmark in
+        run(benchmark) { NearbyQuery(point: $0, limit: 10, radius: 3000, mustDeliver: true, items: sqlBasket) }
+    }
+    var sqlConfiguration = perQuery
+    sqlConfiguration.maxIterations = 2000
+    sqlConfiguration.warmupIterations = 20
+    sqlConfiguration.timeUnits = .microseconds
+    Benchmark("Same query, SpatiaLite SQL: 10 nearest, 2-item basket, delivers, 3 km", configuration: sqlConfiguration) { benchmark in
+        let database = fixture.spatialite
+        try database.writer.read { db in
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                let rows = try SpatiaLiteNearbySQL.run(
+                    NearbyQuery(point: fixture.point(), limit: 10, radius: 3000, mustDeliver: true, items: sqlBasket), in: db)
+                blackHole(rows.count)
+            }
+            benchmark.stopMeasurement()
+        }
+    }
+
     Benchmark("Point index alone: 10 nearest of \(fixture.city.stores.count)", configuration: perQuery) { benchmark in
         for _ in benchmark.scaledIterations {
             index.nearest(to: fixture.point(), limit: 10, scratch: nearestScratch, into: &neighbors) { _ in true }
