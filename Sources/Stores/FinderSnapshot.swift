@@ -8,8 +8,6 @@ final class FinderSnapshot: @unchecked Sendable {
     let points: PointIndex
     let storeBoxes: BoxIndex
     let alive: [Bool]
-    let latitudes: [Double]
-    let longitudes: [Double]
     /// x, y, z on the unit sphere per slot, for chord distances.
     let unitVectors: [Double]
 
@@ -42,8 +40,6 @@ final class FinderSnapshot: @unchecked Sendable {
         let n = stores.count
         var coordinates = [Coordinate](repeating: Coordinate(latitude: 0, longitude: 0), count: n)
         var alive: [Bool] = [Bool](repeating: false, count: n)
-        var latitudes: [Double] = [Double](repeating: 0, count: n)
-        var longitudes: [Double] = [Double](repeating: 0, count: n)
         var unitVectors: [Double] = [Double](repeating: 0, count: 3 * n)
         var timeZones: [TimeZone] = []
         var timeZoneOfSlot: [UInt16] = [UInt16](repeating: 0, count: n)
@@ -61,8 +57,6 @@ final class FinderSnapshot: @unchecked Sendable {
             guard let store = stores[slot] else { hoursKnown.append(false); continue }
             alive[slot] = true
             coordinates[slot] = store.location
-            latitudes[slot] = store.location.latitude
-            longitudes[slot] = store.location.longitude
             let v = UnitVector(store.location)
             unitVectors[3 * slot] = v.x; unitVectors[3 * slot + 1] = v.y; unitVectors[3 * slot + 2] = v.z
             if let t = tzIndex[store.timeZone] {
@@ -108,8 +102,6 @@ final class FinderSnapshot: @unchecked Sendable {
                                                  timeZones: timeZones, timeZoneOfSlot: timeZoneOfSlot)
         self.storeBoxes = BoxIndex(coordinates.map { BoundingBox(southWest: $0, northEast: $0) })
         self.alive = alive
-        self.latitudes = latitudes
-        self.longitudes = longitudes
         self.unitVectors = unitVectors
         self.timeZones = timeZones
         self.timeZoneOfSlot = timeZoneOfSlot

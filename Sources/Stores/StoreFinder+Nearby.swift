@@ -5,6 +5,8 @@ import SpatialIndex
 /// One row of a nearby search before it is dressed for output.
 public struct NearbyHit: Hashable, Sendable {
     public var storeID: StoreID
+    /// Great-circle metres on the WGS84 mean radius: 2R·asin(chord / 2), which is the haversine
+    /// distance by another road (the tests hold it to the haversine formula within 1e-6 m).
     public var distance: Meters
     /// Index of the serving zone record in the finder's snapshot, or -1.
     var zoneRecord: Int32
