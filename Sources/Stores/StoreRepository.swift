@@ -1,15 +1,19 @@
 import Foundation
 import GeoCore
 
-/// What a new store is made of, before storage gives it an id.
+/// What describes a store, before storage gives it an id.
 public struct StoreDraft: Hashable, Sendable {
+    /// The retailer's own reference (an OSM id such as `osm:node/987218307`, a POS store code); unique.
     public var externalRef: String
     public var name: String
     public var brand: String?
+    /// What sort of shop: `supermarket`, `convenience`, `bakery`, … (OSM `shop=*` values).
     public var kind: String
     public var address: String?
     public var phone: String?
+    /// Opening hours in OSM `opening_hours` syntax, as given; nil when unknown.
     public var openingHours: String?
+    /// The IANA time zone the hours are in, e.g. `Europe/Lisbon`.
     public var timeZone: String
     public var location: Coordinate
 
@@ -20,17 +24,7 @@ public struct StoreDraft: Hashable, Sendable {
         self.timeZone = timeZone; self.location = location
     }
 
-    public func store(id: StoreID) -> Store {
-        Store(id: id, externalRef: externalRef, name: name, brand: brand, kind: kind, address: address,
-              phone: phone, openingHours: openingHours, timeZone: timeZone, location: location)
-    }
-}
-
-extension Store {
-    public var draft: StoreDraft {
-        StoreDraft(externalRef: externalRef, name: name, brand: brand, kind: kind, address: address, phone: phone,
-                   openingHours: openingHours, timeZone: timeZone, location: location)
-    }
+    public func store(id: StoreID) -> Store { Store(id: id, draft: self) }
 }
 
 /// A delivery zone before storage gives it an id.
