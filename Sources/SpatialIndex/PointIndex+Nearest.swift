@@ -56,12 +56,14 @@ extension PointIndex {
     /// `accept` runs only on the items that reach the front: the filter sits inside the
     /// traversal and nothing is gathered only to be dropped. Results go into `results`
     /// (cleared first), and `scratch` holds the queue between calls. With `requiring`, subtrees
-    /// whose summary lacks the bit are never entered.
+    /// whose summary lacks the bit are never entered; with `reaching`, neither are subtrees
+    /// whose box does not contain `point`; items failing either never enter the queue.
     @inlinable
     public func nearest(
         to point: Coordinate, limit: Int, within radius: Meters = .infinity,
         scratch: NearestScratch, into results: inout [Neighbor],
         requiring bit: (summaries: NodeSummaries, bit: Int)? = nil,
+        reaching reach: NodeBoxes? = nil,
         where accept: (Int32) -> Bool
     ) {
         results.removeAll(keepingCapacity: true)
@@ -71,6 +73,8 @@ extension PointIndex {
         let rootKey = rootBox.distanceSquared(q)
         guard rootKey <= maxChord2 else { return }
         if let bit, !bit.summaries.has(key: summaryKey(0, ids.count - 1), bit: bit.bit) { return }
+        let lon = point.longitude, lat = point.latitude
+        if let reach, !reach.node(key: summaryKey(0, ids.count - 1), contains: lon, lat) { return }
         // The queue leaves the scratch for the search (its buffer moves, nothing is copied), so
         // that pushes and pops touch local arrays rather than class properties.
         var heap = scratch.heap, nodes = scratch.nodes
@@ -99,6 +103,7 @@ extension PointIndex {
                 if right - left < nodeSize {
                     for i in left...right {
                         if let bit, !bit.summaries.item(at: i, has: bit.bit) { continue }
+                        if let reach, !reach.item(at: i, contains: lon, lat) { continue }
                         let d = q.chordSquared(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2])
                         if d <= maxChord2 { Self.push(&heap, QueueEntry(key: d, ref: Int32(-1 - i))) }
                     }
@@ -108,7 +113,8 @@ extension PointIndex {
                 let axis = Int(axes[m])
                 let split = xyz[3 * m + axis]
                 let d = q.chordSquared(xyz[3 * m], xyz[3 * m + 1], xyz[3 * m + 2])
-                if d <= maxChord2, bit.map({ $0.summaries.item(at: m, has: $0.bit) }) ?? true {
+                if d <= maxChord2, bit.map({ $0.summaries.item(at: m, has: $0.bit) }) ?? true,
+                   reach?.item(at: m, contains: lon, lat) ?? true {
                     Self.push(&heap, QueueEntry(key: d, ref: Int32(-1 - m)))
                 }
                 var lowBox = node.box, highBox = node.box
@@ -117,14 +123,16 @@ extension PointIndex {
                 case 1: lowBox.maxY = split; highBox.minY = split
                 default: lowBox.maxZ = split; highBox.minZ = split
                 }
-                if m - 1 >= left, bit.map({ $0.summaries.has(key: summaryKey(left, m - 1), bit: $0.bit) }) ?? true {
+                if m - 1 >= left, bit.map({ $0.summaries.has(key: summaryKey(left, m - 1), bit: $0.bit) }) ?? true,
+                   reach?.node(key: summaryKey(left, m - 1), contains: lon, lat) ?? true {
                     let k = lowBox.distanceSquared(q)
                     if k <= maxChord2 {
                         nodes.append(PendingNode(left: Int32(left), right: Int32(m - 1), box: lowBox))
                         Self.push(&heap, QueueEntry(key: k, ref: Int32(nodes.count - 1)))
                     }
                 }
-                if right >= m + 1, bit.map({ $0.summaries.has(key: summaryKey(m + 1, right), bit: $0.bit) }) ?? true {
+                if right >= m + 1, bit.map({ $0.summaries.has(key: summaryKey(m + 1, right), bit: $0.bit) }) ?? true,
+                   reach?.node(key: summaryKey(m + 1, right), contains: lon, lat) ?? true {
                     let k = highBox.distanceSquared(q)
                     if k <= maxChord2 {
                         nodes.append(PendingNode(left: Int32(m + 1), right: Int32(right), box: highBox))

@@ -32,6 +32,9 @@ final class FinderSnapshot: @unchecked Sendable {
     /// Per tree node, the UTC hours of the week (168 bits) in which some store below may be
     /// open, so that an open-at search never enters a subtree of closed or unknown stores.
     let openHours: NodeSummaries
+    /// Per tree node, the box of every delivery zone of the stores below: a delivers-here
+    /// search never enters a subtree whose stores cannot reach the point.
+    let deliveryReach: NodeBoxes
     /// The rings of every zone, with their latitude-band edge index.
     let rings: RingIndex
     let zoneBoxes: BoxIndex
@@ -100,6 +103,12 @@ final class FinderSnapshot: @unchecked Sendable {
         self.points = points
         self.openHours = Self.openHourSummaries(points, hoursStart: hoursStart, hoursKnown: hoursKnown, hoursSpans: hoursSpans,
                                                  timeZones: timeZones, timeZoneOfSlot: timeZoneOfSlot)
+        var reach = [BoundingBox?](repeating: nil, count: n)
+        for z in zoneIsExclusion.indices where !zoneIsExclusion[z] {
+            let slot = Int(zoneSlot[z])
+            reach[slot] = reach[slot].map { $0.union(zoneBoundingBoxes[z]) } ?? zoneBoundingBoxes[z]
+        }
+        self.deliveryReach = points.boxes { reach[Int($0)] }
         self.storeBoxes = BoxIndex(coordinates.map { BoundingBox(southWest: $0, northEast: $0) })
         self.alive = alive
         self.unitVectors = unitVectors

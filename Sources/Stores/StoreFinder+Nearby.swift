@@ -155,7 +155,8 @@ extension StoreFinder {
         // An open-at search skips subtrees where no store can be open in that UTC hour.
         let openHour = query.openAt.map { (summaries: snapshot.openHours, bit: WeekClock.minuteOfWeek($0, in: Self.utc) / 60) }
         snapshot.points.nearest(to: query.point, limit: query.limit, within: query.radius ?? .infinity,
-                                scratch: scratch.nearest, into: &scratch.neighbors, requiring: openHour) { id in
+                                scratch: scratch.nearest, into: &scratch.neighbors, requiring: openHour,
+                                reaching: query.mustDeliver ? snapshot.deliveryReach : nil) { id in
             guard let zone = filter.accept(Int(id)) else { return false }
             zonesFound.append(zone)
             return true
