@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
         .library(name: "Stores", targets: ["Stores"]),
         .library(name: "StoreImport", targets: ["StoreImport"]),
+        .library(name: "NationalData", targets: ["NationalData"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
     ],
@@ -35,6 +36,7 @@ let package = Package(
         .target(name: "Projection", dependencies: ["GeoCore", "CProj"]),
         .target(name: "Stores", dependencies: ["GeoCore", "SpatialIndex"]),
         .target(name: "StoreImport", dependencies: ["GeoCore", "Stores"]),
+        .target(name: "NationalData", dependencies: ["GeoCore", "Stores", "StoreImport"]),
         .target(
             name: "Persistence",
             dependencies: [
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoCore"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore"]),
         .testTarget(name: "CLITests", dependencies: ["o2o", "O2OTestSupport"]),
+        .testTarget(name: "NationalDataTests", dependencies: ["NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "StoreImportTests", dependencies: ["StoreImport", "Stores", "GeoCore"]),
         .testTarget(
             name: "PersistenceTests",

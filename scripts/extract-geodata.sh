@@ -26,4 +26,15 @@ for line in open(sys.argv[1], encoding="utf-8"):
                          "geometry": f["geometry"]})
 json.dump({"type": "FeatureCollection", "features": features}, open(sys.argv[2], "w"), indent=1)
 PY
-echo "wrote $out/shops.csv and $out/douro.geojson"
+# The 300 most populous cities of GeoNames, for the national-scale synthetic data set.
+mkdir -p "$here/GeoData/geonames"
+python3 - "$shared/population/geonames_cities15000.csv" "$here/GeoData/geonames/cities-top300.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+rows.sort(key=lambda r: (-int(r["population"]), int(r["geonameid"])))
+with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows[:300])
+PY
+echo "wrote $out/shops.csv, $out/douro.geojson and GeoData/geonames/cities-top300.csv"

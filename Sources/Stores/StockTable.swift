@@ -8,7 +8,7 @@ final class StockTable: @unchecked Sendable {
     /// One SKU's carriers: slots ascending, with on-hand and reserved counts at the same index.
     final class Posting {
         private(set) var count = 0
-        private var capacity = 0
+        private(set) var capacity = 0
         private(set) var slots: UnsafeMutablePointer<Int32>
         private(set) var onHand: UnsafeMutablePointer<Int32>
         private(set) var reserved: UnsafeMutablePointer<Int32>
@@ -92,6 +92,13 @@ final class StockTable: @unchecked Sendable {
 
     func set(sku: Int, slot: Int32, onHand: Int, reserved: Int) {
         postings[sku].set(slot, onHand: Int32(clamping: onHand), reserved: Int32(clamping: reserved))
+    }
+
+    /// Bytes held per stored row, counting unused capacity.
+    var bytesPerRow: Double {
+        let rows = postings.reduce(0) { $0 + $1.count }
+        let bytes = postings.reduce(0) { $0 + $1.capacity * 3 * MemoryLayout<Int32>.size }
+        return rows == 0 ? 0 : Double(bytes) / Double(rows)
     }
 
     /// Drops a store from every posting list (when the store is deleted).

@@ -62,6 +62,36 @@ public final class StoreFinder: @unchecked Sendable {
         }
     }
 
+    /// Loads a large data set without materialising its stock as values: `stockRows` calls
+    /// `emit(store, sku, onHand, reserved)` with indexes into `stores` and `skus`, best
+    /// grouped by store in the order of `stores` (then every posting list grows by appending).
+    /// `stores` must be in ascending id order.
+    public func load(stores: [Store], zones: [DeliveryZone], skus: [SKU],
+                     stockRows: (_ emit: (_ store: Int, _ sku: Int, _ onHand: Int, _ reserved: Int) -> Void) -> Void) {
+        precondition(zip(stores, stores.dropFirst()).allSatisfy { $0.id < $1.id }, "stores must be in ascending id order")
+        lock.withWriteLock {
+            self.stores = stores; zonesBySlot = Array(repeating: [], count: stores.count); slotByID = [:]
+            skuIndex = [:]; self.skus = []
+            self.stock = StockTable()
+            slotByID.reserveCapacity(stores.count)
+            for (slot, store) in stores.enumerated() { slotByID[store.id] = Int32(slot) }
+            for zone in zones {
+                if let slot = slotByID[zone.storeID] { zonesBySlot[Int(slot)].append(zone) }
+            }
+            for sku in skus { addSKU(sku) }
+            self.stock.ensureSKUCount(self.skus.count)
+            stockRows { store, sku, onHand, reserved in
+                self.stock.set(sku: sku, slot: Int32(store), onHand: onHand, reserved: reserved)
+            }
+            snapshot = FinderSnapshot(stores: self.stores, zones: zonesBySlot)
+        }
+    }
+
+    /// Bytes the stock table holds per stock row (capacity included), for memory reports.
+    public var stockBytesPerRow: Double {
+        lock.withReadLock { stock.bytesPerRow }
+    }
+
     private func addSKU(_ sku: SKU) {
         if let i = skuIndex[sku.code] { skus[Int(i)] = sku; return }
         skuIndex[sku.code] = Int32(skus.count)
