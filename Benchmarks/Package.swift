@@ -24,6 +24,17 @@ let package = Package(
             path: "Benchmarks/StoreFinderBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "NationalBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Stores", package: "o2o"),
+                .product(name: "NationalData", package: "o2o"),
+                .product(name: "GeoCore", package: "o2o"),
+            ],
+            path: "Benchmarks/NationalBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

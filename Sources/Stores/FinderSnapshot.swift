@@ -35,6 +35,8 @@ final class FinderSnapshot: @unchecked Sendable {
     /// Per tree node, the box of every delivery zone of the stores below: a delivers-here
     /// search never enters a subtree whose stores cannot reach the point.
     let deliveryReach: NodeBoxes
+    /// The same reach per slot (minLon, minLat, maxLon, maxLat; inverted when it has no zone).
+    let reachBySlot: [Double]
     /// The rings of every zone, with their latitude-band edge index.
     let rings: RingIndex
     let zoneBoxes: BoxIndex
@@ -109,6 +111,10 @@ final class FinderSnapshot: @unchecked Sendable {
             reach[slot] = reach[slot].map { $0.union(zoneBoundingBoxes[z]) } ?? zoneBoundingBoxes[z]
         }
         self.deliveryReach = points.boxes { reach[Int($0)] }
+        self.reachBySlot = reach.flatMap { box -> [Double] in
+            box.map { [$0.southWest.longitude, $0.southWest.latitude, $0.northEast.longitude, $0.northEast.latitude] }
+                ?? [.infinity, .infinity, -.infinity, -.infinity]
+        }
         self.storeBoxes = BoxIndex(coordinates.map { BoundingBox(southWest: $0, northEast: $0) })
         self.alive = alive
         self.unitVectors = unitVectors
@@ -199,6 +205,12 @@ final class FinderSnapshot: @unchecked Sendable {
             return zoneIsExclusion[z] ? -1 : z
         }
         return -1
+    }
+
+    /// Whether some delivery zone of the slot's store may reach the point (its box holds it).
+    @inline(__always)
+    func mayReach(slot: Int, lon: Double, lat: Double) -> Bool {
+        lon >= reachBySlot[4 * slot] && lat >= reachBySlot[4 * slot + 1] && lon <= reachBySlot[4 * slot + 2] && lat <= reachBySlot[4 * slot + 3]
     }
 
     /// Opening test for a slot at a minute of its local week; nil when its hours are unknown.

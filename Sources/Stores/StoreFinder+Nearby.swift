@@ -134,8 +134,10 @@ extension StoreFinder {
             candidates.removeAll(keepingCapacity: true)
             snapshot.unitVectors.withUnsafeBufferPointer { xyz in
                 let posting = stock.postings[rarest]
+                let lon = query.point.longitude, lat = query.point.latitude
                 for i in 0..<posting.count {
                     let slot = posting.slots[i], s = Int(slot)
+                    if query.mustDeliver, !snapshot.mayReach(slot: s, lon: lon, lat: lat) { continue }
                     let d = q.chordSquared(xyz[3 * s], xyz[3 * s + 1], xyz[3 * s + 2])
                     if d <= maxChord2 { candidates.append((d, slot)) }
                 }
