@@ -1,3 +1,4 @@
+import Foundation
 import GeoCore
 
 /// Closed rings in flat arrays, each with its edges bucketed by latitude band, for fast
@@ -19,6 +20,10 @@ public struct RingIndex: Sendable {
     /// their first vertex.
     @usableFromInline let bandEdgeStart: [Int32]
     @usableFromInline let bandEdges: [Int32]
+    /// Per ring: a centre (lon, lat), the longitude scale at it (cos φ), and the squared radii,
+    /// in scaled degrees, of a circle surely inside the ring and one surely holding it. A point
+    /// inside the first or outside the second needs no edge test.
+    @usableFromInline internal(set) var ringCircles: [Double]
 
     public var count: Int { ringStart.count - 1 }
 
@@ -51,9 +56,38 @@ public struct RingIndex: Sendable {
                 bandEdgeStart.append(Int32(bandEdges.count))
             }
         }
+        var circles: [Double] = []
+        circles.reserveCapacity(rings.count * 5)
+        for ring in rings {
+            guard let box = BoundingBox(enclosing: ring) else { circles += [0, 0, 1, -1, -1]; continue }
+            let cx = (box.southWest.longitude + box.northEast.longitude) / 2
+            let cy = (box.southWest.latitude + box.northEast.latitude) / 2
+            let k = cos(cy * .pi / 180)
+            var outer = 0.0, inner = Double.infinity
+            for i in 0..<max(0, ring.count - 1) {
+                let ax = (ring[i].longitude - cx) * k, ay = ring[i].latitude - cy
+                let bx = (ring[i + 1].longitude - cx) * k, by = ring[i + 1].latitude - cy
+                outer = max(outer, ax * ax + ay * ay)
+                // Squared distance from the centre (the origin here) to the edge segment.
+                let dx = bx - ax, dy = by - ay
+                let length2 = dx * dx + dy * dy
+                let t = length2 > 0 ? max(0, min(1, -(ax * dx + ay * dy) / length2)) : 0
+                let px = ax + t * dx, py = ay + t * dy
+                inner = min(inner, px * px + py * py)
+            }
+            circles += [cx, cy, k, inner, outer]
+        }
         self.vertices = vertices; self.ringStart = ringStart
         ringMinLatitude = minLats; ringMaxLatitude = maxLats; ringBandScale = scales; ringBandCount = counts
         ringFirstBand = firstBands; self.bandEdgeStart = bandEdgeStart; self.bandEdges = bandEdges
+        // The inner circle counts only when its centre is inside the ring (a concave ring may
+        // leave its box centre outside); the outer circle always holds the ring.
+        ringCircles = circles
+        var checked = circles
+        for r in 0..<rings.count where checked[5 * r + 3] > 0 {
+            if !Self.bandTest(self, r, circles[5 * r], circles[5 * r + 1]) { checked[5 * r + 3] = 0 }
+        }
+        ringCircles = checked
     }
 
     @inline(__always) @usableFromInline
@@ -64,6 +98,21 @@ public struct RingIndex: Sendable {
     /// Even–odd ray crossing against ring `r`; points on the boundary may fall either way.
     @inlinable
     public func ring(_ r: Int, contains lon: Double, _ lat: Double) -> Bool {
+        let dx = (lon - ringCircles[5 * r]) * ringCircles[5 * r + 2], dy = lat - ringCircles[5 * r + 1]
+        let d2 = dx * dx + dy * dy
+        // Strict margins keep floating-point doubt on the side of the exact test.
+        if d2 < ringCircles[5 * r + 3] * 0.999_999 { return true }
+        if d2 > ringCircles[5 * r + 4] * 1.000_001 { return false }
+        return Self.bandTest(self, r, lon, lat)
+    }
+
+    @inlinable
+    static func bandTest(_ index: RingIndex, _ r: Int, _ lon: Double, _ lat: Double) -> Bool {
+        index.bandTest(r, lon, lat)
+    }
+
+    @inlinable
+    func bandTest(_ r: Int, _ lon: Double, _ lat: Double) -> Bool {
         guard lat >= ringMinLatitude[r], lat < ringMaxLatitude[r] else { return false }
         let b = Int(ringFirstBand[r]) + Self.band(lat, ringMinLatitude[r], ringBandScale[r], Int(ringBandCount[r]))
         return vertices.withUnsafeBufferPointer { v in

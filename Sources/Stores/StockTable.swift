@@ -64,11 +64,18 @@ final class StockTable: @unchecked Sendable {
             count -= 1
         }
 
-        private func grow() {
-            let newCapacity = capacity * 2
+        /// Gives back unused capacity (after a bulk load).
+        func shrinkToFit() {
+            guard capacity > max(1, count) else { return }
+            resize(to: max(1, count))
+        }
+
+        private func grow() { resize(to: capacity * 2) }
+
+        private func resize(to newCapacity: Int) {
             func moved(_ old: UnsafeMutablePointer<Int32>) -> UnsafeMutablePointer<Int32> {
                 let new = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-                new.update(from: old, count: count)
+                new.initialize(from: old, count: count)
                 old.deallocate()
                 return new
             }
@@ -92,6 +99,11 @@ final class StockTable: @unchecked Sendable {
 
     func set(sku: Int, slot: Int32, onHand: Int, reserved: Int) {
         postings[sku].set(slot, onHand: Int32(clamping: onHand), reserved: Int32(clamping: reserved))
+    }
+
+    /// Gives back the spare capacity of every posting list.
+    func shrinkToFit() {
+        for posting in postings { posting.shrinkToFit() }
     }
 
     /// Bytes held per stored row, counting unused capacity.
