@@ -125,7 +125,7 @@ extension StoreFinder {
         for sku in skuIndices where rarest < 0 || stock.storeCount(sku: sku) < stock.storeCount(sku: rarest) {
             rarest = sku
         }
-        if rarest >= 0, scansPosting(carriers: stock.storeCount(sku: rarest)) {
+        if rarest >= 0, !stock.postings[rarest].isDense, scansPosting(carriers: stock.storeCount(sku: rarest)) {
             let q = UnitVector(query.point)
             let maxChord2 = query.radius.map { Chord.squared(forMeters: $0) } ?? 4
             var candidates = scratch.candidates

@@ -58,7 +58,7 @@ public final class StoreFinder: @unchecked Sendable {
                 guard let slot = slotByID[storeID], let sku = skuIndex[code] else { continue }
                 self.stock.set(sku: Int(sku), slot: slot, onHand: level.onHand, reserved: level.reserved)
             }
-            self.stock.shrinkToFit()
+            self.stock.compact(slotCount: self.stores.count)
             snapshot = FinderSnapshot(stores: self.stores, zones: zonesBySlot)
         }
     }
@@ -84,7 +84,7 @@ public final class StoreFinder: @unchecked Sendable {
             stockRows { store, sku, onHand, reserved in
                 self.stock.set(sku: sku, slot: Int32(store), onHand: onHand, reserved: reserved)
             }
-            self.stock.shrinkToFit()
+            self.stock.compact(slotCount: self.stores.count)
             snapshot = FinderSnapshot(stores: self.stores, zones: zonesBySlot)
         }
     }

@@ -55,6 +55,11 @@ struct RandomCity {
                 stock.append((id, sku.code, StockLevel(onHand: onHand, reserved: Int.random(in: 0...onHand, using: &rng))))
             }
         }
+        // A SKU nearly every store carries is stored densely, by slot.
+        skus.append(SKU(code: "COMMON", name: "Common item"))
+        for store in stores where Int.random(in: 0..<10, using: &rng) != 0 {
+            stock.append((store.id, "COMMON", StockLevel(onHand: Int.random(in: 0...5, using: &rng))))
+        }
         // One rare SKU, held by a handful of stores, takes the posting-list path.
         skus.append(SKU(code: "RARE", name: "Rare item"))
         for i in stride(from: 0, to: storeCount, by: 37) { stock.append((stores[i].id, "RARE", StockLevel(onHand: 3))) }
@@ -137,6 +142,27 @@ struct StoreFinderTests {
         #expect(try finder.nearby(q, now: Date()).map(\.store.id) == [target.id])
         finder.apply(stock: [("SKU-1", StockLevel(onHand: 2, reserved: 1))], of: target.id)
         #expect(try finder.nearby(q, now: Date()).isEmpty, "reserved units are not available")
+    }
+
+    @Test("a densely stored SKU takes updates, new carriers and deletions")
+    func denseUpdates() throws {
+        let city = RandomCity(seed: 8, storeCount: 60)
+        let finder = StoreFinder()
+        finder.load(stores: city.stores, zones: city.zones, skus: city.skus, stock: city.stock)
+        let lacking = city.stores.first { store in !city.stock.contains { $0.0 == store.id && $0.1 == "COMMON" } }!
+        #expect(finder.available("COMMON", at: lacking.id) == 0)
+        finder.apply(stock: [("COMMON", StockLevel(onHand: 9, reserved: 2))], of: lacking.id)
+        #expect(finder.available("COMMON", at: lacking.id) == 7)
+        let q = NearbyQuery(point: lacking.location, limit: 1, items: [.init(sku: "COMMON", quantity: 7)])
+        #expect(try finder.nearby(q, now: Date()).first?.store.id == lacking.id)
+        var added = city.stores[0]
+        added.id = StoreID(10_000)
+        added.externalRef = "new"
+        finder.apply(store: added)
+        finder.apply(stock: [("COMMON", StockLevel(onHand: 4))], of: added.id)
+        #expect(finder.available("COMMON", at: added.id) == 4)
+        finder.remove(storeID: lacking.id)
+        #expect(finder.available("COMMON", at: lacking.id) == nil)
     }
 
     @Test("unknown SKUs and bad ranges are refused with the field named")
