@@ -31,24 +31,24 @@ enum Input {
         return o
     }
 
-    static func string(_ o: [String: JSONValue], _ key: String, required: Bool = false, path: String = "") throws -> String? {
-        switch o[key] {
-        case nil, .null?:
+    /// A member of a JSON object read as `T`: nil when absent or null (an error when required),
+    /// an error naming the member when it has another type.
+    static func member<T>(_ o: [String: JSONValue], _ key: String, required: Bool, path: String,
+                          expected: String, _ read: (JSONValue) -> T?) throws -> T? {
+        guard let value = o[key], !value.isNull else {
             if required { throw Problem.invalid(path + key, "\(path + key) is required") }
             return nil
-        case .string(let s)?: return s
-        default: throw Problem.invalid(path + key, "\(path + key) must be a string")
         }
+        guard let result = read(value) else { throw Problem.invalid(path + key, "\(path + key) must be \(expected)") }
+        return result
+    }
+
+    static func string(_ o: [String: JSONValue], _ key: String, required: Bool = false, path: String = "") throws -> String? {
+        try member(o, key, required: required, path: path, expected: "a string") { $0.stringValue }
     }
 
     static func number(_ o: [String: JSONValue], _ key: String, required: Bool = false, path: String = "") throws -> Double? {
-        switch o[key] {
-        case nil, .null?:
-            if required { throw Problem.invalid(path + key, "\(path + key) is required") }
-            return nil
-        case .number(let n)?: return n
-        default: throw Problem.invalid(path + key, "\(path + key) must be a number")
-        }
+        try member(o, key, required: required, path: path, expected: "a number") { $0.numberValue }
     }
 
     static func integer(_ o: [String: JSONValue], _ key: String, required: Bool = false, path: String = "") throws -> Int? {
