@@ -5,6 +5,10 @@ import SpatialIndex
 /// The read-mostly part of the store finder: positions, hours and zones of every store slot in
 /// flat arrays, with the trees over them. Rebuilt when stores or zones change; stock lives apart.
 final class FinderSnapshot: @unchecked Sendable {
+    /// The stores and zones this snapshot was built from, by slot: a search reads these, never
+    /// the finder's mirror, which may already be ahead of it.
+    let stores: [Store?]
+    let zonesBySlot: [[DeliveryZone]]
     let points: PointIndex
     let storeBoxes: BoxIndex
     let alive: [Bool]
@@ -42,6 +46,8 @@ final class FinderSnapshot: @unchecked Sendable {
     let zoneBoxes: BoxIndex
 
     init(stores: [Store?], zones: [[DeliveryZone]]) {
+        self.stores = stores
+        self.zonesBySlot = zones
         let n = stores.count
         var coordinates = [Coordinate](repeating: Coordinate(latitude: 0, longitude: 0), count: n)
         var alive: [Bool] = [Bool](repeating: false, count: n)

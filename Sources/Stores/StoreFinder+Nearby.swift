@@ -72,13 +72,13 @@ extension StoreFinder {
             return scratch.hits.map { hit in
                 let slot = Int(hit.slot)
                 let zone: DeliveryZone? = hit.zoneRecord >= 0
-                    ? zonesBySlot[slot][Int(snapshot.zoneSource[Int(hit.zoneRecord)])] : nil
+                    ? snapshot.zonesBySlot[slot][Int(snapshot.zoneSource[Int(hit.zoneRecord)])] : nil
                 let availability = zip(query.items, scratch.skuIndices).map { item, sku in
                     (sku: item.sku, available: stock.available(sku: sku, slot: hit.slot))
                 }
                 let tz = snapshot.timeZones[Int(snapshot.timeZoneOfSlot[slot])]
                 let open = snapshot.isOpen(slot: slot, minuteOfWeek: WeekClock.minuteOfWeek(at, in: tz))
-                return NearbyResult(store: stores[slot]!, distance: hit.distance, zone: zone,
+                return NearbyResult(store: snapshot.stores[slot]!, distance: hit.distance, zone: zone,
                                     availability: availability, isOpen: open)
             }
         }
@@ -134,9 +134,11 @@ extension StoreFinder {
             candidates.removeAll(keepingCapacity: true)
             snapshot.unitVectors.withUnsafeBufferPointer { xyz in
                 let posting = stock.postings[rarest]
-                let lon = query.point.longitude, lat = query.point.latitude
+                let lon = query.point.longitude, lat = query.point.latitude, slotCount = snapshot.alive.count
                 for i in 0..<posting.count {
                     let slot = posting.slots[i], s = Int(slot)
+                    // A store added after this snapshot was built is not in it yet.
+                    if s >= slotCount { continue }
                     if query.mustDeliver, !snapshot.mayReach(slot: s, lon: lon, lat: lat) { continue }
                     let d = q.chordSquared(xyz[3 * s], xyz[3 * s + 1], xyz[3 * s + 2])
                     if d <= maxChord2 { candidates.append((d, slot)) }
@@ -146,7 +148,7 @@ extension StoreFinder {
             Candidates.heapify(&candidates)
             while let candidate = Candidates.popMin(&candidates) {
                 guard let zone = filter.accept(Int(candidate.slot)) else { continue }
-                hits.append(NearbyHit(storeID: stores[Int(candidate.slot)]!.id, distance: Chord.meters(forSquared: candidate.key),
+                hits.append(NearbyHit(storeID: snapshot.stores[Int(candidate.slot)]!.id, distance: Chord.meters(forSquared: candidate.key),
                                       zoneRecord: zone, slot: candidate.slot))
                 if hits.count == query.limit { break }
             }
@@ -164,7 +166,7 @@ extension StoreFinder {
             return true
         }
         for (neighbor, zone) in zip(scratch.neighbors, zonesFound) {
-            hits.append(NearbyHit(storeID: stores[Int(neighbor.id)]!.id, distance: neighbor.distance, zoneRecord: zone, slot: neighbor.id))
+            hits.append(NearbyHit(storeID: snapshot.stores[Int(neighbor.id)]!.id, distance: neighbor.distance, zoneRecord: zone, slot: neighbor.id))
         }
     }
 }

@@ -21,6 +21,9 @@ public final class StoreFinder: @unchecked Sendable {
     var stock = StockTable()
     /// Replaced whole on every store or zone change; searches hold the one they started with.
     var snapshot: FinderSnapshot
+    /// Counts changes to the mirror, and which change the installed snapshot reflects.
+    var changeGeneration = 0
+    var snapshotGeneration = 0
     let scratchPool = ScratchPool()
 
     /// When a stock query ranks the stores carrying its rarest SKU instead of walking the tree.
@@ -60,6 +63,8 @@ public final class StoreFinder: @unchecked Sendable {
             }
             self.stock.compact(slotCount: self.stores.count)
             snapshot = FinderSnapshot(stores: self.stores, zones: zonesBySlot)
+            changeGeneration += 1
+            snapshotGeneration = changeGeneration
         }
     }
 
@@ -86,6 +91,8 @@ public final class StoreFinder: @unchecked Sendable {
             }
             self.stock.compact(slotCount: self.stores.count)
             snapshot = FinderSnapshot(stores: self.stores, zones: zonesBySlot)
+            changeGeneration += 1
+            snapshotGeneration = changeGeneration
         }
     }
 
@@ -104,7 +111,7 @@ public final class StoreFinder: @unchecked Sendable {
 
     /// A store was created or changed.
     public func apply(store: Store) {
-        lock.withWriteLock {
+        rebuild {
             if let slot = slotByID[store.id] {
                 stores[Int(slot)] = store
             } else {
@@ -112,27 +119,42 @@ public final class StoreFinder: @unchecked Sendable {
                 stores.append(store)
                 zonesBySlot.append([])
             }
-            snapshot = FinderSnapshot(stores: stores, zones: zonesBySlot)
         }
     }
 
     /// A store was deleted, with its zones and stock.
     public func remove(storeID: StoreID) {
-        lock.withWriteLock {
+        rebuild {
             guard let slot = slotByID.removeValue(forKey: storeID) else { return }
             stores[Int(slot)] = nil
             zonesBySlot[Int(slot)] = []
             stock.removeAll(slot: slot)
-            snapshot = FinderSnapshot(stores: stores, zones: zonesBySlot)
         }
     }
 
     /// A store's zones were replaced.
     public func apply(zones: [DeliveryZone], of storeID: StoreID) {
-        lock.withWriteLock {
+        rebuild {
             guard let slot = slotByID[storeID] else { return }
             zonesBySlot[Int(slot)] = zones
-            snapshot = FinderSnapshot(stores: stores, zones: zonesBySlot)
+        }
+    }
+
+    /// Changes the mirror under the write lock, then builds the new spatial snapshot outside it
+    /// (searches go on with the current one meanwhile) and installs it, unless a build of a
+    /// later change got there first. It returns once its change is visible to searches.
+    private func rebuild(_ change: () -> Void) {
+        let (stores, zones, generation) = lock.withWriteLock {
+            change()
+            changeGeneration += 1
+            return (self.stores, zonesBySlot, changeGeneration)
+        }
+        let built = FinderSnapshot(stores: stores, zones: zones)
+        lock.withWriteLock {
+            if generation > snapshotGeneration {
+                snapshot = built
+                snapshotGeneration = generation
+            }
         }
     }
 
@@ -197,7 +219,7 @@ public final class StoreFinder: @unchecked Sendable {
         lock.withReadLock {
             var found: [Int32] = []
             snapshot.storeBoxes.search(box, into: &found)
-            return found.compactMap { stores[Int($0)] }
+            return found.compactMap { snapshot.stores[Int($0)] }
                 .filter { store in after.map { store.id > $0 } ?? true }
                 .sorted { $0.id < $1.id }.prefix(limit).map { $0 }
         }
@@ -219,9 +241,9 @@ public final class StoreFinder: @unchecked Sendable {
             var matches: [ZoneMatch] = []
             for z in found where snapshot.zone(Int(z), contains: point.longitude, point.latitude) {
                 let slot = Int(snapshot.zoneSlot[Int(z)])
-                guard let store = stores[slot] else { continue }
+                guard let store = snapshot.stores[slot] else { continue }
                 let serving = snapshot.servingZone(slot: slot, lon: point.longitude, lat: point.latitude)
-                let zone = zonesBySlot[slot][Int(snapshot.zoneSource[Int(z)])]
+                let zone = snapshot.zonesBySlot[slot][Int(snapshot.zoneSource[Int(z)])]
                 matches.append(ZoneMatch(store: store, zone: zone, serves: serving >= 0 && zone.kind == .delivery))
             }
             return matches.sorted { ($0.store.id, $0.zone.id) < ($1.store.id, $1.zone.id) }

@@ -165,6 +165,51 @@ struct StoreFinderTests {
         #expect(finder.available("COMMON", at: lacking.id) == nil)
     }
 
+    @Test("searches run on while stores come, move and go; the last change wins")
+    func searchesDuringChanges() async throws {
+        let city = RandomCity(seed: 9, storeCount: 300)
+        let finder = StoreFinder()
+        finder.load(stores: city.stores, zones: city.zones, skus: city.skus, stock: city.stock)
+        let queries = (0..<50).map { i in
+            NearbyQuery(point: city.stores[i].location, limit: 10, mustDeliver: i % 2 == 0,
+                        items: i % 3 == 0 ? [.init(sku: "RARE", quantity: 1)] : [])
+        }
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for reader in 0..<3 {
+                group.addTask {
+                    var answered = 0
+                    for round in 0..<200 {
+                        let rows = try finder.nearby(queries[(reader * 7 + round) % queries.count], now: Date())
+                        answered += rows.isEmpty ? 0 : 1
+                    }
+                    return answered
+                }
+            }
+            group.addTask {
+                for i in 0..<40 {
+                    var store = city.stores[i]
+                    store.location = city.center.destination(distance: Double(i) * 10, bearing: 45)
+                    finder.apply(store: store)
+                    let added = Store(id: StoreID(Int64(5_000 + i)), externalRef: "added-\(i)", name: "Added \(i)", kind: "bakery",
+                                      timeZone: "Europe/Lisbon", location: city.center)
+                    finder.apply(store: added)
+                    finder.apply(stock: [("RARE", StockLevel(onHand: 1))], of: added.id)
+                    if i % 2 == 0 { finder.remove(storeID: added.id) }
+                }
+                return 0
+            }
+            var total = 0
+            for try await answered in group { total += answered }
+            #expect(total > 0)
+        }
+        #expect(finder.storeCount == 300 + 20)
+        #expect(finder.store(city.stores[39].id)?.location == city.center.destination(distance: 390, bearing: 45))
+        let near = try finder.nearby(NearbyQuery(point: city.center, limit: 100, items: [.init(sku: "RARE", quantity: 1)]), now: Date())
+        let kept: [StoreID] = (0..<40).filter { $0 % 2 == 1 }.map { StoreID(Int64(5_000 + $0)) }
+        let found = Set(near.map(\.store.id))
+        #expect(found.isSuperset(of: kept))
+    }
+
     @Test("unknown SKUs and bad ranges are refused with the field named")
     func badQueries() {
         let finder = StoreFinder()
