@@ -25,7 +25,6 @@ public struct Importer: Sendable {
             ImportBatch.Entry(draft: draft, zones: rule.zones(for: draft),
                               stock: DemoCatalog.stock(forStore: draft.externalRef, kind: draft.kind))
         }
-        drafts = []
         try await write(ImportBatch(entries: entries, skus: DemoCatalog.skus), into: &report)
         return report
     }

@@ -20,13 +20,22 @@ public struct ZoneRule: Sendable {
         public var promisedMinutes: Int
     }
 
-    /// A river's centre line, west–east or east–west, that riders do not cross.
-    public var river: [Coordinate]?
-    public var riverName: String
+    public let riverName: String
+    /// The two banks of the river, bounded by its centre line and a parallel well beyond any
+    /// delivery radius; nil without a river.
+    let banks: (south: Polygon, north: Polygon)?
 
+    /// `river` is a centre line, west–east or east–west, that riders do not cross.
     public init(river: [Coordinate]? = nil, riverName: String = "river") {
-        self.river = river
         self.riverName = riverName
+        guard let river, river.count >= 2 else { banks = nil; return }
+        let minLat = river.map(\.latitude).min()!, maxLat = river.map(\.latitude).max()!
+        let margin = 0.5 // degrees beyond the line: far more than any delivery radius
+        banks = (
+            south: Self.polygon(river + [Coordinate(latitude: minLat - margin, longitude: river.last!.longitude),
+                                         Coordinate(latitude: minLat - margin, longitude: river.first!.longitude)]),
+            north: Self.polygon(river + [Coordinate(latitude: maxLat + margin, longitude: river.last!.longitude),
+                                         Coordinate(latitude: maxLat + margin, longitude: river.first!.longitude)]))
     }
 
     public static func tiers(for kind: String) -> (tiers: [Tier], minimumOrderMinor: Int) {
@@ -47,25 +56,18 @@ public struct ZoneRule: Sendable {
                       feeMinor: tier.feeMinor, minimumOrderMinor: minimum, promisedMinutes: tier.promisedMinutes,
                       field: "\(field)[\(i)]")
         }
-        if let river, let outer = tiers.last, let bank = farBank(of: store.location, reach: outer.radius, river: river) {
+        if let outer = tiers.last, let bank = farBank(of: store.location, reach: outer.radius) {
             zones.append(ZoneDraft(kind: .exclusion, name: "across the \(riverName)", area: MultiPolygon([bank]),
                                    field: "\(field)[\(zones.count)]"))
         }
         return zones
     }
 
-    /// The bank of the river that `point` is not on, as a polygon bounded by the river line and
-    /// a parallel well beyond `reach`; nil when the circle of `reach` stays on its own bank.
-    func farBank(of point: Coordinate, reach: Meters, river: [Coordinate]) -> Polygon? {
-        guard river.count >= 2 else { return nil }
-        let minLat = river.map(\.latitude).min()!, maxLat = river.map(\.latitude).max()!
-        let margin = 0.5 // degrees beyond the line: far more than any delivery radius
-        let south = Self.polygon(river + [Coordinate(latitude: minLat - margin, longitude: river.last!.longitude),
-                                          Coordinate(latitude: minLat - margin, longitude: river.first!.longitude)])
-        let north = Self.polygon(river + [Coordinate(latitude: maxLat + margin, longitude: river.last!.longitude),
-                                          Coordinate(latitude: maxLat + margin, longitude: river.first!.longitude)])
-        let onSouth = south.contains(point)
-        let far = onSouth ? north : south
+    /// The bank of the river that `point` is not on; nil when the circle of `reach` stays on
+    /// its own bank, or there is no river.
+    func farBank(of point: Coordinate, reach: Meters) -> Polygon? {
+        guard let banks else { return nil }
+        let far = banks.south.contains(point) ? banks.north : banks.south
         let circle = Polygon.circle(center: point, radius: reach, segments: 64)
         guard circle.exterior.coordinates.contains(where: { far.contains($0) }) else { return nil }
         return far

@@ -61,23 +61,23 @@ public struct NearbyQuery: Hashable, Sendable {
 
 /// One row of a nearby answer.
 public struct NearbyResult: Hashable, Sendable {
+    /// How many of a queried SKU the store can sell.
+    public struct Availability: Hashable, Sendable {
+        public var sku: SKUCode
+        public var available: Int
+        public init(sku: SKUCode, available: Int) { self.sku = sku; self.available = available }
+    }
+
     public var store: Store
     public var distance: Meters
     /// The delivery zone that serves the query point (the cheapest, then the fastest), if any.
     public var zone: DeliveryZone?
     /// Available quantity of each queried SKU, in query order.
-    public var availability: [(sku: SKUCode, available: Int)] {
-        get { zip(skus, available).map { ($0, $1) } }
-        set { skus = newValue.map(\.sku); available = newValue.map(\.available) }
-    }
+    public var availability: [Availability]
     /// Open at the queried instant (or now): true, false, or nil when the hours are unknown.
     public var isOpen: Bool?
 
-    var skus: [SKUCode]
-    var available: [Int]
-
-    public init(store: Store, distance: Meters, zone: DeliveryZone?, availability: [(sku: SKUCode, available: Int)], isOpen: Bool?) {
-        self.store = store; self.distance = distance; self.zone = zone; self.isOpen = isOpen
-        skus = availability.map(\.sku); available = availability.map(\.available)
+    public init(store: Store, distance: Meters, zone: DeliveryZone?, availability: [Availability], isOpen: Bool?) {
+        self.store = store; self.distance = distance; self.zone = zone; self.availability = availability; self.isOpen = isOpen
     }
 }

@@ -74,7 +74,7 @@ extension StoreFinder {
                 let zone: DeliveryZone? = hit.zoneRecord >= 0
                     ? snapshot.zonesBySlot[slot][Int(snapshot.zoneSource[Int(hit.zoneRecord)])] : nil
                 let availability = zip(query.items, scratch.skuIndices).map { item, sku in
-                    (sku: item.sku, available: stock.available(sku: sku, slot: hit.slot))
+                    NearbyResult.Availability(sku: item.sku, available: stock.available(sku: sku, slot: hit.slot))
                 }
                 let tz = snapshot.timeZones[Int(snapshot.timeZoneOfSlot[slot])]
                 let open = snapshot.isOpen(slot: slot, minuteOfWeek: WeekClock.minuteOfWeek(at, in: tz))
