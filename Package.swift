@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,7 +36,10 @@ let package = Package(
         .target(name: "GeoCore"),
         .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
         .target(name: "Projection", dependencies: ["GeoCore", "CProj"]),
-        .target(name: "Stores", dependencies: ["GeoCore", "SpatialIndex"]),
+        .target(
+            name: "Stores",
+            dependencies: ["GeoCore", "SpatialIndex", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "StoreImport", dependencies: ["GeoCore", "Stores"]),
         .target(name: "NationalData", dependencies: ["GeoCore", "Stores", "StoreImport"]),
         .target(
@@ -47,9 +52,10 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "GeoCore", "Stores", "Persistence",
+                "GeoCore", "Stores", "StoreImport", "Persistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Stores
 
 /// Where and how the HTTP server listens.
@@ -15,7 +16,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
-public func buildRouter(service: StoreService) -> Router<AppRequestContext> {
+public func buildRouter(service: StoreService, heartbeat: Duration = .seconds(15)) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
     router.get("/healthz") { _, _ in
@@ -29,13 +30,66 @@ public func buildRouter(service: StoreService) -> Router<AppRequestContext> {
     router.get("/openapi.json") { _, _ in JSONBody(value: OpenAPIDocument.json) }
     StoreRoutes(service: service).register(on: router)
     StockRoutes(service: service).register(on: router)
+    InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
     return router
 }
 
 /// Builds the application on a store service.
-public func buildApplication(service: StoreService, configuration: ServerConfiguration, logger: Logger) -> some ApplicationProtocol {
+public func buildApplication(service: StoreService, configuration: ServerConfiguration, logger: Logger,
+                             heartbeat: Duration = .seconds(15)) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(service: service),
+        router: buildRouter(service: service, heartbeat: heartbeat),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         logger: logger)
+}
+
+/// Runs the HTTP server with the reservation sweeper beside it until SIGINT or SIGTERM. On
+/// shutdown the event streams end first, so open SSE connections do not hold the server up.
+public func runServer(service: StoreService, configuration: ServerConfiguration, logger: Logger,
+                      sweepInterval: Duration = .seconds(1), onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
+    let app = Application(
+        router: buildRouter(service: service),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
+        onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+    // A group shuts down from the last service to the first: streams end, the sweeper
+    // stops, then the server drains its (now finished) requests.
+    let group = ServiceGroup(configuration: .init(
+        services: [app, ReservationSweeper(service: service, interval: sweepInterval, logger: logger),
+                   EventStreamCloser(hub: service.events)],
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+}
+
+/// Lets go of reservations whose time ran out, every `interval`.
+public struct ReservationSweeper: Service {
+    let service: StoreService
+    let interval: Duration
+    let logger: Logger
+
+    public init(service: StoreService, interval: Duration, logger: Logger) {
+        self.service = service; self.interval = interval; self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let released = try await service.releaseExpired()
+                if released > 0 { logger.info("released \(released) expired reservation(s)") }
+            } catch {
+                logger.error("releasing expired reservations failed: \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
+
+/// Ends the live event streams when shutdown begins.
+struct EventStreamCloser: Service {
+    let hub: StockEventHub
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        hub.finish()
+    }
 }

@@ -112,6 +112,72 @@ enum OpenAPIDocument {
                   parameters: [storeID], requestSchema: "StockItems",
                   requestExample: .object(["items": .array([.object(["sku": .string("DAIRY-001"), "qty": .number(-1)])])]),
                   responses: [(200, "the written lines", "StockLines", jsonType), badRequest, notFound, conflict, tooLarge, unprocessable]),
+    ] + inventoryOperations
+
+    static let reservationID = Parameter(name: "rid", location: "path", required: true, description: "reservation id (UUID)",
+                                         example: .string("6f1c2e0a-0000-4000-8000-000000000000"))
+    static let noReservation = (404, "no such reservation", Optional("Problem"), problemType)
+    static let exampleItems: J = .array([.object(["sku": .string("DAIRY-001"), "qty": .number(1)]),
+                                         .object(["sku": .string("BAKERY-001"), "qty": .number(2)])])
+    static let eventQuery = [
+        Parameter(name: "after", type: "integer", description: "only events after this id (the previous next_cursor)", example: .number(0)),
+        Parameter(name: "limit", type: "integer", description: "1 to 1000 (default 100)", example: .number(50)),
+    ]
+
+    static let inventoryOperations: [Operation] = [
+        Operation(route: APIRoute(method: .post, path: "/v1/availability", operationID: "basketAvailability",
+                                  summary: "Stores that can fulfil the whole basket, or the best split across at most max_stores"),
+                  requestSchema: "BasketQuery",
+                  requestExample: .object(["lat": .number(41.1496), "lon": .number(-8.6109), "items": exampleItems,
+                                           "fulfilment": .string("delivery"), "limit": .number(5)]),
+                  responses: [(200, "full-basket stores, else a split", "Availability", jsonType), badRequest, tooLarge,
+                              (422, "an unknown SKU", "Problem", problemType)]),
+        Operation(route: APIRoute(method: .post, path: "/v1/reservations", operationID: "createReservation",
+                                  summary: "Hold a basket at a store for ttl_s seconds"),
+                  requestSchema: "ReservationInput",
+                  requestExample: .object(["store_id": .number(1), "items": .array([.object(["sku": .string("DAIRY-001"), "qty": .number(1)])]),
+                                           "ttl_s": .number(600)]),
+                  responses: [(201, "held", "Reservation", jsonType), badRequest, tooLarge,
+                              (409, "the store does not have that many available; `errors` lists each short item", "Problem", problemType),
+                              (422, "an unknown store or SKU", "Problem", problemType)]),
+        Operation(route: APIRoute(method: .get, path: "/v1/reservations/{rid}", operationID: "getReservation", summary: "One reservation"),
+                  parameters: [reservationID], responses: [(200, "the reservation", "Reservation", jsonType), badRequest, noReservation]),
+        Operation(route: APIRoute(method: .post, path: "/v1/reservations/{rid}/confirm", operationID: "confirmReservation",
+                                  summary: "Paid: the held goods leave on-hand stock (confirming twice is harmless)"),
+                  parameters: [reservationID],
+                  responses: [(200, "confirmed", "Reservation", jsonType), badRequest, noReservation,
+                              (409, "released already, or a till count left less on hand than held", "Problem", problemType),
+                              (410, "expired; its stock was released", "Problem", problemType)]),
+        Operation(route: APIRoute(method: .delete, path: "/v1/reservations/{rid}", operationID: "releaseReservation",
+                                  summary: "Let the hold go (releasing twice is harmless)"),
+                  parameters: [reservationID],
+                  responses: [(200, "released (or already expired)", "Reservation", jsonType), badRequest, noReservation,
+                              (409, "already confirmed", "Problem", problemType)]),
+        Operation(route: APIRoute(method: .post, path: "/v1/stores/{id}/stock/batches", operationID: "applyStockBatch",
+                                  summary: "A till's snapshot or delta (JSON, or text/csv with kind, sequence and partial in the query)"),
+                  parameters: [storeID, Parameter(name: "Idempotency-Key", location: "header", description: "instead of idempotency_key in the body",
+                                                  example: .string("till-7-000123"))],
+                  requestSchema: "StockBatchInput",
+                  requestExample: .object(["kind": .string("delta"), "idempotency_key": .string("till-7-000123"),
+                                           "items": .array([.object(["sku": .string("DAIRY-001"), "qty": .number(-1)])])]),
+                  responses: [(201, "applied", "StockBatchResult", jsonType), (200, "a replay: acknowledged, not applied again", "StockBatchResult", jsonType),
+                              badRequest, notFound, tooLarge,
+                              (409, "stale sequence, or a key or sequence reused with other content", "Problem", problemType),
+                              (422, "refused lines (`errors` lists each) in a batch that is not partial", "Problem", problemType)]),
+        Operation(route: APIRoute(method: .get, path: "/v1/stores/{id}/stock/events", operationID: "storeStockEvents",
+                                  summary: "A store's low-stock, out-of-stock and restocked events, oldest first"),
+                  parameters: [storeID] + eventQuery,
+                  responses: [(200, "a page of events", "StockEvents", jsonType), badRequest, notFound]),
+        Operation(route: APIRoute(method: .get, path: "/v1/stock/events", operationID: "stockEvents",
+                                  summary: "Stock events of every store, or of store_id"),
+                  parameters: [Parameter(name: "store_id", type: "integer", description: "only this store", example: .number(1))] + eventQuery,
+                  responses: [(200, "a page of events", "StockEvents", jsonType), badRequest, (422, "an unknown store", "Problem", problemType)]),
+        Operation(route: APIRoute(method: .get, path: "/v1/stores/{id}/stock/events/stream", operationID: "streamStockEvents",
+                                  summary: "Server-Sent Events: the backlog after Last-Event-ID (or after), then live events"),
+                  parameters: [storeID, Parameter(name: "after", type: "integer", description: "start after this event id", example: .number(0)),
+                               Parameter(name: "Last-Event-ID", location: "header", description: "set by EventSource on reconnect", example: .string("0"))],
+                  responses: [(200, "text/event-stream: id, event (the kind), data (the event as JSON)", nil, "text/event-stream"),
+                              badRequest, notFound]),
     ]
 
     static var routes: [APIRoute] { operations.map(\.route) }
@@ -140,7 +206,8 @@ enum OpenAPIDocument {
 
     static let schemas: [String: J] = [
         "Problem": object(["type": type("string"), "title": type("string"), "status": type("integer"), "detail": type("string"),
-                           "instance": type("string"), "field": type("string", "the parameter or member at fault")],
+                           "instance": type("string"), "field": type("string", "the parameter or member at fault"),
+                           "errors": array(ref("Detail"))],
                           required: ["type", "title", "status", "detail"]),
         "Health": object(["status": type("string"), "stores": type("integer"), "zones": type("integer"), "skus": type("integer")]),
         "StoreInput": object(storeFields.merging(["zones": ref("ZoneCollection")]) { $1 },
@@ -170,6 +237,60 @@ enum OpenAPIDocument {
                              "available": type("integer"), "version": type("integer"), "updated_at": type("string")]),
         "StockLines": object(["items": array(ref("StockLine"))]),
         "StockPage": object(["items": array(ref("StockLine")), "next_cursor": nullable("string")]),
+        "BasketItem": object(["sku": type("string"), "qty": type("integer", "1 to 1000000")], required: ["sku"]),
+        "BasketQuery": object([
+            "lat": type("number"), "lon": type("number"), "items": array(ref("BasketItem")),
+            "fulfilment": .object(["enum": .array([.string("delivery"), .string("pickup")])]),
+            "limit": type("integer", "full-basket stores to return, 1 to 100 (default 10)"),
+            "radius_m": type("number", "pickup: how far the customer will go (default 5000, up to 50000)"),
+            "max_stores": type("integer", "the most stores a split may use, 1 to 5 (default 3)"),
+            "open_at": type("string", "ISO 8601 or now: only stores open then"),
+            "sort": .object(["enum": .array([.string("distance"), .string("fee")])]),
+        ], required: ["lat", "lon", "items"]),
+        "BasketStore": object([
+            "store": ref("Store"), "distance_m": type("number"), "fee_minor": type("integer"), "promised_minutes": nullable("integer"),
+            "min_order_minor": nullable("integer"), "zone_id": nullable("integer"), "open": nullable("boolean"),
+            "availability": array(object(["sku": type("string"), "available": type("integer")])),
+            "items": array(ref("BasketItem")),
+        ]),
+        "Availability": object([
+            "fulfilment": type("string"), "items": array(ref("BasketItem")), "count": type("integer"),
+            "stores": array(ref("BasketStore")),
+            "split": .object(["oneOf": .array([type("null"), object([
+                "method": .object(["enum": .array([.string("exact-subsets"), .string("exact-enumeration"), .string("greedy")])]),
+                "exact": type("boolean"), "store_count": type("integer"), "total_fee_minor": type("integer"),
+                "total_distance_m": type("number"), "parts": array(ref("BasketStore")),
+            ])])]),
+            "unavailable": array(ref("BasketItem")), "stores_needed": nullable("integer"), "candidates": type("integer"),
+        ]),
+        "ReservationInput": object(["store_id": type("integer"), "items": array(ref("BasketItem")),
+                                    "ttl_s": type("integer", "1 to 86400 (default 900)")], required: ["store_id", "items"]),
+        "Reservation": object([
+            "id": type("string"), "store_id": type("integer"),
+            "status": .object(["enum": .array([.string("held"), .string("confirmed"), .string("released"), .string("expired")])]),
+            "items": array(ref("BasketItem")), "created_at": type("string"), "expires_at": type("string"), "closed_at": nullable("string"),
+        ]),
+        "StockBatchInput": object([
+            "kind": .object(["enum": .array([.string("snapshot"), .string("delta")])]),
+            "sequence": type("integer", "must exceed the store's last applied sequence"),
+            "idempotency_key": type("string", "a replay with the same key and content is acknowledged, not applied"),
+            "partial": type("boolean", "apply the valid lines even if some are refused (default false)"),
+            "items": array(object(["sku": type("string"), "qty": type("integer"), "low_threshold": type("integer")], required: ["sku", "qty"])),
+        ], required: ["kind", "items"]),
+        "Detail": object(["field": type("string"), "detail": type("string")]),
+        "StockBatchResult": object([
+            "store_id": type("integer"), "outcome": .object(["enum": .array([.string("applied"), .string("replayed"), .string("stale")])]),
+            "batch_id": nullable("integer"), "kind": type("string"), "sequence": nullable("integer"), "idempotency_key": nullable("string"),
+            "last_sequence": nullable("integer"), "changed": type("integer"), "unchanged": type("integer"), "zeroed": type("integer"),
+            "refused": array(ref("Detail")), "warnings": array(ref("Detail")), "applied_at": nullable("string"),
+        ]),
+        "StockEvent": object([
+            "id": type("integer"), "store_id": type("integer"), "sku": type("string"),
+            "kind": .object(["enum": .array([.string("low_stock"), .string("out_of_stock"), .string("restocked")])]),
+            "available": type("integer"), "on_hand": type("integer"), "reserved": type("integer"), "threshold": type("integer"),
+            "at": type("string"),
+        ]),
+        "StockEvents": object(["events": array(ref("StockEvent")), "next_cursor": nullable("string")]),
     ]
 
     // MARK: - The document

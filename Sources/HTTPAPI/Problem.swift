@@ -12,6 +12,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var detail: String
     /// The request parameter or body member at fault, as the client spelled it.
     public var field: String?
+    /// Every fault, when the input had several (each with its field).
+    public var errors: [StoreError.Detail] = []
     public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, type: String, title: String, detail: String, field: String? = nil) {
@@ -24,6 +26,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             "detail": .string(detail), "instance": .string(request.uri.path),
         ]
         if let field { body["field"] = .string(field) }
+        if !errors.isEmpty {
+            body["errors"] = .array(errors.map { .object(["field": .string($0.field), "detail": .string($0.message)]) })
+        }
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
         let data = try JSONEncoder.api.encode(JSONValue.object(body))
@@ -34,24 +39,32 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: detail, field: field)
     }
 
+    static func storeProblem(_ e: StoreError) -> Problem {
+        switch e.kind {
+        case .invalid:
+            return Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: e.message, field: e.field)
+        case .unprocessable:
+            return Problem(.unprocessableContent, type: "unprocessable", title: "Unprocessable content", detail: e.message, field: e.field)
+        case .notFound:
+            // A missing resource named in the path is 404; one named in the query or body is the client's input.
+            if e.field == "id" { return Problem(.notFound, type: "not-found", title: "Not found", detail: e.message, field: e.field) }
+            return Problem(.unprocessableContent, type: "unknown-reference", title: "Unknown reference", detail: e.message, field: e.field)
+        case .conflict:
+            return Problem(.conflict, type: "conflict", title: "Conflict", detail: e.message, field: e.field)
+        case .gone:
+            return Problem(.gone, type: "gone", title: "Gone", detail: e.message, field: e.field)
+        }
+    }
+
     /// The one place where domain and framework errors become HTTP answers.
     static func from(_ error: any Error) -> Problem? {
         switch error {
         case let p as Problem:
             return p
         case let e as StoreError:
-            switch e.kind {
-            case .invalid:
-                return Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: e.message, field: e.field)
-            case .unprocessable:
-                return Problem(.unprocessableContent, type: "unprocessable", title: "Unprocessable content", detail: e.message, field: e.field)
-            case .notFound:
-                // A missing resource named in the path is 404; one named in the query or body is the client's input.
-                if e.field == "id" { return Problem(.notFound, type: "not-found", title: "Not found", detail: e.message, field: e.field) }
-                return Problem(.unprocessableContent, type: "unknown-reference", title: "Unknown reference", detail: e.message, field: e.field)
-            case .conflict:
-                return Problem(.conflict, type: "conflict", title: "Conflict", detail: e.message, field: e.field)
-            }
+            var problem = storeProblem(e)
+            problem.errors = e.details
+            return problem
         case let e as GeoError:
             if e.field.contains("geometry") || e.field.contains("coordinates") {
                 return Problem(.badRequest, type: "invalid-geometry", title: "Invalid geometry", detail: e.message, field: e.field)

@@ -52,6 +52,7 @@ enum Render {
             "sku": .string(line.sku.rawValue), "name": optional(name), "on_hand": number(line.level.onHand),
             "reserved": number(line.level.reserved), "available": number(line.level.available),
             "version": number(line.level.version),
+            "low_threshold": line.level.lowThreshold.map(number) ?? .null,
             "updated_at": .string(iso8601(Date(timeIntervalSince1970: line.level.updatedAt))),
         ])
     }

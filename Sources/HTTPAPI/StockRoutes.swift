@@ -31,15 +31,17 @@ struct StockRoutes: Sendable {
         let id = try StoreRoutes.storeID(context)
         let o = try Input.object(try await Input.json(request, context: context), allowed: ["items"])
         guard case .array(let rawItems)? = o["items"] else { throw Problem.invalid("items", "items must be an array") }
+        var thresholds: [SKUCode: Int] = [:]
         let items = try rawItems.enumerated().map { i, raw -> (sku: SKUCode, quantity: Int) in
             let path = "items[\(i)]"
-            let item = try Input.object(raw, field: path, allowed: ["sku", "qty"])
+            let item = try Input.object(raw, field: path, allowed: ["sku", "qty", "low_threshold"])
             guard let sku = try Input.string(item, "sku", required: true, path: path + "."), !sku.isEmpty else {
                 throw Problem.invalid(path + ".sku", "sku must not be empty")
             }
+            if let threshold = try Input.integer(item, "low_threshold", path: path + ".") { thresholds[SKUCode(sku)] = threshold }
             return (SKUCode(sku), try Input.integer(item, "qty", required: true, path: path + ".")!)
         }
-        let lines = try await service.writeStock(of: id, items, mode: mode)
+        let lines = try await service.writeStock(of: id, items, mode: mode, lowThresholds: thresholds)
         return JSONBody(value: .object(["items": .array(lines.map { Render.stockLine($0, name: service.finder.sku($0.sku)?.name) })]))
     }
 }

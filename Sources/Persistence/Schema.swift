@@ -73,6 +73,64 @@ enum Schema {
                 guard ok == 1 else { throw DatabaseError(message: "SpatiaLite did not register \(table).\(column)") }
             }
         }
+        migrator.registerMigration("v2: reservations, till batches, stock events") { db in
+            try db.execute(sql: """
+                ALTER TABLE stock ADD COLUMN low_threshold INTEGER CHECK (low_threshold >= 0);
+
+                CREATE TABLE reservations (
+                    id TEXT PRIMARY KEY,
+                    store_id INTEGER NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL CHECK (status IN ('held', 'confirmed', 'released', 'expired')),
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    closed_at REAL
+                ) WITHOUT ROWID;
+                CREATE INDEX reservations_held_by_expiry ON reservations(expires_at) WHERE status = 'held';
+                CREATE INDEX reservations_held_by_store ON reservations(store_id, expires_at) WHERE status = 'held';
+                CREATE TABLE reservation_items (
+                    reservation_id TEXT NOT NULL REFERENCES reservations(id) ON DELETE CASCADE,
+                    sku_id INTEGER NOT NULL REFERENCES skus(id),
+                    qty INTEGER NOT NULL CHECK (qty > 0),
+                    PRIMARY KEY (reservation_id, sku_id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE stock_sync (
+                    store_id INTEGER PRIMARY KEY REFERENCES stores(id) ON DELETE CASCADE,
+                    last_sequence INTEGER NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE TABLE stock_batches (
+                    id INTEGER PRIMARY KEY,
+                    store_id INTEGER NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'delta')),
+                    sequence INTEGER,
+                    idempotency_key TEXT,
+                    content_hash TEXT NOT NULL,
+                    partial INTEGER NOT NULL,
+                    changed INTEGER NOT NULL,
+                    unchanged INTEGER NOT NULL,
+                    zeroed INTEGER NOT NULL,
+                    refused_json TEXT NOT NULL,
+                    warnings_json TEXT NOT NULL,
+                    applied_at REAL NOT NULL,
+                    UNIQUE (store_id, sequence),
+                    UNIQUE (store_id, idempotency_key)
+                );
+
+                CREATE TABLE stock_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    store_id INTEGER NOT NULL,
+                    sku_id INTEGER NOT NULL REFERENCES skus(id),
+                    kind TEXT NOT NULL CHECK (kind IN ('low_stock', 'out_of_stock', 'restocked')),
+                    available INTEGER NOT NULL,
+                    on_hand INTEGER NOT NULL,
+                    reserved INTEGER NOT NULL,
+                    threshold INTEGER NOT NULL,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX stock_events_by_store ON stock_events(store_id, id);
+                """)
+        }
         return migrator
     }
 }

@@ -7,9 +7,13 @@ import Stores
 /// validity checked by GEOS before anything is written, one transaction per write.
 public struct SpatiaLiteStoreRepository: StoreRepository {
     public let database: SpatiaLiteDatabase
+    /// The low-stock threshold of stock rows that set none.
+    public let defaultLowThreshold: Int
     var writer: any DatabaseWriter { database.writer }
 
-    public init(database: SpatiaLiteDatabase) { self.database = database }
+    public init(database: SpatiaLiteDatabase, defaultLowThreshold: Int = 5) {
+        self.database = database; self.defaultLowThreshold = defaultLowThreshold
+    }
 
     // MARK: - Reads
 
@@ -55,13 +59,13 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
     public func allStock() async throws -> [(StoreID, SKUCode, StockLevel)] {
         try await writer.read { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT st.store_id, s.code, st.on_hand, st.reserved, st.version, st.updated_at
+                SELECT st.store_id, s.code, st.on_hand, st.reserved, st.version, st.updated_at, st.low_threshold
                 FROM stock st JOIN skus s ON s.id = st.sku_id
                 """)
             var result: [(StoreID, SKUCode, StockLevel)] = []
             while let row = try rows.next() {
                 result.append((StoreID(row[0]), SKUCode(row[1]),
-                               StockLevel(onHand: row[2], reserved: row[3], version: row[4], updatedAt: row[5])))
+                               StockLevel(onHand: row[2], reserved: row[3], version: row[4], updatedAt: row[5], lowThreshold: row[6])))
             }
             return result
         }
@@ -77,13 +81,14 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
         try await writer.read { db in
             guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
             let rows = try Row.fetchAll(db, sql: """
-                SELECT s.code, st.on_hand, st.reserved, st.version, st.updated_at
+                SELECT s.code, st.on_hand, st.reserved, st.version, st.updated_at, st.low_threshold
                 FROM stock st JOIN skus s ON s.id = st.sku_id
                 WHERE st.store_id = ? AND s.code > ?
                 ORDER BY s.code LIMIT ?
                 """, arguments: [id.rawValue, cursor ?? "", limit + 1])
             let lines = rows.prefix(limit).map {
-                StockLine(sku: SKUCode($0[0]), level: StockLevel(onHand: $0[1], reserved: $0[2], version: $0[3], updatedAt: $0[4]))
+                StockLine(sku: SKUCode($0[0]), level: StockLevel(onHand: $0[1], reserved: $0[2], version: $0[3], updatedAt: $0[4],
+                                                                 lowThreshold: $0[5]))
             }
             return StockPage(lines: lines, nextCursor: rows.count > limit ? lines.last?.sku.rawValue : nil)
         }
@@ -135,17 +140,18 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
         try await write { db in try Self.upsert(db, skus) }
     }
 
-    public func writeStock(of id: StoreID, _ items: [(sku: SKUCode, quantity: Int)], mode: StockWriteMode, at date: Date) async throws -> [StockLine] {
-        try await write { db in
+    public func writeStock(of id: StoreID, _ items: [(sku: SKUCode, quantity: Int)], mode: StockWriteMode,
+                           lowThresholds: [SKUCode: Int], at date: Date) async throws -> StockChange {
+        let defaultThreshold = defaultLowThreshold
+        return try await write { db in
             guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
-            var lines: [StockLine] = []
+            var change = StockChange()
             for (i, item) in items.enumerated() {
-                guard let skuID = try Int64.fetchOne(db, sql: "SELECT id FROM skus WHERE code = ?", arguments: [item.sku.rawValue]) else {
+                guard let skuID = try Self.skuID(db, item.sku) else {
                     throw StoreError(.unprocessable, field: "items[\(i)].sku", "unknown SKU \"\(item.sku)\"")
                 }
-                let old = try Row.fetchOne(db, sql: "SELECT on_hand, reserved, version FROM stock WHERE store_id = ? AND sku_id = ?",
-                                           arguments: [id.rawValue, skuID])
-                let oldOnHand: Int = old?[0] ?? 0, reserved: Int = old?[1] ?? 0, version: Int = old?[2] ?? 0
+                let old = try Self.stockLevel(db, store: id, skuID: skuID)
+                let oldOnHand = old?.onHand ?? 0, reserved = old?.reserved ?? 0
                 let onHand = mode == .set ? item.quantity : oldOnHand + item.quantity
                 guard onHand >= 0 else {
                     throw StoreError(.conflict, field: "items[\(i)].qty",
@@ -155,11 +161,13 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
                     throw StoreError(.conflict, field: "items[\(i)].qty",
                                      "on hand \(onHand) would fall below the \(reserved) reserved for SKU \"\(item.sku)\"")
                 }
-                let level = StockLevel(onHand: onHand, reserved: reserved, version: version + 1, updatedAt: date.timeIntervalSince1970)
-                try Self.putStock(db, store: id, skuID: skuID, level)
-                lines.append(StockLine(sku: item.sku, level: level))
+                var level = old ?? StockLevel(onHand: 0, reserved: 0, version: 0)
+                level.onHand = onHand
+                if let threshold = lowThresholds[item.sku] { level.lowThreshold = threshold }
+                try Self.writeTracked(db, store: id, skuID: skuID, sku: item.sku, old: old, new: level, at: date,
+                                      defaultThreshold: defaultThreshold, into: &change)
             }
-            return lines
+            return change
         }
     }
 
@@ -199,15 +207,14 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
                     guard let skuID = skuIDs[sku.rawValue] else {
                         throw StoreError(.unprocessable, field: "stock", "unknown SKU \"\(sku)\"")
                     }
-                    let old = try Row.fetchOne(db, sql: "SELECT on_hand, reserved, version FROM stock WHERE store_id = ? AND sku_id = ?",
-                                               arguments: [id.rawValue, skuID])
-                    if let old, (old[0] as Int) == quantity {
+                    let old = try Self.stockLevel(db, store: id, skuID: skuID)
+                    if let old, old.onHand == quantity {
                         outcome.stockRowsUnchanged += 1
                         continue
                     }
-                    let reserved: Int = old?[1] ?? 0
+                    let reserved = old?.reserved ?? 0
                     let level = StockLevel(onHand: max(quantity, reserved), reserved: reserved,
-                                           version: (old?[2] ?? 0) + 1, updatedAt: now)
+                                           version: (old?.version ?? 0) + 1, updatedAt: now, lowThreshold: old?.lowThreshold)
                     try Self.putStock(db, store: id, skuID: skuID, level)
                     outcome.stockRowsWritten += 1
                 }
@@ -300,10 +307,11 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
     }
 
     static func putStock(_ db: Database, store: StoreID, skuID: Int64, _ level: StockLevel) throws {
-        try db.execute(sql: """
-            INSERT INTO stock (store_id, sku_id, on_hand, reserved, version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        try db.cachedStatement(sql: """
+            INSERT INTO stock (store_id, sku_id, on_hand, reserved, version, updated_at, low_threshold) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (store_id, sku_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
-                version = excluded.version, updated_at = excluded.updated_at
-            """, arguments: [store.rawValue, skuID, level.onHand, level.reserved, level.version, level.updatedAt])
+                version = excluded.version, updated_at = excluded.updated_at, low_threshold = excluded.low_threshold
+            """).execute(arguments: [store.rawValue, skuID, level.onHand, level.reserved, level.version, level.updatedAt,
+                                     level.lowThreshold])
     }
 }

@@ -16,6 +16,8 @@ public struct NearbyQuery: Hashable, Sendable {
     public static let maximumRadius: Meters = 200_000
     /// The most distinct SKUs in one query.
     public static let maximumItems = 50
+    /// The most of one SKU a basket may ask for.
+    public static let maximumQuantity = 1_000_000
 
     public var point: Coordinate
     public var limit: Int
@@ -53,8 +55,8 @@ public struct NearbyQuery: Hashable, Sendable {
         guard items.count <= Self.maximumItems else {
             throw StoreError(.invalid, field: "sku", "at most \(Self.maximumItems) SKUs per query")
         }
-        for item in items where item.quantity < 1 || item.quantity > 1_000_000 {
-            throw StoreError(.invalid, field: "qty", "qty must be between 1 and 1000000")
+        for item in items where item.quantity < 1 || item.quantity > Self.maximumQuantity {
+            throw StoreError(.invalid, field: "qty", "qty must be between 1 and \(Self.maximumQuantity)")
         }
     }
 }

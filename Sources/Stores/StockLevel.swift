@@ -6,9 +6,12 @@ public struct StockLevel: Hashable, Sendable {
     public var version: Int
     /// Seconds since 1970 of the last write.
     public var updatedAt: Double
+    /// Low-stock threshold set for this SKU at this store; nil for the service default.
+    public var lowThreshold: Int?
 
-    public init(onHand: Int, reserved: Int = 0, version: Int = 1, updatedAt: Double = 0) {
+    public init(onHand: Int, reserved: Int = 0, version: Int = 1, updatedAt: Double = 0, lowThreshold: Int? = nil) {
         self.onHand = onHand; self.reserved = reserved; self.version = version; self.updatedAt = updatedAt
+        self.lowThreshold = lowThreshold
     }
 
     /// What can still be sold: on hand less reserved, never below zero.

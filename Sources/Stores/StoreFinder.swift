@@ -177,6 +177,17 @@ public final class StoreFinder: @unchecked Sendable {
         }
     }
 
+    /// Stock rows of several stores were written (one committed write).
+    public func apply(stock lines: [(store: StoreID, line: StockLine)]) {
+        guard !lines.isEmpty else { return }
+        lock.withWriteLock {
+            for (storeID, line) in lines {
+                guard let slot = slotByID[storeID], let sku = skuIndex[line.sku] else { continue }
+                stock.set(sku: Int(sku), slot: slot, onHand: line.level.onHand, reserved: line.level.reserved)
+            }
+        }
+    }
+
     // MARK: - Lookups
 
     public var storeCount: Int { lock.withReadLock { slotByID.count } }

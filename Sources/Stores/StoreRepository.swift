@@ -83,7 +83,9 @@ public protocol StoreRepository: Sendable {
     func replaceZones(of id: StoreID, with zones: [ZoneDraft]) async throws -> [DeliveryZone]
 
     func upsert(skus: [SKU]) async throws
-    func writeStock(of id: StoreID, _ items: [(sku: SKUCode, quantity: Int)], mode: StockWriteMode, at: Date) async throws -> [StockLine]
+    /// Sets or adjusts on hand (never below what is reserved) and any low-stock thresholds given.
+    func writeStock(of id: StoreID, _ items: [(sku: SKUCode, quantity: Int)], mode: StockWriteMode,
+                    lowThresholds: [SKUCode: Int], at: Date) async throws -> StockChange
     func stock(of id: StoreID, after cursor: String?, limit: Int) async throws -> StockPage
 
     /// Writes a whole import in one transaction; `progress` hears how many entries are done.

@@ -4,8 +4,10 @@ import GeoCore
 /// The store domain's front door: checks input, writes through the repository (one
 /// transaction each), then — only after the commit — updates the in-memory finder.
 public struct StoreService: Sendable {
-    public let repository: any StoreRepository
+    public let repository: any StoreStorage
     public let finder: StoreFinder
+    /// Where committed stock events go out to live subscribers.
+    public let events: StockEventHub
     /// The clock, from outside, so tests can fix it.
     public let now: @Sendable () -> Date
     /// One write (commit, then finder update) at a time.
@@ -16,8 +18,9 @@ public struct StoreService: Sendable {
     /// The largest on-hand count accepted.
     public static let maximumQuantity = 1_000_000_000
 
-    public init(repository: any StoreRepository, finder: StoreFinder, now: @escaping @Sendable () -> Date = Date.init) {
-        self.repository = repository; self.finder = finder; self.now = now
+    public init(repository: any StoreStorage, finder: StoreFinder, events: StockEventHub = StockEventHub(),
+                now: @escaping @Sendable () -> Date = Date.init) {
+        self.repository = repository; self.finder = finder; self.events = events; self.now = now
     }
 
     /// Fills the finder from storage (at start and after an import).
@@ -97,7 +100,8 @@ public struct StoreService: Sendable {
     }
 
     /// Sets (`.set`) or adjusts (`.adjust`) stock of many SKUs at once.
-    public func writeStock(of id: StoreID, _ items: [(sku: SKUCode, quantity: Int)], mode: StockWriteMode) async throws -> [StockLine] {
+    public func writeStock(of id: StoreID, _ items: [(sku: SKUCode, quantity: Int)], mode: StockWriteMode,
+                           lowThresholds: [SKUCode: Int] = [:]) async throws -> [StockLine] {
         guard !items.isEmpty else { throw StoreError(.invalid, field: "items", "items must not be empty") }
         guard items.count <= Self.maximumStockItems else {
             throw StoreError(.invalid, field: "items", "at most \(Self.maximumStockItems) items per request")
@@ -114,11 +118,15 @@ public struct StoreService: Sendable {
                                               : "a delta must be between -\(Self.maximumQuantity) and \(Self.maximumQuantity)")
             }
         }
+        for (sku, threshold) in lowThresholds where !(0...Self.maximumQuantity).contains(threshold) {
+            throw StoreError(.invalid, field: "items[\(items.firstIndex { $0.sku == sku } ?? 0)].low_threshold",
+                             "low_threshold must be between 0 and \(Self.maximumQuantity)")
+        }
         let at = now()
-        return try await gate.run { [repository, finder] in
-            let lines = try await repository.writeStock(of: id, items, mode: mode, at: at)
-            finder.apply(stock: lines.map { ($0.sku, $0.level) }, of: id)
-            return lines
+        return try await gate.run { [self] in
+            let change = try await repository.writeStock(of: id, items, mode: mode, lowThresholds: lowThresholds, at: at)
+            publish(change)
+            return change.lines.map(\.line)
         }
     }
 

@@ -10,7 +10,8 @@ import Stores
 enum Runtime {
     static func open(_ options: DatabaseOptions, importDemoWhenEmpty: Bool, log: (String) -> Void) async throws -> (SpatiaLiteDatabase, StoreService) {
         let database = try SpatiaLiteDatabase(path: options.db)
-        let service = StoreService(repository: SpatiaLiteStoreRepository(database: database), finder: StoreFinder())
+        let repository = SpatiaLiteStoreRepository(database: database, defaultLowThreshold: options.lowStockThreshold)
+        let service = StoreService(repository: repository, finder: StoreFinder())
         try await service.reload()
         if service.finder.storeCount == 0, importDemoWhenEmpty {
             log("empty database \(options.db): importing the demo city from \(options.geodata)")

@@ -19,8 +19,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Start with an empty database instead of importing the demo city into it.")
     var noDemo = false
 
+    @Option(help: "Seconds between sweeps that release expired reservations.")
+    var sweepInterval: Double = 1
+
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 (any free port) and 65535") }
+        guard sweepInterval > 0, sweepInterval <= 3600 else { throw ValidationError("--sweep-interval must be in (0, 3600] seconds") }
     }
 
     func run() async throws {
@@ -29,8 +33,11 @@ struct Serve: AsyncParsableCommand {
         do {
             let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: !noDemo) { logger.info("\($0)") }
             logger.info("index holds \(service.finder.storeCount) stores, \(service.finder.zoneCount) zones, \(service.finder.skuCount) SKUs")
-            let app = buildApplication(service: service, configuration: ServerConfiguration(host: host, port: port), logger: logger)
-            try await app.runService()
+            try await runServer(service: service, configuration: ServerConfiguration(host: host, port: port), logger: logger,
+                                sweepInterval: .milliseconds(Int(sweepInterval * 1000))) { [host] port in
+                // One line on stdout, for scripts that start the server on port 0.
+                FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+            }
         } catch let error as ExitCode {
             throw error
         } catch {

@@ -20,6 +20,8 @@ struct OpenAPITests {
             for (path, item) in paths.sorted(by: { $0.key < $1.key }) {
                 for (methodName, operation) in item.objectValue! {
                     operations += 1
+                    // A stream never ends by itself; the live loopback tests read it.
+                    if operation["responses"]?["200"]?["content"]?["text/event-stream"] != nil { continue }
                     var uri = path
                     var query: [String] = []
                     for parameter in operation["parameters"]?.arrayValue ?? [] {
@@ -53,7 +55,7 @@ struct OpenAPITests {
                     #expect(response.status.code < 500)
                 }
             }
-            #expect(operations == 14)
+            #expect(operations == 23)
         }
     }
 

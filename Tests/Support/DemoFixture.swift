@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Persistence
 import StoreImport
 import Stores
@@ -29,5 +30,21 @@ public enum DemoFixture {
         let service = service(db)
         let report = try await Importer(service: service).importDemoCity(geoData: geoData)
         return (db, service, report)
+    }
+}
+
+/// A clock tests move by hand.
+public final class TestClock: Sendable {
+    private let state: Mutex<Date>
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_767_603_600)) { state = Mutex(start) }
+    public var now: Date { state.withLock { $0 } }
+    public func advance(_ seconds: TimeInterval) { state.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+extension DemoFixture {
+    /// A service over `db` whose clock is `clock`.
+    public static func service(_ db: SpatiaLiteDatabase, clock: TestClock, lowThreshold: Int = 5) -> StoreService {
+        StoreService(repository: SpatiaLiteStoreRepository(database: db, defaultLowThreshold: lowThreshold), finder: StoreFinder(),
+                     now: { clock.now })
     }
 }

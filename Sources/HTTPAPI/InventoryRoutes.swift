@@ -1,0 +1,255 @@
+import Foundation
+import GeoCore
+import Hummingbird
+import NIOCore
+import StoreImport
+import Stores
+
+/// Basket availability, reservations, till batches and stock events.
+struct InventoryRoutes: Sendable {
+    let service: StoreService
+    /// How often an idle event stream sends a comment, so proxies keep it open.
+    let heartbeat: Duration
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/v1/availability") { request, context in try await availability(request, context) }
+        router.post("/v1/reservations") { request, context in try await reserve(request, context) }
+        router.get("/v1/reservations/:rid") { _, context in try await show(context) }
+        router.post("/v1/reservations/:rid/confirm") { _, context in try await confirm(context) }
+        router.delete("/v1/reservations/:rid") { _, context in try await release(context) }
+        router.post("/v1/stores/:id/stock/batches") { request, context in try await batch(request, context) }
+        router.get("/v1/stores/:id/stock/events") { request, context in try await events(request, store: try StoreRoutes.storeID(context)) }
+        router.get("/v1/stock/events") { request, _ in
+            let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
+            if let store, service.finder.store(store) == nil {
+                throw StoreError(.notFound, field: "store_id", "no store \(store)")
+            }
+            return try await events(request, store: store)
+        }
+        router.get("/v1/stores/:id/stock/events/stream") { request, context in try await stream(request, context) }
+    }
+
+    // MARK: - Availability
+
+    func availability(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        let o = try Input.object(try await Input.json(request, context: context),
+                                 allowed: ["lat", "lon", "items", "fulfilment", "limit", "radius_m", "max_stores", "open_at", "sort"])
+        let lat = try Input.number(o, "lat", required: true)!, lon = try Input.number(o, "lon", required: true)!
+        let point = try Coordinate.validated(latitude: lat, longitude: lon)
+        let items = try Self.basket(o, defaultQuantity: 1)
+        var query = BasketQuery(point: point, items: items)
+        if let raw = try Input.string(o, "fulfilment") {
+            guard let f = BasketQuery.Fulfilment(rawValue: raw) else { throw Problem.invalid("fulfilment", "fulfilment must be delivery or pickup") }
+            query.fulfilment = f
+        }
+        if let raw = try Input.string(o, "sort") {
+            guard let order = BasketQuery.Order(rawValue: raw) else { throw Problem.invalid("sort", "sort must be distance or fee") }
+            query.order = order
+        }
+        query.limit = try Input.integer(o, "limit") ?? query.limit
+        query.radius = try Input.number(o, "radius_m") ?? query.radius
+        query.maxStores = try Input.integer(o, "max_stores") ?? query.maxStores
+        let now = service.now()
+        if let raw = try Input.string(o, "open_at") { query.openAt = try Input.instant(raw, field: "open_at", now: now) }
+        let answer = try service.finder.basket(query, now: now)
+        return JSONBody(value: Render.basket(answer, query: query))
+    }
+
+    /// `items: [{sku, qty}]`; `qty` may be left out when `defaultQuantity` is given.
+    static func basket(_ o: [String: JSONValue], defaultQuantity: Int?) throws -> [Reservation.Item] {
+        guard let value = o["items"], !value.isNull else { throw Problem.invalid("items", "items is required") }
+        guard case .array(let raw) = value else { throw Problem.invalid("items", "items must be an array") }
+        return try raw.enumerated().map { i, element in
+            let path = "items[\(i)]"
+            let item = try Input.object(element, field: path, allowed: ["sku", "qty"])
+            let sku = try Input.string(item, "sku", required: true, path: path + ".")!
+            let qty = try Input.integer(item, "qty", required: defaultQuantity == nil, path: path + ".") ?? defaultQuantity!
+            return Reservation.Item(sku: SKUCode(sku), quantity: qty)
+        }
+    }
+
+    // MARK: - Reservations
+
+    func reserve(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        let o = try Input.object(try await Input.json(request, context: context), allowed: ["store_id", "items", "ttl_s"])
+        let store = StoreID(Int64(try Input.integer(o, "store_id", required: true)!))
+        let items = try Self.basket(o, defaultQuantity: nil)
+        let ttl = try Input.integer(o, "ttl_s") ?? 900
+        let reservation = try await service.reserve(store: store, items: items, ttl: ttl)
+        return JSONBody(value: Render.reservation(reservation), status: .created)
+    }
+
+    static func reservationID(_ context: AppRequestContext) throws -> ReservationID {
+        let raw = context.parameters.get("rid") ?? ""
+        guard let id = ReservationID(raw) else { throw Problem.invalid("id", "a reservation id is a UUID, got \"\(raw)\"") }
+        return id
+    }
+
+    func show(_ context: AppRequestContext) async throws -> JSONBody {
+        JSONBody(value: Render.reservation(try await service.reservation(try Self.reservationID(context))))
+    }
+
+    func confirm(_ context: AppRequestContext) async throws -> JSONBody {
+        JSONBody(value: Render.reservation(try await service.confirm(try Self.reservationID(context))))
+    }
+
+    func release(_ context: AppRequestContext) async throws -> JSONBody {
+        JSONBody(value: Render.reservation(try await service.release(try Self.reservationID(context))))
+    }
+
+    // MARK: - Till batches
+
+    func batch(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        let id = try StoreRoutes.storeID(context)
+        let headerKey = request.headers[.init("Idempotency-Key")!]
+        var batch: StockBatch
+        if request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true {
+            batch = try await csvBatch(request, store: id, headerKey: headerKey)
+        } else {
+            batch = try await jsonBatch(request, context, store: id, headerKey: headerKey)
+        }
+        batch.storeID = id
+        let result = try await service.apply(batch)
+        return JSONBody(value: Render.batchResult(result), status: result.outcome == .applied ? .created : .ok)
+    }
+
+    func jsonBatch(_ request: Request, _ context: AppRequestContext, store: StoreID, headerKey: String?) async throws -> StockBatch {
+        let o = try Input.object(try await Input.json(request, context: context),
+                                 allowed: ["kind", "sequence", "idempotency_key", "partial", "items"])
+        let kindText = try Input.string(o, "kind", required: true)!
+        guard let kind = StockBatch.Kind(rawValue: kindText) else { throw Problem.invalid("kind", "kind must be snapshot or delta") }
+        let sequence = try Input.integer(o, "sequence").map(Int64.init)
+        let key = try Input.string(o, "idempotency_key") ?? headerKey
+        let partial = try Input.member(o, "partial", required: false, path: "", expected: "true or false") { value -> Bool? in
+            if case .bool(let b) = value { return b }
+            return nil
+        } ?? false
+        guard let value = o["items"], !value.isNull else { throw Problem.invalid("items", "items is required") }
+        guard case .array(let raw) = value else { throw Problem.invalid("items", "items must be an array") }
+        var lines: [StockBatch.Line] = [], refused: [StoreError.Detail] = []
+        var refusedSKUs: [SKUCode] = []
+        for (i, element) in raw.enumerated() {
+            let path = "items[\(i)]"
+            do {
+                let item = try Input.object(element, field: path, allowed: ["sku", "qty", "low_threshold"])
+                let sku = try Input.string(item, "sku", required: true, path: path + ".")!
+                do {
+                    let qty = try Input.integer(item, "qty", required: true, path: path + ".")!
+                    let threshold = try Input.integer(item, "low_threshold", path: path + ".")
+                    lines.append(StockBatch.Line(sku: SKUCode(sku), quantity: qty, lowThreshold: threshold, field: path))
+                } catch {
+                    refusedSKUs.append(SKUCode(sku))
+                    throw error
+                }
+            } catch let problem as Problem {
+                // A malformed line is refused on its own: a partial batch still applies the rest.
+                refused.append(.init(field: problem.field ?? path, message: problem.detail))
+            }
+        }
+        var batch = StockBatch(storeID: store, kind: kind, sequence: sequence, idempotencyKey: key, partial: partial,
+                               lines: lines, refused: refused)
+        batch.refusedSKUs = refusedSKUs
+        return batch
+    }
+
+    func csvBatch(_ request: Request, store: StoreID, headerKey: String?) async throws -> StockBatch {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: APIConfiguration.maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge)
+        }
+        let kindText = request.uri.queryParameters["kind"].map(String.init) ?? ""
+        guard let kind = StockBatch.Kind(rawValue: kindText) else { throw Problem.invalid("kind", "kind must be snapshot or delta") }
+        let sequence = try Input.queryInt(request, "sequence").map(Int64.init)
+        let key = request.uri.queryParameters["idempotency_key"].map(String.init) ?? headerKey
+        let partial = try Input.queryBool(request, "partial") ?? false
+        let file: StockFile
+        do { file = try StockFile(text: String(decoding: buffer.readableBytesView, as: UTF8.self)) } catch {
+            throw Problem.invalid("body", "the CSV cannot be read: \(error.description)")
+        }
+        let (batches, unassigned) = file.batches(kind: kind, sequence: sequence, idempotencyKey: key, partial: partial,
+                                                 defaultStore: store) { ref in
+            ref == String(store.rawValue) || service.finder.store(store)?.externalRef == ref ? store : nil
+        }
+        var batch = batches.first ?? StockBatch(storeID: store, kind: kind, sequence: sequence, idempotencyKey: key, partial: partial, lines: [])
+        batch.refused += unassigned.map { StoreError.Detail(field: $0.field, message: $0.message + " (this batch is for store \(store))") }
+        return batch
+    }
+
+    // MARK: - Events
+
+    func events(_ request: Request, store: StoreID?) async throws -> JSONBody {
+        let after = try Input.queryInt(request, "after") ?? 0
+        guard after >= 0 else { throw Problem.invalid("after", "after must not be negative") }
+        let limit = try Input.queryInt(request, "limit") ?? 100
+        guard (1...APIConfiguration.maximumPageSize).contains(limit) else {
+            throw Problem.invalid("limit", "limit must be between 1 and \(APIConfiguration.maximumPageSize)")
+        }
+        let events = try await service.stockEvents(store: store, after: Int64(after), limit: limit)
+        return JSONBody(value: .object([
+            "events": .array(events.map(Render.stockEvent)),
+            "next_cursor": events.last.map { .string(String($0.id)) } ?? .null,
+        ]))
+    }
+
+    /// Server-Sent Events: what the feed holds after `Last-Event-ID` (or `after`), then each
+    /// event as it commits, until the client goes or the server shuts down.
+    func stream(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let store = try StoreRoutes.storeID(context)
+        guard service.finder.store(store) != nil else { throw StoreError(.notFound, field: "id", "no store \(store)") }
+        var start: Int64 = try Input.queryInt(request, "after").map(Int64.init) ?? 0
+        if let last = request.headers[.init("Last-Event-ID")!] {
+            guard let id = Int64(last), id >= 0 else { throw Problem.invalid("Last-Event-ID", "Last-Event-ID must be an event id") }
+            start = id
+        }
+        let after = start
+        // Subscribe before reading the backlog, so nothing committed in between is missed.
+        let live = service.events.subscribe(store: store)
+        let service = self.service, heartbeat = self.heartbeat
+        let body = ResponseBody { writer in
+            var sent = after
+            func send(_ event: StockEvent) async throws {
+                guard event.id > sent else { return }
+                try await writer.write(ByteBuffer(string: Render.serverSentEvent(event)))
+                sent = event.id
+            }
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            while true {
+                let page = try await service.repository.stockEvents(store: store, after: sent, limit: 500)
+                for event in page { try await send(event) }
+                if page.count < 500 { break }
+            }
+            for await signal in Self.merge(live, heartbeat: heartbeat) {
+                switch signal {
+                case .event(let event): try await send(event)
+                case .beat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    enum StreamSignal: Sendable {
+        case event(StockEvent)
+        case beat
+    }
+
+    /// Live events interleaved with heartbeats; ends when the events end.
+    static func merge(_ live: AsyncStream<StockEvent>, heartbeat: Duration) -> AsyncStream<StreamSignal> {
+        AsyncStream { continuation in
+            let forward = Task {
+                for await event in live { continuation.yield(.event(event)) }
+                continuation.finish()
+            }
+            let beats = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: heartbeat)
+                    if !Task.isCancelled { continuation.yield(.beat) }
+                }
+            }
+            continuation.onTermination = { _ in forward.cancel(); beats.cancel() }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GeoCore
+import Stores
+
+extension Render {
+    static func item(_ item: Reservation.Item) -> JSONValue {
+        .object(["sku": .string(item.sku.rawValue), "qty": number(item.quantity)])
+    }
+
+    static func basketOption(_ o: BasketOption, query: BasketQuery) -> [String: JSONValue] {
+        [
+            "store": store(o.store),
+            "distance_m": .number((o.distance * 10).rounded() / 10),
+            "fee_minor": number(o.feeMinor),
+            "promised_minutes": o.zone.map { number($0.promisedMinutes) } ?? .null,
+            "min_order_minor": o.zone.map { number($0.minimumOrderMinor) } ?? .null,
+            "zone_id": o.zone.map { .number(Double($0.id.rawValue)) } ?? .null,
+            "open": o.isOpen.map(JSONValue.bool) ?? .null,
+            "availability": .array(zip(query.items, o.available).map { item, available in
+                .object(["sku": .string(item.sku.rawValue), "available": number(available)])
+            }),
+        ]
+    }
+
+    static func basket(_ answer: BasketAnswer, query: BasketQuery) -> JSONValue {
+        let split: JSONValue = answer.split.map { split in
+            .object([
+                "method": .string(split.method.rawValue),
+                "exact": .bool(split.isExact),
+                "store_count": number(split.parts.count),
+                "total_fee_minor": number(split.totalFeeMinor),
+                "total_distance_m": .number((split.totalDistance * 10).rounded() / 10),
+                "parts": .array(split.parts.map { part in
+                    var o = basketOption(part.option, query: query)
+                    o["items"] = .array(part.items.map(item))
+                    return .object(o)
+                }),
+            ])
+        } ?? .null
+        return .object([
+            "fulfilment": .string(query.fulfilment.rawValue),
+            "items": .array(query.items.map(item)),
+            "count": number(answer.stores.count),
+            "stores": .array(answer.stores.map { .object(basketOption($0, query: query)) }),
+            "split": split,
+            "unavailable": .array(answer.unavailable.map(item)),
+            "stores_needed": answer.storesNeeded.map(number) ?? .null,
+            "candidates": number(answer.candidates),
+        ])
+    }
+
+    static func reservation(_ r: Reservation) -> JSONValue {
+        .object([
+            "id": .string(r.id.rawValue), "store_id": .number(Double(r.storeID.rawValue)), "status": .string(r.status.rawValue),
+            "items": .array(r.items.map(item)),
+            "created_at": .string(iso8601(r.createdAt)), "expires_at": .string(iso8601(r.expiresAt)),
+            "closed_at": r.closedAt.map { .string(iso8601($0)) } ?? .null,
+        ])
+    }
+
+    static func details(_ details: [StoreError.Detail]) -> JSONValue {
+        .array(details.map { .object(["field": .string($0.field), "detail": .string($0.message)]) })
+    }
+
+    static func batchResult(_ r: StockBatchResult) -> JSONValue {
+        .object([
+            "store_id": .number(Double(r.storeID.rawValue)), "outcome": .string(r.outcome.rawValue),
+            "batch_id": r.batchID.map { .number(Double($0)) } ?? .null, "kind": .string(r.kind.rawValue),
+            "sequence": r.sequence.map { .number(Double($0)) } ?? .null, "idempotency_key": optional(r.idempotencyKey),
+            "last_sequence": r.lastSequence.map { .number(Double($0)) } ?? .null,
+            "changed": number(r.changed), "unchanged": number(r.unchanged), "zeroed": number(r.zeroed),
+            "refused": details(r.refused), "warnings": details(r.warnings),
+            "applied_at": r.appliedAt.map { .string(iso8601($0)) } ?? .null,
+        ])
+    }
+
+    static func stockEvent(_ e: StockEvent) -> JSONValue {
+        .object([
+            "id": .number(Double(e.id)), "store_id": .number(Double(e.storeID.rawValue)), "sku": .string(e.sku.rawValue),
+            "kind": .string(e.kind.rawValue), "available": number(e.available), "on_hand": number(e.onHand),
+            "reserved": number(e.reserved), "threshold": number(e.threshold), "at": .string(iso8601(e.at)),
+        ])
+    }
+
+    /// One event in `text/event-stream` framing: id, event name, JSON data, blank line.
+    static func serverSentEvent(_ e: StockEvent) -> String {
+        let data = (try? JSONEncoder.api.encode(stockEvent(e))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "id: \(e.id)\nevent: \(e.kind.rawValue)\ndata: \(data)\n\n"
+    }
+}

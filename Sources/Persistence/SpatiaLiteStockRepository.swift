@@ -1,0 +1,360 @@
+import Foundation
+import GRDB
+import Stores
+
+/// Reservations, till batches and stock events on the same database as the stores: each
+/// method is one write transaction, so a hold, a decrement or a batch applies in full or not
+/// at all, and SQLite's single writer makes "check available, then hold" atomic.
+extension SpatiaLiteStoreRepository: StockRepository {
+    // MARK: - Reservations
+
+    public func reserve(_ id: ReservationID, store: StoreID, items: [Reservation.Item], at date: Date,
+                        expiresAt: Date) async throws -> (Reservation, StockChange) {
+        let defaultThreshold = defaultLowThreshold
+        return try await write { db in
+            guard try Self.exists(db, store) else { throw StoreError(.notFound, field: "store_id", "no store \(store)") }
+            var change = StockChange()
+            // Holds of this store that ran out of time stop counting before anything is checked.
+            let overdue = try String.fetchAll(db.cachedStatement(sql: """
+                SELECT id FROM reservations WHERE store_id = ? AND status = 'held' AND expires_at <= ?
+                """), arguments: [store.rawValue, date.timeIntervalSince1970])
+            for overdueID in overdue {
+                guard let held = try Self.reservation(db, ReservationID(overdueID)!) else { continue }
+                try Self.close(db, held, as: .expired, at: date, defaultThreshold: defaultThreshold, into: &change)
+            }
+            var shortages: [StoreError.Detail] = []
+            var resolved: [(Int64, Reservation.Item, StockLevel?)] = []
+            for (i, item) in items.enumerated() {
+                guard let skuID = try Self.skuID(db, item.sku) else {
+                    throw StoreError(.notFound, field: "items[\(i)].sku", "unknown SKU \"\(item.sku)\"")
+                }
+                let level = try Self.stockLevel(db, store: store, skuID: skuID)
+                let available = level?.available ?? 0
+                if available < item.quantity {
+                    shortages.append(.init(field: "items[\(i)].qty",
+                                           message: "only \(available) of SKU \"\(item.sku)\" available at store \(store), \(item.quantity) asked"))
+                }
+                resolved.append((skuID, item, level))
+            }
+            if let first = shortages.first {
+                throw StoreError(.conflict, field: first.field, first.message, details: shortages)
+            }
+            let now = date.timeIntervalSince1970
+            try db.execute(sql: "INSERT INTO reservations (id, store_id, status, created_at, expires_at) VALUES (?, ?, 'held', ?, ?)",
+                           arguments: [id.rawValue, store.rawValue, now, expiresAt.timeIntervalSince1970])
+            for (skuID, item, old) in resolved {
+                try db.execute(sql: "INSERT INTO reservation_items (reservation_id, sku_id, qty) VALUES (?, ?, ?)",
+                               arguments: [id.rawValue, skuID, item.quantity])
+                var level = old!
+                level.reserved += item.quantity
+                try Self.writeTracked(db, store: store, skuID: skuID, sku: item.sku, old: old, new: level, at: date,
+                                      defaultThreshold: defaultThreshold, into: &change)
+            }
+            let reservation = Reservation(id: id, storeID: store, status: .held, items: items, createdAt: date, expiresAt: expiresAt)
+            return (reservation, change)
+        }
+    }
+
+    public func confirm(_ id: ReservationID, at date: Date) async throws -> (Reservation, StockChange) {
+        let defaultThreshold = defaultLowThreshold
+        return try await write { db in
+            guard var reservation = try Self.reservation(db, id) else { throw StoreError(.notFound, field: "id", "no reservation \(id)") }
+            var change = StockChange()
+            switch reservation.status {
+            case .confirmed, .expired:
+                return (reservation, change)
+            case .released:
+                throw StoreError(.conflict, field: "id", "reservation \(id) was released; it cannot be confirmed")
+            case .held:
+                break
+            }
+            if reservation.expiresAt <= date {
+                reservation = try Self.close(db, reservation, as: .expired, at: date, defaultThreshold: defaultThreshold, into: &change)
+                return (reservation, change)
+            }
+            for (i, item) in reservation.items.enumerated() {
+                let skuID = try Self.skuID(db, item.sku)!
+                let old = try Self.stockLevel(db, store: reservation.storeID, skuID: skuID)!
+                guard old.onHand >= item.quantity else {
+                    throw StoreError(.conflict, field: "items[\(i)].qty",
+                                     "only \(old.onHand) of SKU \"\(item.sku)\" left on hand at store \(reservation.storeID) after a till count; "
+                                        + "the hold of \(item.quantity) stays until released or expired")
+                }
+                var level = old
+                level.onHand -= item.quantity
+                level.reserved = max(0, level.reserved - item.quantity)
+                try Self.writeTracked(db, store: reservation.storeID, skuID: skuID, sku: item.sku, old: old, new: level, at: date,
+                                      defaultThreshold: defaultThreshold, into: &change)
+            }
+            try db.execute(sql: "UPDATE reservations SET status = 'confirmed', closed_at = ? WHERE id = ?",
+                           arguments: [date.timeIntervalSince1970, id.rawValue])
+            reservation.status = .confirmed
+            reservation.closedAt = date
+            return (reservation, change)
+        }
+    }
+
+    public func release(_ id: ReservationID, at date: Date) async throws -> (Reservation, StockChange) {
+        let defaultThreshold = defaultLowThreshold
+        return try await write { db in
+            guard let reservation = try Self.reservation(db, id) else { throw StoreError(.notFound, field: "id", "no reservation \(id)") }
+            var change = StockChange()
+            switch reservation.status {
+            case .released, .expired:
+                return (reservation, change)
+            case .confirmed:
+                throw StoreError(.conflict, field: "id", "reservation \(id) is confirmed: its goods are sold and cannot be released")
+            case .held:
+                let closed = try Self.close(db, reservation, as: .released, at: date, defaultThreshold: defaultThreshold, into: &change)
+                return (closed, change)
+            }
+        }
+    }
+
+    public func releaseExpired(at date: Date, limit: Int) async throws -> ([Reservation], StockChange) {
+        let defaultThreshold = defaultLowThreshold
+        return try await write { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM reservations WHERE status = 'held' AND expires_at <= ? ORDER BY expires_at LIMIT ?
+                """, arguments: [date.timeIntervalSince1970, limit])
+            var change = StockChange()
+            var expired: [Reservation] = []
+            for id in ids {
+                guard let held = try Self.reservation(db, ReservationID(id)!) else { continue }
+                expired.append(try Self.close(db, held, as: .expired, at: date, defaultThreshold: defaultThreshold, into: &change))
+            }
+            return (expired, change)
+        }
+    }
+
+    public func reservation(_ id: ReservationID) async throws -> Reservation? {
+        try await writer.read { db in try Self.reservation(db, id) }
+    }
+
+    static func reservation(_ db: Database, _ id: ReservationID) throws -> Reservation? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT store_id, status, created_at, expires_at, closed_at FROM reservations WHERE id = ?
+            """), arguments: [id.rawValue]) else { return nil }
+        let items = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT s.code, ri.qty FROM reservation_items ri JOIN skus s ON s.id = ri.sku_id WHERE ri.reservation_id = ? ORDER BY s.code
+            """), arguments: [id.rawValue]).map { Reservation.Item(sku: SKUCode($0[0]), quantity: $0[1]) }
+        return Reservation(id: id, storeID: StoreID(row[0]), status: Reservation.Status(rawValue: row[1]) ?? .held, items: items,
+                           createdAt: Date(timeIntervalSince1970: row[2]), expiresAt: Date(timeIntervalSince1970: row[3]),
+                           closedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// Gives a held reservation's goods back to available and closes it.
+    @discardableResult
+    static func close(_ db: Database, _ reservation: Reservation, as status: Reservation.Status, at date: Date,
+                      defaultThreshold: Int, into change: inout StockChange) throws -> Reservation {
+        for item in reservation.items {
+            guard let skuID = try skuID(db, item.sku), let old = try stockLevel(db, store: reservation.storeID, skuID: skuID) else { continue }
+            var level = old
+            level.reserved = max(0, level.reserved - item.quantity)
+            try writeTracked(db, store: reservation.storeID, skuID: skuID, sku: item.sku, old: old, new: level, at: date,
+                             defaultThreshold: defaultThreshold, into: &change)
+        }
+        try db.execute(sql: "UPDATE reservations SET status = ?, closed_at = ? WHERE id = ?",
+                       arguments: [status.rawValue, date.timeIntervalSince1970, reservation.id.rawValue])
+        var closed = reservation
+        closed.status = status
+        closed.closedAt = date
+        return closed
+    }
+
+    // MARK: - Till batches
+
+    public func apply(_ batches: [StockBatch], at date: Date) async throws -> ([StockBatchResult], StockChange) {
+        let defaultThreshold = defaultLowThreshold
+        return try await write { db in
+            var change = StockChange()
+            var results: [StockBatchResult] = []
+            for batch in batches {
+                results.append(try Self.apply(db, batch, at: date, defaultThreshold: defaultThreshold, into: &change))
+            }
+            return (results, change)
+        }
+    }
+
+    static func apply(_ db: Database, _ batch: StockBatch, at date: Date, defaultThreshold: Int,
+                      into change: inout StockChange) throws -> StockBatchResult {
+        let store = batch.storeID
+        guard try exists(db, store) else { throw StoreError(.notFound, field: "id", "no store \(store)") }
+        let lastSequence = try Int64.fetchOne(db, sql: "SELECT last_sequence FROM stock_sync WHERE store_id = ?", arguments: [store.rawValue])
+
+        // A batch seen before: the same content is a replay, other content a conflict.
+        if let key = batch.idempotencyKey, let row = try Row.fetchOne(db, sql: "SELECT * FROM stock_batches WHERE store_id = ? AND idempotency_key = ?",
+                                                                     arguments: [store.rawValue, key]) {
+            guard row["content_hash"] == batch.contentHash else {
+                throw StoreError(.conflict, field: "idempotency_key", "idempotency_key \"\(key)\" was used for a different batch at store \(store)")
+            }
+            return try replayed(row, lastSequence: lastSequence)
+        }
+        if let sequence = batch.sequence {
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM stock_batches WHERE store_id = ? AND sequence = ?",
+                                          arguments: [store.rawValue, sequence]) {
+                guard row["content_hash"] == batch.contentHash else {
+                    throw StoreError(.conflict, field: "sequence", "sequence \(sequence) was already applied at store \(store) with different content")
+                }
+                return try replayed(row, lastSequence: lastSequence)
+            }
+            if let lastSequence, sequence <= lastSequence {
+                let message = "sequence \(sequence) is older than the last applied at store \(store) (\(lastSequence)); nothing was changed"
+                guard batch.partial else { throw StoreError(.conflict, field: "sequence", message) }
+                return StockBatchResult(storeID: store, outcome: .stale, batchID: nil, kind: batch.kind, sequence: sequence,
+                                        idempotencyKey: batch.idempotencyKey, lastSequence: lastSequence,
+                                        refused: [.init(field: "sequence", message: message)])
+            }
+        }
+
+        // Lines storage refuses: unknown SKUs.
+        var refused = batch.refused
+        var accepted: [(Int64, StockBatch.Line)] = []
+        for line in batch.lines {
+            if let skuID = try skuID(db, line.sku) {
+                accepted.append((skuID, line))
+            } else {
+                refused.append(.init(field: line.field, message: "unknown SKU \"\(line.sku)\""))
+            }
+        }
+        if !refused.isEmpty, !batch.partial {
+            let noun = refused.count == 1 ? "1 line was" : "\(refused.count) lines were"
+            throw StoreError(.unprocessable, field: refused[0].field,
+                             "\(noun) refused, so nothing was applied (send the batch as partial to apply the valid lines): \(refused[0].message)",
+                             details: refused)
+        }
+
+        var changed = 0, unchanged = 0, zeroed = 0
+        var warnings: [StoreError.Detail] = []
+        var listed = Set<Int64>()
+        for (skuID, line) in accepted {
+            listed.insert(skuID)
+            let old = try stockLevel(db, store: store, skuID: skuID)
+            var level = old ?? StockLevel(onHand: 0, reserved: 0, version: 0)
+            switch batch.kind {
+            case .snapshot:
+                level.onHand = line.quantity
+            case .delta:
+                let sum = level.onHand + line.quantity
+                if sum < 0 {
+                    warnings.append(.init(field: line.field, message: "a sale of \(-line.quantity) of SKU \"\(line.sku)\" against \(level.onHand) on hand stops at 0"))
+                }
+                level.onHand = max(0, sum)
+            }
+            if let threshold = line.lowThreshold { level.lowThreshold = threshold }
+            if level.onHand < level.reserved {
+                warnings.append(.init(field: line.field, message: "on hand \(level.onHand) of SKU \"\(line.sku)\" is below the \(level.reserved) reserved; none is available"))
+            }
+            if let old, old.onHand == level.onHand, old.lowThreshold == level.lowThreshold {
+                unchanged += 1
+                continue
+            }
+            try writeTracked(db, store: store, skuID: skuID, sku: line.sku, old: old, new: level, at: date,
+                             defaultThreshold: defaultThreshold, into: &change)
+            changed += 1
+        }
+        if batch.kind == .snapshot {
+            // What the count left out is not on the shelf; holds on it stay as they are.
+            let skipped = Set(batch.refusedSKUs)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT st.sku_id, s.code FROM stock st JOIN skus s ON s.id = st.sku_id WHERE st.store_id = ? AND st.on_hand > 0
+                """, arguments: [store.rawValue])
+            for row in rows {
+                let skuID: Int64 = row[0], code = SKUCode(row[1])
+                guard !listed.contains(skuID), !skipped.contains(code), let old = try stockLevel(db, store: store, skuID: skuID) else { continue }
+                var level = old
+                level.onHand = 0
+                try writeTracked(db, store: store, skuID: skuID, sku: code, old: old, new: level, at: date,
+                                 defaultThreshold: defaultThreshold, into: &change)
+                zeroed += 1
+            }
+        }
+
+        let encoder = JSONEncoder()
+        let refusedJSON = String(decoding: try encoder.encode(refused), as: UTF8.self)
+        let warningsJSON = String(decoding: try encoder.encode(warnings), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO stock_batches (store_id, kind, sequence, idempotency_key, content_hash, partial, changed, unchanged, zeroed,
+                refused_json, warnings_json, applied_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [store.rawValue, batch.kind.rawValue, batch.sequence, batch.idempotencyKey, batch.contentHash, batch.partial,
+                             changed, unchanged, zeroed, refusedJSON, warningsJSON, date.timeIntervalSince1970])
+        let batchID = db.lastInsertedRowID
+        var newLast = lastSequence
+        if let sequence = batch.sequence {
+            newLast = max(sequence, lastSequence ?? sequence)
+            try db.execute(sql: """
+                INSERT INTO stock_sync (store_id, last_sequence, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (store_id) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at
+                """, arguments: [store.rawValue, newLast, date.timeIntervalSince1970])
+        }
+        return StockBatchResult(storeID: store, outcome: .applied, batchID: batchID, kind: batch.kind, sequence: batch.sequence,
+                                idempotencyKey: batch.idempotencyKey, lastSequence: newLast, changed: changed, unchanged: unchanged,
+                                zeroed: zeroed, refused: refused, warnings: warnings, appliedAt: date)
+    }
+
+    static func replayed(_ row: Row, lastSequence: Int64?) throws -> StockBatchResult {
+        let decoder = JSONDecoder()
+        return StockBatchResult(
+            storeID: StoreID(row["store_id"]), outcome: .replayed, batchID: row["id"],
+            kind: StockBatch.Kind(rawValue: row["kind"]) ?? .delta, sequence: row["sequence"], idempotencyKey: row["idempotency_key"],
+            lastSequence: lastSequence, changed: row["changed"], unchanged: row["unchanged"], zeroed: row["zeroed"],
+            refused: try decoder.decode([StoreError.Detail].self, from: Data((row["refused_json"] as String).utf8)),
+            warnings: try decoder.decode([StoreError.Detail].self, from: Data((row["warnings_json"] as String).utf8)),
+            appliedAt: Date(timeIntervalSince1970: row["applied_at"]))
+    }
+
+    // MARK: - Events
+
+    public func stockEvents(store: StoreID?, after: Int64, limit: Int) async throws -> [StockEvent] {
+        try await writer.read { db in
+            let sql = """
+                SELECT e.id, e.store_id, s.code, e.kind, e.available, e.on_hand, e.reserved, e.threshold, e.at
+                FROM stock_events e JOIN skus s ON s.id = e.sku_id
+                WHERE e.id > ? \(store == nil ? "" : "AND e.store_id = ?") ORDER BY e.id LIMIT ?
+                """
+            let arguments: StatementArguments = store.map { [after, $0.rawValue, limit] } ?? [after, limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                StockEvent(id: row[0], storeID: StoreID(row[1]), sku: SKUCode(row[2]), kind: StockEvent.Kind(rawValue: row[3]) ?? .lowStock,
+                           available: row[4], onHand: row[5], reserved: row[6], threshold: row[7], at: Date(timeIntervalSince1970: row[8]))
+            }
+        }
+    }
+
+    public func lastStockEventID() async throws -> Int64 {
+        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM stock_events") ?? 0 }
+    }
+
+    // MARK: - Stock rows
+
+    static func skuID(_ db: Database, _ code: SKUCode) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM skus WHERE code = ?"), arguments: [code.rawValue])
+    }
+
+    static func stockLevel(_ db: Database, store: StoreID, skuID: Int64) throws -> StockLevel? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT on_hand, reserved, version, updated_at, low_threshold FROM stock WHERE store_id = ? AND sku_id = ?
+            """), arguments: [store.rawValue, skuID]).map {
+            StockLevel(onHand: $0[0], reserved: $0[1], version: $0[2], updatedAt: $0[3], lowThreshold: $0[4])
+        }
+    }
+
+    /// Writes a stock row (bumping its version), notes it in `change`, and records the event
+    /// the change of available quantity raises, if any.
+    static func writeTracked(_ db: Database, store: StoreID, skuID: Int64, sku: SKUCode, old: StockLevel?, new: StockLevel,
+                             at date: Date, defaultThreshold: Int, into change: inout StockChange) throws {
+        var level = new
+        level.version = (old?.version ?? 0) + 1
+        level.updatedAt = date.timeIntervalSince1970
+        try putStock(db, store: store, skuID: skuID, level)
+        change.lines.append((store, StockLine(sku: sku, level: level)))
+        let threshold = level.lowThreshold ?? defaultThreshold
+        guard let kind = StockEvent.kind(before: old?.available, after: level.available, threshold: threshold) else { return }
+        try db.cachedStatement(sql: """
+            INSERT INTO stock_events (store_id, sku_id, kind, available, on_hand, reserved, threshold, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [store.rawValue, skuID, kind.rawValue, level.available, level.onHand, level.reserved, threshold,
+                                     level.updatedAt])
+        change.events.append(StockEvent(id: db.lastInsertedRowID, storeID: store, sku: sku, kind: kind, available: level.available,
+                                        onHand: level.onHand, reserved: level.reserved, threshold: threshold, at: date))
+    }
+}

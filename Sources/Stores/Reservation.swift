@@ -1,0 +1,65 @@
+import Foundation
+
+/// A reservation's id: a random UUID in lower case, so ids cannot be guessed from one another.
+public struct ReservationID: Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+
+    /// Accepts only the canonical form, so a typo is refused before any lookup.
+    public init?(_ text: String) {
+        guard let uuid = UUID(uuidString: text), uuid.uuidString.lowercased() == text.lowercased() else { return nil }
+        rawValue = uuid.uuidString.lowercased()
+    }
+
+    public static func random() -> ReservationID { ReservationID(UUID().uuidString)! }
+
+    public var description: String { rawValue }
+}
+
+/// Goods held at one store for a customer while they pay.
+public struct Reservation: Hashable, Sendable {
+    public enum Status: String, Hashable, Sendable {
+        /// Holding stock: it counts against what the store can sell.
+        case held
+        /// Paid: the goods left on-hand stock.
+        case confirmed
+        /// Let go by the client before it expired.
+        case released
+        /// Let go because its time ran out.
+        case expired
+    }
+
+    public struct Item: Hashable, Sendable {
+        public var sku: SKUCode
+        public var quantity: Int
+        public init(sku: SKUCode, quantity: Int) { self.sku = sku; self.quantity = quantity }
+    }
+
+    public var id: ReservationID
+    public var storeID: StoreID
+    public var status: Status
+    public var items: [Item]
+    public var createdAt: Date
+    public var expiresAt: Date
+    /// When it was confirmed, released or expired.
+    public var closedAt: Date?
+
+    public init(id: ReservationID, storeID: StoreID, status: Status, items: [Item], createdAt: Date, expiresAt: Date, closedAt: Date? = nil) {
+        self.id = id; self.storeID = storeID; self.status = status; self.items = items
+        self.createdAt = createdAt; self.expiresAt = expiresAt; self.closedAt = closedAt
+    }
+}
+
+/// Stock rows a write changed and the low/out-of-stock events it raised: what the finder and
+/// the event feed learn once the write has committed.
+public struct StockChange: Sendable {
+    public var lines: [(store: StoreID, line: StockLine)]
+    public var events: [StockEvent]
+
+    public init(lines: [(store: StoreID, line: StockLine)] = [], events: [StockEvent] = []) {
+        self.lines = lines; self.events = events
+    }
+
+    public mutating func append(_ other: StockChange) {
+        lines += other.lines; events += other.events
+    }
+}
