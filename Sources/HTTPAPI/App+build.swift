@@ -1,4 +1,5 @@
 import Foundation
+import GeoCore
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -28,6 +29,14 @@ public func buildRouter(service: StoreService, heartbeat: Duration = .seconds(15
         ]))
     }
     router.get("/openapi.json") { _, _ in JSONBody(value: OpenAPIDocument.json) }
+    router.get("/v1/ops/stock-check") { _, _ in
+        let check = try await service.checkStock()
+        return JSONBody(value: .object([
+            "consistent": .bool(check.differences.isEmpty),
+            "storage_rows": .number(Double(check.storageRows)), "index_rows": .number(Double(check.finderRows)),
+            "differences": .array(check.differences.map(JSONValue.string)),
+        ]))
+    }
     StoreRoutes(service: service).register(on: router)
     StockRoutes(service: service).register(on: router)
     InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)

@@ -125,6 +125,9 @@ enum OpenAPIDocument {
     ]
 
     static let inventoryOperations: [Operation] = [
+        Operation(route: APIRoute(method: .get, path: "/v1/ops/stock-check", operationID: "stockCheck",
+                                  summary: "Compare the in-memory stock index with the database, row by row"),
+                  responses: [(200, "consistent, or the first differences", "StockCheck", jsonType)]),
         Operation(route: APIRoute(method: .post, path: "/v1/availability", operationID: "basketAvailability",
                                   summary: "Stores that can fulfil the whole basket, or the best split across at most max_stores"),
                   requestSchema: "BasketQuery",
@@ -290,6 +293,8 @@ enum OpenAPIDocument {
             "available": type("integer"), "on_hand": type("integer"), "reserved": type("integer"), "threshold": type("integer"),
             "at": type("string"),
         ]),
+        "StockCheck": object(["consistent": type("boolean"), "storage_rows": type("integer"), "index_rows": type("integer"),
+                              "differences": array(type("string"))]),
         "StockEvents": object(["events": array(ref("StockEvent")), "next_cursor": nullable("string")]),
     ]
 

@@ -47,6 +47,17 @@ final class StockTable: @unchecked Sendable {
             return found ? max(0, Int(onHand[i]) - Int(reserved[i])) : 0
         }
 
+        /// On hand and reserved at `slot`, nil when the store lacks the SKU.
+        func level(_ slot: Int32) -> (onHand: Int, reserved: Int)? {
+            if isDense {
+                let s = Int(slot)
+                guard s < capacity, onHand[s] >= 0 else { return nil }
+                return (Int(onHand[s]), Int(reserved[s]))
+            }
+            let (i, found) = position(of: slot)
+            return found ? (Int(onHand[i]), Int(reserved[i])) : nil
+        }
+
         func set(_ slot: Int32, onHand h: Int32, reserved r: Int32) {
             if isDense {
                 let s = Int(slot)
@@ -142,6 +153,9 @@ final class StockTable: @unchecked Sendable {
     /// Available quantity (on hand less reserved, not below zero); 0 when the store never had it.
     @inline(__always)
     func available(sku: Int, slot: Int32) -> Int { postings[sku].available(slot) }
+
+    /// Stock rows held, over every SKU.
+    var rowCount: Int { postings.reduce(0) { $0 + $1.count } }
 
     /// How many stores carry the SKU at all.
     func storeCount(sku: Int) -> Int { postings[sku].count }

@@ -188,6 +188,33 @@ public final class StoreFinder: @unchecked Sendable {
         }
     }
 
+    /// How the finder's stock differs from `rows` (what storage holds): rows it lacks or holds
+    /// with other counts, and how many rows it holds in all. For operators and tests.
+    public func stockDifferences(from rows: [(StoreID, SKUCode, StockLevel)], limit: Int = 20) -> (finderRows: Int, differences: [String]) {
+        lock.withReadLock {
+            var differences: [String] = []
+            var count = 0
+            for (store, code, level) in rows {
+                count += 1
+                guard differences.count < limit else { continue }
+                guard let slot = slotByID[store], let sku = skuIndex[code] else {
+                    differences.append("store \(store) SKU \(code): in storage, unknown to the finder")
+                    continue
+                }
+                let held = stock.postings[Int(sku)].level(slot)
+                if held?.onHand != level.onHand || held?.reserved != level.reserved {
+                    differences.append("store \(store) SKU \(code): storage \(level.onHand)/\(level.reserved), finder "
+                                       + (held.map { "\($0.onHand)/\($0.reserved)" } ?? "none") + " (on hand/reserved)")
+                }
+            }
+            let finderRows = stock.rowCount
+            if finderRows != count, differences.count < limit {
+                differences.append("the finder holds \(finderRows) stock rows, storage \(count)")
+            }
+            return (finderRows, differences)
+        }
+    }
+
     // MARK: - Lookups
 
     public var storeCount: Int { lock.withReadLock { slotByID.count } }

@@ -168,6 +168,18 @@ extension StoreService {
         return result
     }
 
+    // MARK: - Consistency
+
+    /// Compares the in-memory stock with storage, inside the write gate so no write is half
+    /// applied while it looks.
+    public func checkStock() async throws -> (storageRows: Int, finderRows: Int, differences: [String]) {
+        try await gate.run { [self] in
+            let rows = try await repository.allStock()
+            let (finderRows, differences) = finder.stockDifferences(from: rows)
+            return (rows.count, finderRows, differences)
+        }
+    }
+
     // MARK: - Events
 
     public func stockEvents(store: StoreID?, after: Int64, limit: Int) async throws -> [StockEvent] {
