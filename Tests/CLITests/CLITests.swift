@@ -91,4 +91,32 @@ struct CLITests {
         #expect(empty.status != 0)
         #expect(empty.err.contains("o2o import"))
     }
+
+    @Test("stock import applies a till file once, and refuses bad lines by number unless --partial")
+    func stockImport() throws {
+        let db = Self.tempDB(), geo = DemoFixture.geoData.path
+        #expect(try Self.run(["import", "demo", "--db", db, "--geodata", geo]).status == 0)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-stock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let good = folder.appendingPathComponent("good.csv").path
+        try "store,sku,qty\nosm:node/987218307,DAIRY-001,3\n1,BAKERY-001,2\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let first = try Self.run(["stock", "import", good, "--db", db])
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.out.contains("applied — 1 changed"), "\(first.out)")
+        let again = try Self.run(["stock", "import", good, "--db", db])
+        #expect(again.status == 0 && again.out.contains("replayed"), "the same file applies once: \(again.out)")
+
+        let bad = folder.appendingPathComponent("bad.csv").path
+        try "store,sku,qty\n1,DAIRY-001,1\nnowhere,DAIRY-001,1\n1,BAKERY-001,abc\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try Self.run(["stock", "import", bad, "--db", db, "--sequence", "4"])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("line 3: unknown store \"nowhere\""), "\(refused.err)")
+        let partial = try Self.run(["stock", "import", bad, "--db", db, "--sequence", "4", "--partial"])
+        #expect(partial.status == 0, "\(partial.err)")
+        #expect(partial.out.contains("line 3: refused") && partial.out.contains("line 4: refused: qty \"abc\""), "\(partial.out)")
+        let stale = try Self.run(["stock", "import", good, "--db", db, "--sequence", "3"])
+        #expect(stale.status == 1 && stale.err.contains("older than the last applied"), "\(stale.err)")
+        let wrongKind = try Self.run(["stock", "import", good, "--db", db, "--kind", "recount"])
+        #expect(wrongKind.status != 0 && wrongKind.err.contains("--kind"))
+    }
 }

@@ -1,0 +1,149 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import O2OTestSupport
+import Testing
+
+/// A value shared between the test and the threads feeding it.
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock(); defer { lock.unlock() }
+        return body(&value)
+    }
+}
+
+/// The real server, killed with SIGKILL while stock changes stream in: every change it
+/// acknowledged is there after a restart, and the in-memory index equals the database.
+@Suite("Durability", .serialized)
+struct DurabilityTests {
+    final class Server {
+        let process = Process()
+        let output = Locked("")
+        var port = 0
+
+        init(db: String) throws {
+            process.executableURL = CLITests.binary
+            process.arguments = ["serve", "--db", db, "--geodata", DemoFixture.geoData.path, "--port", "0"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            out.fileHandleForReading.readabilityHandler = { [output] handle in
+                let text = String(decoding: handle.availableData, as: UTF8.self)
+                output.withLock { $0 += text }
+            }
+            try process.run()
+        }
+
+        func waitUntilListening() async throws {
+            for _ in 0..<1_200 {
+                let text = output.withLock { $0 }
+                if let range = text.range(of: "listening on http://127.0.0.1:") {
+                    port = Int(text[range.upperBound...].prefix { $0.isNumber })!
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("the server did not start: \(output.withLock { $0 })")
+        }
+
+        func request(_ method: String, _ path: String, _ body: String? = nil, headers: [String: String] = [:]) async throws -> (Int, [String: Any]) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = method
+            request.timeoutInterval = 5
+            if let body {
+                request.httpBody = Data(body.utf8)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            return ((response as! HTTPURLResponse).statusCode, json)
+        }
+
+        func onHand(store: Int, sku: String) async throws -> Int {
+            var cursor = ""
+            while true {
+                let (_, page) = try await request("GET", "/v1/stores/\(store)/stock?limit=1000&cursor=\(cursor)")
+                for item in page["items"] as? [[String: Any]] ?? [] where item["sku"] as? String == sku { return item["on_hand"] as! Int }
+                guard let next = page["next_cursor"] as? String else { return 0 }
+                cursor = next
+            }
+        }
+    }
+
+    struct Acknowledged: Sendable {
+        var patches = 0
+        var batchKeys: [String] = []
+        var reservations: [String] = []
+    }
+
+    @Test("kill -9 while changes stream in: every acknowledged change survives the restart")
+    func killNine() async throws {
+        let db = CLITests.tempDB()
+        let server = try Server(db: db)
+        try await server.waitUntilListening()
+        #expect(try await server.request("PUT", "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-002","qty":100000}]}"#).0 == 200)
+        let dairy = try await server.onHand(store: 1, sku: "DAIRY-001")
+        let bakery = try await server.onHand(store: 1, sku: "BAKERY-001")
+
+        let acknowledged = Locked(Acknowledged())
+        let writer = Task {
+            var i = 0
+            while !Task.isCancelled {
+                i += 1
+                do {
+                    switch i % 3 {
+                    case 0:
+                        let (status, _) = try await server.request("PATCH", "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-001","qty":1}]}"#)
+                        if status == 200 { acknowledged.withLock { $0.patches += 1 } }
+                    case 1:
+                        let key = "till-1-\(i)"
+                        let (status, _) = try await server.request("POST", "/v1/stores/1/stock/batches",
+                                                                   #"{"kind":"delta","items":[{"sku":"BAKERY-001","qty":1}]}"#,
+                                                                   headers: ["Idempotency-Key": key])
+                        if status == 201 { acknowledged.withLock { $0.batchKeys.append(key) } }
+                    default:
+                        let (status, json) = try await server.request("POST", "/v1/reservations",
+                                                                      #"{"store_id":1,"items":[{"sku":"DAIRY-002","qty":1}],"ttl_s":3600}"#)
+                        if status == 201, let id = json["id"] as? String { acknowledged.withLock { $0.reservations.append(id) } }
+                    }
+                } catch {
+                    return  // the server is gone
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(1_500))
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+        writer.cancel()
+        _ = await writer.result
+        let acked = acknowledged.withLock { $0 }
+        #expect(server.process.terminationReason == .uncaughtSignal)
+        #expect(acked.patches > 5 && acked.batchKeys.count > 5 && acked.reservations.count > 5, "changes were streaming: \(acked)")
+
+        let restarted = try Server(db: db)
+        try await restarted.waitUntilListening()
+        defer { restarted.process.terminate(); restarted.process.waitUntilExit() }
+        // One request may have committed without its answer arriving: at most one more of each.
+        let dairyNow = try await restarted.onHand(store: 1, sku: "DAIRY-001")
+        #expect((dairy + acked.patches...dairy + acked.patches + 1).contains(dairyNow))
+        let bakeryNow = try await restarted.onHand(store: 1, sku: "BAKERY-001")
+        #expect((bakery + acked.batchKeys.count...bakery + acked.batchKeys.count + 1).contains(bakeryNow))
+        for key in acked.batchKeys {
+            let (status, json) = try await restarted.request("POST", "/v1/stores/1/stock/batches",
+                                                             #"{"kind":"delta","items":[{"sku":"BAKERY-001","qty":1}]}"#,
+                                                             headers: ["Idempotency-Key": key])
+            #expect(status == 200 && json["outcome"] as? String == "replayed", "batch \(key) was kept")
+        }
+        for id in acked.reservations {
+            let (status, json) = try await restarted.request("GET", "/v1/reservations/\(id)")
+            #expect(status == 200 && json["status"] as? String == "held", "reservation \(id) was kept")
+        }
+        let (_, check) = try await restarted.request("GET", "/v1/ops/stock-check")
+        #expect(check["consistent"] as? Bool == true, "\(check)")
+    }
+}
