@@ -25,6 +25,18 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "StockBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Stores", package: "o2o"),
+                .product(name: "StoreImport", package: "o2o"),
+                .product(name: "GeoCore", package: "o2o"),
+                .product(name: "Persistence", package: "o2o"),
+            ],
+            path: "Benchmarks/StockBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "NationalBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
