@@ -140,25 +140,35 @@ extension StoreFinder {
             let at = query.openAt ?? now
             var options: [BasketOption] = []
             var masks: [UInt64] = []
+            var minuteByZone: [Int: Int] = [:]
+            var served = 0
             for (slot, zoneRecord) in eligible {
                 let store = snapshot.stores[slot]!
                 let distance = query.point.distance(to: store.location)
                 if query.fulfilment == .pickup, distance > query.radius { continue }
-                let tz = snapshot.timeZones[Int(snapshot.timeZoneOfSlot[slot])]
-                let open = snapshot.isOpen(slot: slot, minuteOfWeek: WeekClock.minuteOfWeek(at, in: tz))
-                if query.openAt != nil, open != true { continue }
-                var mask: UInt64 = 0
-                var available: [Int] = []
-                for (i, sku) in skuIndices.enumerated() {
-                    let a = stock.available(sku: sku, slot: Int32(slot))
-                    available.append(a)
-                    if a >= query.items[i].quantity { mask |= 1 << UInt64(i) }
+                let tzIndex = Int(snapshot.timeZoneOfSlot[slot])
+                let minute: Int
+                if let known = minuteByZone[tzIndex] { minute = known } else {
+                    minute = WeekClock.minuteOfWeek(at, in: snapshot.timeZones[tzIndex])
+                    minuteByZone[tzIndex] = minute
                 }
+                let open = snapshot.isOpen(slot: slot, minuteOfWeek: minute)
+                if query.openAt != nil, open != true { continue }
+                served += 1
+                var mask: UInt64 = 0
+                for (i, sku) in skuIndices.enumerated() where stock.available(sku: sku, slot: Int32(slot)) >= query.items[i].quantity {
+                    mask |= 1 << UInt64(i)
+                }
+                // A store with none of the basket is in no answer.
+                guard mask != 0 else { continue }
+                let available = skuIndices.map { stock.available(sku: $0, slot: Int32(slot)) }
                 let zone = zoneRecord >= 0 ? snapshot.zonesBySlot[slot][Int(snapshot.zoneSource[Int(zoneRecord)])] : nil
                 options.append(BasketOption(store: store, distance: distance, zone: zone, isOpen: open, available: available))
                 masks.append(mask)
             }
-            return Self.answer(query, options: options, masks: masks)
+            var answer = Self.answer(query, options: options, masks: masks)
+            answer.candidates = served
+            return answer
         }
     }
 
