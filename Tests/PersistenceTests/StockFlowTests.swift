@@ -3,7 +3,7 @@ import GeoCore
 import GRDB
 import O2OTestSupport
 @testable import Persistence
-import Stores
+@testable import Stores
 import Testing
 
 /// Reservations, till batches and stock events on a real SpatiaLite file.
@@ -275,5 +275,36 @@ struct StockFlowTests {
             if received.count == feed.count { break }
         }
         #expect(received == feed, "live subscribers get the same events, in order")
+    }
+
+    @Test("stock changes stream in while searches keep running, and no change rebuilds the spatial index")
+    func indexStaysHot() async throws {
+        let s = try await Self.setup(stores: 5)
+        let generation = s.service.finder.snapshotGeneration
+        let snapshot = ObjectIdentifier(s.service.finder.snapshot)
+        let writes = Task {
+            for i in 0..<300 {
+                _ = try await s.service.writeStock(of: s.stores[i % 5], [("A", i % 2 == 0 ? 1 : -1)], mode: .adjust)
+                if i % 10 == 0 { _ = try await s.service.apply(Self.batch(s, .delta, [("B", 1)], key: "k\(i)", store: i % 5)) }
+            }
+        }
+        let searcher = Task {
+            var searches = 0
+            while !Task.isCancelled {
+                let rows = try s.service.finder.nearby(NearbyQuery(point: Coordinate(latitude: 41.17, longitude: -8.61), limit: 5,
+                                                                   items: [.init(sku: "A", quantity: 1)]), now: s.clock.now)
+                #expect(rows.count == 5)
+                searches += 1
+                if searches % 50 == 0 { await Task.yield() }
+            }
+            return searches
+        }
+        try await writes.value
+        searcher.cancel()
+        let searches = try await searcher.value
+        #expect(searches > 0, "searches ran while the writes streamed in")
+        #expect(s.service.finder.snapshotGeneration == generation, "stock writes never rebuilt the snapshot")
+        #expect(ObjectIdentifier(s.service.finder.snapshot) == snapshot)
+        try await Self.checkConsistent(s)
     }
 }
