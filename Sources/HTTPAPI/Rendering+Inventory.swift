@@ -45,7 +45,7 @@ extension Render {
             "split": split,
             "unavailable": .array(answer.unavailable.map(item)),
             "stores_needed": answer.storesNeeded.map(number) ?? .null,
-            "candidates": number(answer.candidates),
+            "candidates": answer.candidates.map(number) ?? .null,
         ])
     }
 

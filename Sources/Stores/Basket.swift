@@ -96,8 +96,9 @@ public struct BasketAnswer: Hashable, Sendable {
     public var unavailable: [Reservation.Item]
     /// When the coverable items need more than N stores: how many they need (nil if unknown).
     public var storesNeeded: Int?
-    /// Stores that deliver to the point (or are in pickup range) and were looked at.
-    public var candidates: Int
+    /// Stores that deliver to the point (or are in pickup range) and were looked at; nil when
+    /// the nearest-first search found full-basket stores without looking at every one.
+    public var candidates: Int?
 }
 
 extension StoreFinder {
@@ -115,6 +116,13 @@ extension StoreFinder {
             }
             let snapshot = self.snapshot
             let lon = query.point.longitude, lat = query.point.latitude
+
+            // Nearest first: the nearby search already finds the closest stores that have the
+            // whole basket, with its filters inside the tree walk. Only when there are none (a
+            // split is needed) or the order is by fee are all serving stores examined.
+            if query.order == .distance, let stores = try fullBasketNearestFirst(query, skuIndices: skuIndices, now: now) {
+                return BasketAnswer(stores: stores, split: nil, unavailable: [], storesNeeded: nil, candidates: nil)
+            }
 
             // Stores that serve the point, with their serving zone record.
             var eligible: [(slot: Int, zone: Int32)] = []
@@ -170,6 +178,29 @@ extension StoreFinder {
             answer.candidates = served
             return answer
         }
+    }
+
+    /// The full-basket stores in distance order (then fee, then id), or nil when there are none.
+    /// The caller holds the read lock.
+    func fullBasketNearestFirst(_ query: BasketQuery, skuIndices: [Int], now: Date) throws(StoreError) -> [BasketOption]? {
+        let nearby = NearbyQuery(point: query.point, limit: query.limit, radius: query.fulfilment == .pickup ? query.radius : nil,
+                                 mustDeliver: query.fulfilment == .delivery, openAt: query.openAt,
+                                 items: query.items.map { NearbyQuery.Item(sku: $0.sku, quantity: $0.quantity) })
+        let scratch = scratchPool.borrow()
+        defer { scratchPool.giveBack(scratch) }
+        try searchLocked(nearby, scratch: scratch)
+        guard !scratch.hits.isEmpty else { return nil }
+        let at = query.openAt ?? now
+        let options = scratch.hits.map { hit -> BasketOption in
+            let slot = Int(hit.slot)
+            let zone: DeliveryZone? = hit.zoneRecord >= 0 && query.fulfilment == .delivery
+                ? snapshot.zonesBySlot[slot][Int(snapshot.zoneSource[Int(hit.zoneRecord)])] : nil
+            let tz = snapshot.timeZones[Int(snapshot.timeZoneOfSlot[slot])]
+            return BasketOption(store: snapshot.stores[slot]!, distance: hit.distance, zone: zone,
+                                isOpen: snapshot.isOpen(slot: slot, minuteOfWeek: WeekClock.minuteOfWeek(at, in: tz)),
+                                available: skuIndices.map { stock.available(sku: $0, slot: hit.slot) })
+        }
+        return options.sorted { ($0.distance, $0.feeMinor, $0.store.id.rawValue) < ($1.distance, $1.feeMinor, $1.store.id.rawValue) }
     }
 
     /// Ranks the stores with everything, or splits the basket when there are none.

@@ -37,7 +37,10 @@ struct BasketFinderTests {
             options.append((store.id, d, fee, mask))
         }
         let all: UInt64 = (1 << UInt64(q.items.count)) - 1
-        let full = options.filter { $0.mask == all }.sorted { ($0.distance, $0.fee, $0.id) < ($1.distance, $1.fee, $1.id) }
+        let full = options.filter { $0.mask == all }.sorted {
+            q.order == .distance ? ($0.distance, $0.fee, $0.id) < ($1.distance, $1.fee, $1.id)
+                                 : ($0.fee, $0.distance, $0.id) < ($1.fee, $1.distance, $1.id)
+        }
         var expected = Expected(full: full.prefix(q.limit).map { ($0.id, $0.fee) }, split: nil, unavailable: [])
         guard full.isEmpty else { return expected }
         let coverable = options.reduce(0) { $0 | $1.mask }
@@ -72,11 +75,15 @@ struct BasketFinderTests {
             let codes = city.skus.map(\.code).shuffled(using: &rng).prefix(Int.random(in: 1...6, using: &rng))
             let items = codes.map { Reservation.Item(sku: $0, quantity: Int.random(in: 1...4, using: &rng)) }
             let q = BasketQuery(point: point, items: items, fulfilment: n % 2 == 0 ? .delivery : .pickup, limit: 5,
-                                radius: Double.random(in: 300...3000, using: &rng), maxStores: Int.random(in: 1...3, using: &rng))
+                                radius: Double.random(in: 300...3000, using: &rng), maxStores: Int.random(in: 1...3, using: &rng),
+                                order: n % 3 == 0 ? .fee : .distance)
             let answer = try finder.basket(q, now: now)
             let expected = Self.bruteForce(city, q)
             #expect(answer.stores.map(\.store.id) == expected.full.map(\.0), "query \(n)")
             #expect(answer.stores.map(\.feeMinor) == expected.full.map(\.1), "query \(n)")
+            if let option = answer.stores.first {
+                #expect(abs(option.distance - q.point.distance(to: option.store.location)) < 1e-6)
+            }
             #expect(answer.unavailable.map(\.sku) == expected.unavailable, "query \(n)")
             #expect(answer.split?.parts.count == expected.split?.stores, "query \(n)")
             #expect(answer.split?.totalFeeMinor == expected.split?.fee, "query \(n)")
