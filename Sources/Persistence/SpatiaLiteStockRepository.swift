@@ -238,8 +238,10 @@ extension SpatiaLiteStoreRepository: StockRepository {
                 let sum = level.onHand + line.quantity
                 if sum < 0 {
                     warnings.append(.init(field: line.field, message: "a sale of \(-line.quantity) of SKU \"\(line.sku)\" against \(level.onHand) on hand stops at 0"))
+                } else if sum > StoreService.maximumQuantity {
+                    warnings.append(.init(field: line.field, message: "on hand of SKU \"\(line.sku)\" stops at the most a store may hold, \(StoreService.maximumQuantity)"))
                 }
-                level.onHand = max(0, sum)
+                level.onHand = min(max(0, sum), StoreService.maximumQuantity)
             }
             if let threshold = line.lowThreshold { level.lowThreshold = threshold }
             if level.onHand < level.reserved {
@@ -253,7 +255,14 @@ extension SpatiaLiteStoreRepository: StockRepository {
                              defaultThreshold: defaultThreshold, into: &change)
             changed += 1
         }
-        if batch.kind == .snapshot {
+        // A refused line whose SKU could not be read might have counted anything: then the
+        // snapshot sets what it lists and leaves the rest as it was.
+        let unreadable = batch.refused.count > batch.refusedSKUs.count
+        if batch.kind == .snapshot, unreadable {
+            warnings.append(.init(field: batch.refused[0].field,
+                                  message: "SKUs the snapshot leaves out were not set to zero, because a refused line's SKU could not be read"))
+        }
+        if batch.kind == .snapshot, !unreadable {
             // What the count left out is not on the shelf; holds on it stay as they are.
             let skipped = Set(batch.refusedSKUs)
             let rows = try Row.fetchAll(db, sql: """
@@ -264,6 +273,9 @@ extension SpatiaLiteStoreRepository: StockRepository {
                 guard !listed.contains(skuID), !skipped.contains(code), let old = try stockLevel(db, store: store, skuID: skuID) else { continue }
                 var level = old
                 level.onHand = 0
+                if level.reserved > 0 {
+                    warnings.append(.init(field: "sku \(code)", message: "left out of the count, so 0 on hand against \(level.reserved) reserved; none is available"))
+                }
                 try writeTracked(db, store: store, skuID: skuID, sku: code, old: old, new: level, at: date,
                                  defaultThreshold: defaultThreshold, into: &change)
                 zeroed += 1

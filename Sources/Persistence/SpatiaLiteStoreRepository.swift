@@ -157,6 +157,10 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
                     throw StoreError(.conflict, field: "items[\(i)].qty",
                                      "on hand would fall to \(onHand) for SKU \"\(item.sku)\" (now \(oldOnHand))")
                 }
+                guard onHand <= StoreService.maximumQuantity else {
+                    throw StoreError(.conflict, field: "items[\(i)].qty",
+                                     "on hand would rise to \(onHand) for SKU \"\(item.sku)\", above the most a store may hold (\(StoreService.maximumQuantity))")
+                }
                 guard onHand >= reserved else {
                     throw StoreError(.conflict, field: "items[\(i)].qty",
                                      "on hand \(onHand) would fall below the \(reserved) reserved for SKU \"\(item.sku)\"")

@@ -183,15 +183,20 @@ extension StoreFinder {
     /// The full-basket stores in distance order (then fee, then id), or nil when there are none.
     /// The caller holds the read lock.
     func fullBasketNearestFirst(_ query: BasketQuery, skuIndices: [Int], now: Date) throws(StoreError) -> [BasketOption]? {
-        let nearby = NearbyQuery(point: query.point, limit: query.limit, radius: query.fulfilment == .pickup ? query.radius : nil,
+        // One more than asked, to see whether stores tied in distance straddle the cut (then
+        // the fee decides between them, which only the full scan can do).
+        guard query.limit < NearbyQuery.maximumLimit else { return nil }
+        let nearby = NearbyQuery(point: query.point, limit: query.limit + 1, radius: query.fulfilment == .pickup ? query.radius : nil,
                                  mustDeliver: query.fulfilment == .delivery, openAt: query.openAt,
                                  items: query.items.map { NearbyQuery.Item(sku: $0.sku, quantity: $0.quantity) })
         let scratch = scratchPool.borrow()
         defer { scratchPool.giveBack(scratch) }
         try searchLocked(nearby, scratch: scratch)
-        guard !scratch.hits.isEmpty else { return nil }
+        let hits = scratch.hits
+        guard !hits.isEmpty else { return nil }
+        if hits.count > query.limit, hits[query.limit].distance == hits[query.limit - 1].distance { return nil }
         let at = query.openAt ?? now
-        let options = scratch.hits.map { hit -> BasketOption in
+        let options = hits.prefix(query.limit).map { hit -> BasketOption in
             let slot = Int(hit.slot)
             let zone: DeliveryZone? = hit.zoneRecord >= 0 && query.fulfilment == .delivery
                 ? snapshot.zonesBySlot[slot][Int(snapshot.zoneSource[Int(hit.zoneRecord)])] : nil

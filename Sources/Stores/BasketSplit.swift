@@ -68,6 +68,7 @@ public enum BasketSplitter {
             solution = enumerate(candidates, reduced, target: target, maxStores: maxStores)
         } else {
             solution = greedy(candidates, reduced, target: target, maxStores: maxStores)
+                ?? bounded(candidates, reduced, target: target, maxStores: maxStores)
         }
         return solution.map { s in
             var s = s
@@ -169,6 +170,39 @@ public enum BasketSplitter {
             }
             visit(from: 0, mask: 0)
             if let best { return Solution(chosen: best.1, cost: best.0, method: .exactEnumeration) }
+        }
+        return nil
+    }
+
+    /// When the greedy cover needs more than `maxStores`: a search of combinations of up to
+    /// `maxStores` candidates, those covering the most items first, that stops after
+    /// ``enumerationBudget`` combinations. The cheapest cover with the fewest stores it finds.
+    static func bounded(_ candidates: [Candidate], _ reduced: [Int], target: UInt64, maxStores: Int) -> Solution? {
+        let ordered = reduced.sorted {
+            ((candidates[$1].mask & target).nonzeroBitCount, candidates[$0].fee) < ((candidates[$0].mask & target).nonzeroBitCount, candidates[$1].fee)
+        }
+        var budget = enumerationBudget
+        for k in 1...maxStores where k <= ordered.count {
+            var best: (Cost, [Int])?
+            var picked: [Int] = []
+            func visit(from start: Int, mask: UInt64) {
+                guard budget > 0 else { return }
+                if picked.count == k {
+                    budget -= 1
+                    guard mask & target == target else { return }
+                    let c = cost(candidates, picked)
+                    if best == nil || c < best!.0 { best = (c, picked) }
+                    return
+                }
+                guard start < ordered.count else { return }
+                for r in start..<ordered.count where budget > 0 {
+                    picked.append(ordered[r])
+                    visit(from: r + 1, mask: mask | candidates[ordered[r]].mask)
+                    picked.removeLast()
+                }
+            }
+            visit(from: 0, mask: 0)
+            if let best { return Solution(chosen: best.1, cost: best.0, method: .greedy) }
         }
         return nil
     }

@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 
 /// Fans committed stock events out to live subscribers (the SSE streams of staff screens).
-/// Each subscriber has a bounded buffer; one that falls further behind loses the oldest and
-/// catches up from the feed, whose ids it knows.
+/// Each subscriber has a bounded buffer; a subscriber that falls further behind has its stream
+/// ended rather than silently thinned, so its client reconnects with the last id it saw and
+/// catches up from the feed.
 public final class StockEventHub: Sendable {
     private struct Subscriber {
         let store: StoreID?
@@ -46,7 +47,10 @@ public final class StockEventHub: Sendable {
         let subscribers = state.withLock { Array($0.subscribers.values) }
         for subscriber in subscribers {
             for event in events where subscriber.store == nil || subscriber.store == event.storeID {
-                subscriber.continuation.yield(event)
+                if case .dropped = subscriber.continuation.yield(event) {
+                    subscriber.continuation.finish()
+                    break
+                }
             }
         }
     }

@@ -17,8 +17,9 @@ extension StoreService {
         guard (1...Self.maximumReservationSeconds).contains(ttl) else {
             throw StoreError(.invalid, field: "ttl_s", "ttl_s must be between 1 and \(Self.maximumReservationSeconds)")
         }
-        let at = now()
         return try await gate.run { [self] in
+            // The clock is read inside the gate, so times follow commit order.
+            let at = now()
             let (reservation, change) = try await repository.reserve(.random(), store: store, items: items, at: at,
                                                                      expiresAt: at.addingTimeInterval(Double(ttl)))
             publish(change)
@@ -29,9 +30,8 @@ extension StoreService {
     /// Checkout's "paid": the held goods leave on hand. Confirming twice is harmless; an
     /// expired hold is `.gone`, a released one a `.conflict`.
     public func confirm(_ id: ReservationID) async throws -> Reservation {
-        let at = now()
         let reservation = try await gate.run { [self] in
-            let (reservation, change) = try await repository.confirm(id, at: at)
+            let (reservation, change) = try await repository.confirm(id, at: now())
             publish(change)
             return reservation
         }
@@ -43,9 +43,8 @@ extension StoreService {
 
     /// Lets the hold go (the customer left). Releasing twice is harmless.
     public func release(_ id: ReservationID) async throws -> Reservation {
-        let at = now()
         return try await gate.run { [self] in
-            let (reservation, change) = try await repository.release(id, at: at)
+            let (reservation, change) = try await repository.release(id, at: now())
             publish(change)
             return reservation
         }
@@ -63,9 +62,8 @@ extension StoreService {
     public func releaseExpired(batchSize: Int = 500) async throws -> Int {
         var total = 0
         while true {
-            let at = now()
             let count = try await gate.run { [self] in
-                let (expired, change) = try await repository.releaseExpired(at: at, limit: batchSize)
+                let (expired, change) = try await repository.releaseExpired(at: now(), limit: batchSize)
                 publish(change)
                 return expired.count
             }
@@ -136,6 +134,11 @@ extension StoreService {
                 prepared.lines.append(line)
             }
         }
+        if batch.kind == .snapshot, prepared.lines.isEmpty {
+            throw StoreError(.unprocessable, field: prepared.refused.first?.field ?? "items",
+                             "a snapshot needs at least one valid line: it would set every SKU of the store to zero",
+                             details: prepared.refused)
+        }
         // The digest covers what the client sent, valid or not, so a changed retry is told apart.
         var text = "\(batch.kind.rawValue)|\(batch.partial)|\(batch.sequence.map(String.init) ?? "")\n"
         for line in batch.lines { text += "\(line.sku.rawValue)\t\(line.quantity)\t\(line.lowThreshold.map(String.init) ?? "")\n" }
@@ -154,17 +157,20 @@ extension StoreService {
         var checked: [StockBatch] = []
         for batch in batches { checked.append(try Self.prepare(batch)) }
         let prepared = checked
-        let at = now()
         return try await gate.run { [self] in
-            let (results, change) = try await repository.apply(prepared, at: at)
+            let (results, change) = try await repository.apply(prepared, at: now())
             publish(change)
             return results
         }
     }
 
-    /// One store's batch, as the HTTP API takes it: a stale batch is a `.conflict`.
+    /// One store's batch, as the HTTP API takes it: a stale batch is a `.conflict`, partial or
+    /// not (it wrote nothing, so refusing it after the transaction leaves nothing behind).
     public func apply(_ batch: StockBatch) async throws -> StockBatchResult {
         let result = try await apply([batch])[0]
+        if result.outcome == .stale, let reason = result.refused.first {
+            throw StoreError(.conflict, field: "sequence", reason.message)
+        }
         return result
     }
 

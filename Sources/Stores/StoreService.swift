@@ -122,9 +122,8 @@ public struct StoreService: Sendable {
             throw StoreError(.invalid, field: "items[\(items.firstIndex { $0.sku == sku } ?? 0)].low_threshold",
                              "low_threshold must be between 0 and \(Self.maximumQuantity)")
         }
-        let at = now()
         return try await gate.run { [self] in
-            let change = try await repository.writeStock(of: id, items, mode: mode, lowThresholds: lowThresholds, at: at)
+            let change = try await repository.writeStock(of: id, items, mode: mode, lowThresholds: lowThresholds, at: now())
             publish(change)
             return change.lines.map(\.line)
         }

@@ -24,7 +24,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 (any free port) and 65535") }
-        guard sweepInterval > 0, sweepInterval <= 3600 else { throw ValidationError("--sweep-interval must be in (0, 3600] seconds") }
+        guard sweepInterval >= 0.01, sweepInterval <= 3600 else { throw ValidationError("--sweep-interval must be between 0.01 and 3600 seconds") }
     }
 
     func run() async throws {

@@ -20,7 +20,9 @@ struct StockImport: AsyncParsableCommand {
             Each store's batch carries --sequence (must exceed the store's last) or an idempotency key: --key, or
             by default a digest of the file, so running the same file twice applies it once.
             Without --partial one bad line refuses the whole file; with it the valid lines apply and the bad
-            ones are listed with their line numbers.
+            ones are listed with their line numbers. This writes the database directly: stop `o2o serve` on the
+            same database first (it reads the database at start), or send each store's batch to
+            POST /v1/stores/{id}/stock/batches (Content-Type: text/csv) of the running server.
             """)
 
     @Argument(help: "The CSV file.")
@@ -54,9 +56,10 @@ struct StockImport: AsyncParsableCommand {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             let stockFile = try StockFile(text: String(decoding: data, as: UTF8.self))
             let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { print($0) }
+            let byRef = Dictionary(service.finder.stores(after: nil, limit: Int.max).map { ($0.externalRef, $0.id) }) { a, _ in a }
             func resolve(_ ref: String) -> StoreID? {
                 if let n = Int64(ref), service.finder.store(StoreID(n)) != nil { return StoreID(n) }
-                return service.finder.stores(after: nil, limit: Int.max).first { $0.externalRef == ref }?.id
+                return byRef[ref]
             }
             var defaultStore: StoreID?
             if let store {

@@ -204,6 +204,11 @@ struct StockFlowTests {
         // A snapshot: counted SKUs set, uncounted ones to zero, the hold on B kept.
         let snap = try await s.service.apply(Self.batch(s, .snapshot, [("A", 40), ("B", 2)], sequence: 8))
         #expect(snap.changed == 2 && snap.zeroed == 1)
+        let zeroedHeld = try await s.service.reserve(store: s.stores[0], items: [.init(sku: "A", quantity: 1)], ttl: 600)
+        let recount = try await s.service.apply(Self.batch(s, .snapshot, [("B", 2)], sequence: 8_000))
+        #expect(recount.warnings.contains { $0.field == "sku A" }, "A left out of the count below its hold: \(recount.warnings)")
+        _ = try await s.service.release(zeroedHeld.id)
+        _ = try await s.service.apply(Self.batch(s, .snapshot, [("A", 40), ("B", 2)], sequence: 8_001))
         #expect(snap.warnings.map(\.field) == ["items[1]"], "B: on hand 2 below the 4 reserved")
         #expect(try await Self.level(s, "B").map { ($0.onHand, $0.reserved, $0.available) } ?? (0, 0, 0) == (2, 4, 0))
         #expect(try await Self.level(s, "C")?.onHand == 0)
@@ -213,7 +218,7 @@ struct StockFlowTests {
         #expect(try await s.service.reservation(held.id).status == .held)
 
         // A delta sale below zero stops at zero, with a warning.
-        let sale = try await s.service.apply(Self.batch(s, .delta, [("A", -50)], sequence: 9))
+        let sale = try await s.service.apply(Self.batch(s, .delta, [("A", -50)], sequence: 8_002))
         #expect(sale.warnings.count == 1)
         #expect(try await Self.level(s, "A")?.onHand == 0)
         try await Self.checkConsistent(s)
@@ -248,8 +253,26 @@ struct StockFlowTests {
                     Self.batch(s2, .delta, [("A", 1)], sequence: 3, partial: true, store: 1)]
         let results = try await s2.service.apply(both)
         #expect(results.map(\.outcome) == [.applied, .stale])
-        both[0].sequence = 2
-        _ = both
+        // On its own (the HTTP endpoint), a stale batch is a conflict even when partial.
+        await #expect { _ = try await s2.service.apply(both[1]) } throws: { ($0 as? StoreError)?.kind == .conflict }
+
+        // A snapshot whose only line is refused would zero the store: refused whole.
+        var empty = Self.batch(s2, .snapshot, [("A", -1)], sequence: 50, partial: true)
+        await #expect { _ = try await s2.service.apply(empty) } throws: { ($0 as? StoreError)?.kind == .unprocessable }
+        // A refused line whose SKU cannot be read: the snapshot sets what it lists, zeroes nothing else.
+        empty.lines = [StockBatch.Line(sku: "A", quantity: 9, field: "line 2")]
+        empty.refused = [.init(field: "line 3", message: "sku is empty")]
+        let careful = try await s2.service.apply(empty)
+        #expect(careful.zeroed == 0 && careful.warnings.count == 1)
+        #expect(try await Self.level(s2, "B")?.onHand == 10)
+
+        // Deltas stop at the most a store may hold; a PATCH past it is refused.
+        let huge = try await s2.service.apply(Self.batch(s2, .delta, [("A", StoreService.maximumQuantity)], key: "big", store: 0))
+        #expect(huge.warnings.count == 1)
+        #expect(try await Self.level(s2, "A")?.onHand == StoreService.maximumQuantity)
+        await #expect { _ = try await s2.service.writeStock(of: s2.stores[0], [("A", 1)], mode: .adjust) } throws: {
+            ($0 as? StoreError)?.kind == .conflict
+        }
         try await Self.checkConsistent(s2)
     }
 

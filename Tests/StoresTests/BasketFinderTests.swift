@@ -107,6 +107,25 @@ struct BasketFinderTests {
         #expect(fullAnswers > 30 && splits > 30, "both answers are exercised (\(fullAnswers) full, \(splits) split)")
     }
 
+    @Test("stores at the same spot are ranked by fee even when the limit cuts between them")
+    func tiesAtTheCut() throws {
+        let spot = Coordinate(latitude: 41.15, longitude: -8.61)
+        let stores = (1...3).map { Store(id: StoreID(Int64($0)), externalRef: "s\($0)", name: "S\($0)", kind: "convenience",
+                                         timeZone: "Europe/Lisbon", location: spot) }
+        let zones = stores.enumerated().map { i, s in
+            DeliveryZone(id: ZoneID(Int64(i + 1)), storeID: s.id, area: MultiPolygon([.circle(center: spot, radius: 2000, segments: 16)]),
+                         feeMinor: [299, 99, 199][i])
+        }
+        let finder = StoreFinder()
+        finder.load(stores: stores, zones: zones, skus: [SKU(code: "A", name: "a")],
+                    stock: stores.map { ($0.id, "A", StockLevel(onHand: 5)) })
+        let near = spot.destination(distance: 300, bearing: 45)
+        let one = try finder.basket(BasketQuery(point: near, items: [.init(sku: "A", quantity: 1)], limit: 1), now: Date())
+        #expect(one.stores.map(\.store.id) == [StoreID(2)])
+        let all = try finder.basket(BasketQuery(point: near, items: [.init(sku: "A", quantity: 1)], limit: 3), now: Date())
+        #expect(all.stores.map(\.feeMinor) == [99, 199, 299])
+    }
+
     @Test("bad baskets are refused naming the field")
     func refusals() {
         let finder = StoreFinder()

@@ -89,6 +89,33 @@ struct BasketSplitTests {
         }
     }
 
+    @Test("when the greedy cover needs more than N stores, a bounded search still finds a cover within N")
+    func greedyOvershoot() {
+        func mask(_ items: [Int]) -> UInt64 { items.reduce(0) { $0 | 1 << UInt64($1) } }
+        var candidates = [
+            BasketSplitter.Candidate(mask: mask(Array(0...6)), fee: 500, distance: 10),        // A
+            BasketSplitter.Candidate(mask: mask(Array(7...13)), fee: 500, distance: 10),       // B
+            BasketSplitter.Candidate(mask: mask([0, 1, 2, 3, 7, 8, 9, 10]), fee: 0, distance: 1),
+            BasketSplitter.Candidate(mask: mask([4, 5, 11, 12]), fee: 0, distance: 1),
+            BasketSplitter.Candidate(mask: mask([6, 13]), fee: 0, distance: 1),
+        ]
+        // 700 cheap four-item stores, none dominating another: enough that enumeration is over budget.
+        var fillers = Set<UInt64>()
+        var rng = Seeded(seed: 3)
+        while fillers.count < 700 {
+            var m: UInt64 = 0
+            while m.nonzeroBitCount < 4 { m |= 1 << UInt64(Int.random(in: 0..<14, using: &rng)) }
+            if m != mask([4, 5, 11, 12]) { fillers.insert(m) }
+        }
+        candidates += fillers.sorted().map { BasketSplitter.Candidate(mask: $0, fee: 0, distance: 1) }
+        let target = mask(Array(0...13))
+        #expect(BasketSplitter.combinations(BasketSplitter.reduce(candidates, target: target).count, upTo: 2) > BasketSplitter.enumerationBudget)
+        let solution = BasketSplitter.solve(candidates, target: target, maxStores: 2)
+        #expect(solution?.method == .greedy)
+        #expect(solution?.chosen.count == 2)
+        #expect(solution.map { $0.chosen.reduce(0) { $0 | candidates[$1].mask } & target == target } == true)
+    }
+
     @Test("stock events fire when the state changes: out, low, restocked")
     func eventKinds() {
         #expect(StockEvent.kind(before: 10, after: 5, threshold: 5) == .lowStock)
