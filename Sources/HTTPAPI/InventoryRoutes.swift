@@ -71,12 +71,13 @@ struct InventoryRoutes: Sendable {
     // MARK: - Reservations
 
     func reserve(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
-        let o = try Input.object(try await Input.json(request, context: context), allowed: ["store_id", "items", "ttl_s"])
+        let o = try Input.object(try await Input.json(request, context: context), allowed: ["store_id", "items", "ttl_s", "idempotency_key"])
         let store = StoreID(Int64(try Input.integer(o, "store_id", required: true)!))
         let items = try Self.basket(o, defaultQuantity: nil)
         let ttl = try Input.integer(o, "ttl_s") ?? 900
-        let reservation = try await service.reserve(store: store, items: items, ttl: ttl)
-        return JSONBody(value: Render.reservation(reservation), status: .created)
+        let key = try Input.string(o, "idempotency_key") ?? request.headers[.init("Idempotency-Key")!]
+        let (reservation, replayed) = try await service.reserve(store: store, items: items, ttl: ttl, idempotencyKey: key)
+        return JSONBody(value: Render.reservation(reservation), status: replayed ? .ok : .created)
     }
 
     static func reservationID(_ context: AppRequestContext) throws -> ReservationID {

@@ -55,6 +55,7 @@ extension Render {
             "items": .array(r.items.map(item)),
             "created_at": .string(iso8601(r.createdAt)), "expires_at": .string(iso8601(r.expiresAt)),
             "closed_at": r.closedAt.map { .string(iso8601($0)) } ?? .null,
+            "idempotency_key": optional(r.idempotencyKey),
         ])
     }
 

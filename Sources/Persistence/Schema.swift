@@ -131,6 +131,13 @@ enum Schema {
                 CREATE INDEX stock_events_by_store ON stock_events(store_id, id);
                 """)
         }
+        migrator.registerMigration("v3: idempotent reservations") { db in
+            try db.execute(sql: """
+                ALTER TABLE reservations ADD COLUMN idempotency_key TEXT;
+                ALTER TABLE reservations ADD COLUMN request_hash TEXT;
+                CREATE UNIQUE INDEX reservations_by_key ON reservations(idempotency_key) WHERE idempotency_key IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

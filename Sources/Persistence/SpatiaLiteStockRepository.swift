@@ -8,12 +8,19 @@ import Stores
 extension SpatiaLiteStoreRepository: StockRepository {
     // MARK: - Reservations
 
-    public func reserve(_ id: ReservationID, store: StoreID, items: [Reservation.Item], at date: Date,
-                        expiresAt: Date) async throws -> (Reservation, StockChange) {
+    public func reserve(_ id: ReservationID, store: StoreID, items: [Reservation.Item], at date: Date, expiresAt: Date,
+                        idempotencyKey: String?, contentHash: String) async throws -> (reservation: Reservation, replayed: Bool, change: StockChange) {
         let defaultThreshold = defaultLowThreshold
         return try await write { db in
-            guard try Self.exists(db, store) else { throw StoreError(.notFound, field: "store_id", "no store \(store)") }
             var change = StockChange()
+            if let key = idempotencyKey,
+               let row = try Row.fetchOne(db, sql: "SELECT id, request_hash FROM reservations WHERE idempotency_key = ?", arguments: [key]) {
+                guard row["request_hash"] == contentHash, let earlier = try Self.reservation(db, ReservationID(row["id"])!) else {
+                    throw StoreError(.conflict, field: "idempotency_key", "idempotency_key \"\(key)\" was used for a different reservation")
+                }
+                return (earlier, true, change)
+            }
+            guard try Self.exists(db, store) else { throw StoreError(.notFound, field: "store_id", "no store \(store)") }
             // Holds of this store that ran out of time stop counting before anything is checked.
             let overdue = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM reservations WHERE store_id = ? AND status = 'held' AND expires_at <= ?
@@ -40,8 +47,9 @@ extension SpatiaLiteStoreRepository: StockRepository {
                 throw StoreError(.conflict, field: first.field, first.message, details: shortages)
             }
             let now = date.timeIntervalSince1970
-            try db.execute(sql: "INSERT INTO reservations (id, store_id, status, created_at, expires_at) VALUES (?, ?, 'held', ?, ?)",
-                           arguments: [id.rawValue, store.rawValue, now, expiresAt.timeIntervalSince1970])
+            try db.execute(sql: """
+                INSERT INTO reservations (id, store_id, status, created_at, expires_at, idempotency_key, request_hash) VALUES (?, ?, 'held', ?, ?, ?, ?)
+                """, arguments: [id.rawValue, store.rawValue, now, expiresAt.timeIntervalSince1970, idempotencyKey, contentHash])
             for (skuID, item, old) in resolved {
                 try db.execute(sql: "INSERT INTO reservation_items (reservation_id, sku_id, qty) VALUES (?, ?, ?)",
                                arguments: [id.rawValue, skuID, item.quantity])
@@ -50,8 +58,9 @@ extension SpatiaLiteStoreRepository: StockRepository {
                 try Self.writeTracked(db, store: store, skuID: skuID, sku: item.sku, old: old, new: level, at: date,
                                       defaultThreshold: defaultThreshold, into: &change)
             }
-            let reservation = Reservation(id: id, storeID: store, status: .held, items: items, createdAt: date, expiresAt: expiresAt)
-            return (reservation, change)
+            let reservation = Reservation(id: id, storeID: store, status: .held, items: items, createdAt: date, expiresAt: expiresAt,
+                                          idempotencyKey: idempotencyKey)
+            return (reservation, false, change)
         }
     }
 
@@ -133,14 +142,14 @@ extension SpatiaLiteStoreRepository: StockRepository {
 
     static func reservation(_ db: Database, _ id: ReservationID) throws -> Reservation? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT store_id, status, created_at, expires_at, closed_at FROM reservations WHERE id = ?
+            SELECT store_id, status, created_at, expires_at, closed_at, idempotency_key FROM reservations WHERE id = ?
             """), arguments: [id.rawValue]) else { return nil }
         let items = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT s.code, ri.qty FROM reservation_items ri JOIN skus s ON s.id = ri.sku_id WHERE ri.reservation_id = ? ORDER BY s.code
             """), arguments: [id.rawValue]).map { Reservation.Item(sku: SKUCode($0[0]), quantity: $0[1]) }
         return Reservation(id: id, storeID: StoreID(row[0]), status: Reservation.Status(rawValue: row[1]) ?? .held, items: items,
                            createdAt: Date(timeIntervalSince1970: row[2]), expiresAt: Date(timeIntervalSince1970: row[3]),
-                           closedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)))
+                           closedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)), idempotencyKey: row[5])
     }
 
     /// Gives a held reservation's goods back to available and closes it.

@@ -42,10 +42,13 @@ public struct Reservation: Hashable, Sendable {
     public var expiresAt: Date
     /// When it was confirmed, released or expired.
     public var closedAt: Date?
+    /// The checkout's key: asking again with it returns this reservation instead of a second hold.
+    public var idempotencyKey: String?
 
-    public init(id: ReservationID, storeID: StoreID, status: Status, items: [Item], createdAt: Date, expiresAt: Date, closedAt: Date? = nil) {
+    public init(id: ReservationID, storeID: StoreID, status: Status, items: [Item], createdAt: Date, expiresAt: Date,
+                closedAt: Date? = nil, idempotencyKey: String? = nil) {
         self.id = id; self.storeID = storeID; self.status = status; self.items = items
-        self.createdAt = createdAt; self.expiresAt = expiresAt; self.closedAt = closedAt
+        self.createdAt = createdAt; self.expiresAt = expiresAt; self.closedAt = closedAt; self.idempotencyKey = idempotencyKey
     }
 }
 

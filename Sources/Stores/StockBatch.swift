@@ -93,8 +93,11 @@ public struct StockBatchResult: Hashable, Sendable {
 /// returns the stock rows it changed, so the caller can mirror them after the commit.
 public protocol StockRepository: Sendable {
     /// Holds the items, first letting go of the store's expired holds; throws `.conflict` with
-    /// a detail per short item when the store cannot hold them all.
-    func reserve(_ id: ReservationID, store: StoreID, items: [Reservation.Item], at: Date, expiresAt: Date) async throws -> (Reservation, StockChange)
+    /// a detail per short item when the store cannot hold them all. With an idempotency key
+    /// already used for the same request it returns that reservation (and `replayed` true)
+    /// without holding anything; used for another request, it throws `.conflict`.
+    func reserve(_ id: ReservationID, store: StoreID, items: [Reservation.Item], at: Date, expiresAt: Date,
+                 idempotencyKey: String?, contentHash: String) async throws -> (reservation: Reservation, replayed: Bool, change: StockChange)
     /// Turns a hold into a decrement of on hand. A hold past its time is expired instead and
     /// returned with status `.expired`.
     func confirm(_ id: ReservationID, at: Date) async throws -> (Reservation, StockChange)

@@ -13,17 +13,34 @@ extension StoreService {
 
     /// Holds `items` at the store for `ttl` seconds; `.conflict` when the store cannot hold them all.
     public func reserve(store: StoreID, items: [Reservation.Item], ttl: Int) async throws -> Reservation {
+        try await reserve(store: store, items: items, ttl: ttl, idempotencyKey: nil).reservation
+    }
+
+    /// As ``reserve(store:items:ttl:)``; a retry with the same `idempotencyKey` and request gets
+    /// the first reservation back (`replayed`) instead of a second hold.
+    public func reserve(store: StoreID, items: [Reservation.Item], ttl: Int,
+                        idempotencyKey: String?) async throws -> (reservation: Reservation, replayed: Bool) {
         try Self.validate(basket: items)
         guard (1...Self.maximumReservationSeconds).contains(ttl) else {
             throw StoreError(.invalid, field: "ttl_s", "ttl_s must be between 1 and \(Self.maximumReservationSeconds)")
         }
+        if let key = idempotencyKey { try Self.validate(idempotencyKey: key) }
+        let request = "\(store)|\(ttl)|" + items.map { "\($0.sku.rawValue)=\($0.quantity)\n" }.joined()
+        let hash = Self.digest(Data(request.utf8))
         return try await gate.run { [self] in
             // The clock is read inside the gate, so times follow commit order.
             let at = now()
-            let (reservation, change) = try await repository.reserve(.random(), store: store, items: items, at: at,
-                                                                     expiresAt: at.addingTimeInterval(Double(ttl)))
-            publish(change)
-            return reservation
+            let result = try await repository.reserve(.random(), store: store, items: items, at: at,
+                                                      expiresAt: at.addingTimeInterval(Double(ttl)),
+                                                      idempotencyKey: idempotencyKey, contentHash: hash)
+            publish(result.change)
+            return (result.reservation, result.replayed)
+        }
+    }
+
+    static func validate(idempotencyKey key: String) throws(StoreError) {
+        guard !key.isEmpty, key.count <= 200, key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw StoreError(.invalid, field: "idempotency_key", "idempotency_key must be 1 to 200 printable ASCII characters")
         }
     }
 
@@ -95,11 +112,7 @@ extension StoreService {
 
     /// Checks each line (lines that fail are refused with their `field`) and digests the content.
     public static func prepare(_ batch: StockBatch) throws(StoreError) -> StockBatch {
-        if let key = batch.idempotencyKey {
-            guard !key.isEmpty, key.count <= 200, key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-                throw StoreError(.invalid, field: "idempotency_key", "idempotency_key must be 1 to 200 printable ASCII characters")
-            }
-        }
+        if let key = batch.idempotencyKey { try validate(idempotencyKey: key) }
         if let sequence = batch.sequence, sequence < 0 {
             throw StoreError(.invalid, field: "sequence", "sequence must not be negative")
         }

@@ -86,6 +86,7 @@ struct BadInputTests {
         (.post, "/v1/reservations", #"{"items":[{"sku":"DAIRY-001","qty":1}]}"#, 400, "store_id"),
         (.post, "/v1/reservations", #"{"store_id":1,"items":[{"sku":"DAIRY-001","qty":1000000}]}"#, 409, "items[0].qty"),
         (.get, "/v1/reservations/not-a-uuid", nil, 400, "id"),
+        (.post, "/v1/reservations", #"{"store_id":1,"items":[{"sku":"DAIRY-001","qty":1}],"idempotency_key":"has space"}"#, 400, "idempotency_key"),
         (.post, "/v1/reservations/6f1c2e0a-0000-4000-8000-000000000000/confirm", nil, 404, "id"),
         (.delete, "/v1/reservations/6f1c2e0a-0000-4000-8000-000000000000", nil, 404, "id"),
         (.post, "/v1/stores/1/stock/batches", #"{"kind":"delta","items":[{"sku":"DAIRY-001","qty":1}]}"#, 400, "sequence"),

@@ -87,6 +87,19 @@ struct InventoryTests {
             #expect(short.json["field"] == .string("items[0].qty"))
             #expect(short.json["errors"]?.arrayValue?.count == 1)
 
+            // Checkout retries with its key: one hold, the same reservation back, 200 the second time.
+            let keyed = #"{"store_id":\#(store.id),"items":[{"sku":"DAIRY-001","qty":1}],"ttl_s":60}"#
+            let key: HTTPFields = [.init("Idempotency-Key")!: "checkout-1"]
+            let firstTry = try await client.execute(uri: "/v1/reservations", method: .post, headers: key, body: body(keyed))
+            let retry = try await client.execute(uri: "/v1/reservations", method: .post, headers: key, body: body(keyed))
+            #expect(firstTry.status == .created && retry.status == .ok)
+            #expect(retry.json["id"] == firstTry.json["id"] && retry.json["idempotency_key"] == .string("checkout-1"))
+            #expect(service.finder.available("DAIRY-001", at: store.id) == available - 3, "held once")
+            let other = try await client.execute(uri: "/v1/reservations", method: .post, headers: key,
+                                                 body: body(#"{"store_id":\#(store.id),"items":[{"sku":"DAIRY-001","qty":2}]}"#))
+            #expect(other.status == .conflict && other.json["field"] == .string("idempotency_key"))
+            _ = try await client.execute(uri: "/v1/reservations/\(firstTry.json["id"]!.stringValue!)", method: .delete)
+
             let brief = try await client.execute(uri: "/v1/reservations", method: .post,
                                                  body: body(#"{"store_id":\#(store.id),"items":[{"sku":"DAIRY-001","qty":1}],"ttl_s":5}"#))
             let briefID = try #require(brief.json["id"]?.stringValue)
