@@ -20,7 +20,7 @@ final class Locked<Value>: @unchecked Sendable {
 /// acknowledged is there after a restart, and the in-memory index equals the database.
 @Suite("Durability", .serialized)
 struct DurabilityTests {
-    final class Server {
+    final class Server: @unchecked Sendable {
         let process = Process()
         let output = Locked("")
         var port = 0
@@ -36,6 +36,21 @@ struct DurabilityTests {
                 output.withLock { $0 += text }
             }
             try process.run()
+        }
+
+        /// Ends the server (SIGTERM, then SIGKILL if it has not gone within 10 s) without blocking a thread.
+        func stop(signal: Int32 = SIGTERM) async {
+            kill(process.processIdentifier, signal)
+            for _ in 0..<200 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+            if process.isRunning {
+                Issue.record("the server did not stop on signal \(signal)")
+                kill(process.processIdentifier, SIGKILL)
+            }
+        }
+
+        /// After a failed test: never leave a server behind.
+        func killIfRunning() {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
 
         func waitUntilListening() async throws {
@@ -85,6 +100,7 @@ struct DurabilityTests {
     func killNine() async throws {
         let db = CLITests.tempDB()
         let server = try Server(db: db)
+        defer { server.killIfRunning() }
         try await server.waitUntilListening()
         #expect(try await server.request("PUT", "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-002","qty":100000}]}"#).0 == 200)
         let dairy = try await server.onHand(store: 1, sku: "DAIRY-001")
@@ -123,8 +139,7 @@ struct DurabilityTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         try await Task.sleep(for: .milliseconds(100))
-        kill(server.process.processIdentifier, SIGKILL)
-        server.process.waitUntilExit()
+        await server.stop(signal: SIGKILL)
         writer.cancel()
         _ = await writer.result
         let acked = acknowledged.withLock { $0 }
@@ -132,8 +147,8 @@ struct DurabilityTests {
         #expect(acked.patches >= 10 && acked.batchKeys.count >= 10 && acked.reservations.count >= 10, "changes were streaming: \(acked)")
 
         let restarted = try Server(db: db)
+        defer { restarted.killIfRunning() }
         try await restarted.waitUntilListening()
-        defer { restarted.process.terminate(); restarted.process.waitUntilExit() }
         // One request may have committed without its answer arriving: at most one more of each.
         let dairyNow = try await restarted.onHand(store: 1, sku: "DAIRY-001")
         #expect((dairy + acked.patches...dairy + acked.patches + 1).contains(dairyNow))
@@ -151,5 +166,33 @@ struct DurabilityTests {
         }
         let (_, check) = try await restarted.request("GET", "/v1/ops/stock-check")
         #expect(check["consistent"] as? Bool == true, "\(check)")
+        await restarted.stop()
+        #expect(restarted.process.terminationStatus == 0, "SIGTERM shuts the server down cleanly")
+    }
+
+    @Test("1,000 concurrent holds over real HTTP on 100 units: exactly 100 are held, 900 refused with 409")
+    func concurrentHoldsOverHTTP() async throws {
+        let server = try Server(db: CLITests.tempDB())
+        defer { server.killIfRunning() }
+        try await server.waitUntilListening()
+        #expect(try await server.request("PUT", "/v1/stores/7/stock", #"{"items":[{"sku":"PRODUCE-001","qty":100}]}"#).0 == 200)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<1_000 {
+                group.addTask {
+                    try await server.request("POST", "/v1/reservations", #"{"store_id":7,"items":[{"sku":"PRODUCE-001","qty":1}]}"#).0
+                }
+            }
+            var all: [Int] = []
+            for try await status in group { all.append(status) }
+            return all
+        }
+        #expect(statuses.filter { $0 == 201 }.count == 100)
+        #expect(statuses.filter { $0 == 409 }.count == 900)
+        let (_, page) = try await server.request("GET", "/v1/stores/7/stock?limit=1000")
+        let line = (page["items"] as? [[String: Any]])?.first { $0["sku"] as? String == "PRODUCE-001" }
+        #expect(line?["reserved"] as? Int == 100 && line?["available"] as? Int == 0)
+        let (_, check) = try await server.request("GET", "/v1/ops/stock-check")
+        #expect(check["consistent"] as? Bool == true)
+        await server.stop()
     }
 }

@@ -167,7 +167,8 @@ struct InventoryTests {
         _ = try await service.writeStock(of: store.id, [("DAIRY-001", 0)], mode: .set)
         try await app.test(.live) { client in
             async let streamed = client.execute(uri: "/v1/stores/\(store.id)/stock/events/stream", method: .get)
-            while service.events.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<1_000 where service.events.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(service.events.subscriberCount == 1)
             _ = try await service.writeStock(of: store.id, [("DAIRY-001", 50)], mode: .set)
             _ = try await service.writeStock(of: store.id, [("DAIRY-001", 1)], mode: .set)
             try await Task.sleep(for: .milliseconds(200))
