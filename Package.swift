@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Stores", targets: ["Stores"]),
         .library(name: "StoreImport", targets: ["StoreImport"]),
         .library(name: "NationalData", targets: ["NationalData"]),
+        .library(name: "Dispatching", targets: ["Dispatching"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
     ],
@@ -41,6 +42,7 @@ let package = Package(
             dependencies: ["GeoCore", "SpatialIndex", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "StoreImport", dependencies: ["GeoCore", "Stores"]),
+        .target(name: "Dispatching", dependencies: ["GeoCore", "SpatialIndex"]),
         .target(name: "NationalData", dependencies: ["GeoCore", "Stores", "StoreImport"]),
         .target(
             name: "Persistence",
@@ -72,10 +74,12 @@ let package = Package(
             dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence"],
             path: "Tests/Support"
         ),
+        .target(name: "TestRandom", path: "Tests/Random"),
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
-        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GeoCore"]),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GeoCore", "TestRandom"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoCore"]),
-        .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore"]),
+        .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore", "TestRandom"]),
+        .testTarget(name: "DispatchingTests", dependencies: ["Dispatching", "GeoCore", "TestRandom"]),
         .testTarget(name: "CLITests", dependencies: ["o2o", "O2OTestSupport"]),
         .testTarget(name: "NationalDataTests", dependencies: ["NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "StoreImportTests", dependencies: ["StoreImport", "Stores", "GeoCore"]),

@@ -1,3 +1,4 @@
+import TestRandom
 import Testing
 import GeoCore
 @testable import SpatialIndex
