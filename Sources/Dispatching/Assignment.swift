@@ -89,7 +89,22 @@ public enum AssignmentSolver {
         var scannedRows: [Int32] = []
         var heap = DistanceHeap()
 
-        for start in 0..<rows {
+        // Row reduction: each row's dual is its cheapest option, and a row whose cheapest column
+        // is still free takes it. Reduced costs stay non-negative and matched edges tight, so the
+        // augmenting searches below only run for the rows left over.
+        for r in 0..<rows {
+            var best = p.unassignedCost[r], bestColumn = Int32(realColumns + r)
+            for k in p.rowStart[r]..<p.rowStart[r + 1] where p.costs[k] < best || p.costs[k] == best && Int(bestColumn) >= realColumns {
+                best = p.costs[k]; bestColumn = p.columns[k]
+            }
+            u[r] = best
+            if rowOfColumn[Int(bestColumn)] < 0 {
+                rowOfColumn[Int(bestColumn)] = Int32(r)
+                columnOfRow[r] = bestColumn
+            }
+        }
+
+        for start in 0..<rows where columnOfRow[start] < 0 {
             // Dijkstra from `start` until a free column is finalized.
             var row = start
             var minimum = 0.0
