@@ -41,6 +41,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Dispatching", package: "o2o"),
+                .product(name: "SpatialIndex", package: "o2o"),
+                .product(name: "GeoCore", package: "o2o"),
             ],
             path: "Benchmarks/DispatchBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

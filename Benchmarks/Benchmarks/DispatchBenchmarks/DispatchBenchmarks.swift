@@ -1,5 +1,7 @@
 import Benchmark
 import Dispatching
+import GeoCore
+import SpatialIndex
 
 /// A seeded SplitMix64 for reproducible instances.
 struct Seeded: RandomNumberGenerator {
@@ -59,5 +61,33 @@ let benchmarks: @Sendable () -> Void = {
     let sparse = instance(orders: 20_000, riders: 40_000, nearest: 20, seed: 2)
     Benchmark("Assignment, sparse: 20,000 orders × 40,000 riders, 20 nearest riders each (400 k edges)", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(AssignmentSolver.solve(sparse)) }
+    }
+
+    // 40,000 riders over Porto's 20 km square, moving 10–200 m per update.
+    var rng = Seeded(state: 3)
+    var riders = MovingPointIndex(cellMeters: 500)
+    let origin = Coordinate(latitude: 41.05, longitude: -8.75)
+    var where_ = (0..<40_000).map { _ in
+        origin.destination(distance: Double.random(in: 0..<20_000, using: &rng), bearing: Double.random(in: 0..<90, using: &rng))
+    }
+    for (i, p) in where_.enumerated() { riders.update(Int32(i), to: p) }
+    let moves = (0..<4096).map { _ in (Double.random(in: 10...200, using: &rng), Double.random(in: 0..<360, using: &rng)) }
+    var turn = 0
+    let fast = Benchmark.Configuration(metrics: [.wallClock, .throughput], timeUnits: .nanoseconds, maxDuration: .seconds(5), maxIterations: 1_000_000)
+    Benchmark("Rider location update, 40,000 riders (a 10–200 m move)", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations {
+            turn &+= 1
+            let id = turn % 40_000, move = moves[turn & 4095]
+            let p = where_[id].destination(distance: move.0, bearing: move.1)
+            where_[id] = p
+            riders.update(Int32(id), to: p)
+        }
+    }
+    Benchmark("Riders nearby: 10 nearest of 40,000 idle-filtered (every other rider)", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations {
+            turn &+= 1
+            let m = moves[turn & 4095]
+            blackHole(riders.nearest(to: origin.destination(distance: m.0 * 50, bearing: m.1 / 4), limit: 10) { $0 % 2 == 0 })
+        }
     }
 }
