@@ -151,27 +151,7 @@ public enum BasketSplitter {
 
     /// Exact, trying every combination of up to `maxStores` candidates, fewest stores first.
     static func enumerate(_ candidates: [Candidate], _ reduced: [Int], target: UInt64, maxStores: Int) -> Solution? {
-        for k in 1...maxStores where k <= reduced.count {
-            var best: (Cost, [Int])?
-            var picked: [Int] = []
-            func visit(from start: Int, mask: UInt64) {
-                if picked.count == k {
-                    guard mask & target == target else { return }
-                    let c = cost(candidates, picked.map { reduced[$0] })
-                    if best == nil || c < best!.0 { best = (c, picked.map { reduced[$0] }) }
-                    return
-                }
-                guard start < reduced.count else { return }
-                for r in start..<reduced.count {
-                    picked.append(r)
-                    visit(from: r + 1, mask: mask | candidates[reduced[r]].mask)
-                    picked.removeLast()
-                }
-            }
-            visit(from: 0, mask: 0)
-            if let best { return Solution(chosen: best.1, cost: best.0, method: .exactEnumeration) }
-        }
-        return nil
+        combinations(candidates, reduced, target: target, maxStores: maxStores, budget: .max, method: .exactEnumeration)
     }
 
     /// When the greedy cover needs more than `maxStores`: a search of combinations of up to
@@ -181,8 +161,16 @@ public enum BasketSplitter {
         let ordered = reduced.sorted {
             ((candidates[$1].mask & target).nonzeroBitCount, candidates[$0].fee) < ((candidates[$0].mask & target).nonzeroBitCount, candidates[$1].fee)
         }
-        var budget = enumerationBudget
-        for k in 1...maxStores where k <= ordered.count {
+        return combinations(candidates, ordered, target: target, maxStores: maxStores, budget: enumerationBudget, method: .greedy)
+    }
+
+    /// The cheapest cover among combinations of `order`'s candidates, for the fewest stores
+    /// (1, then 2, … up to `maxStores`) that have one, looking at no more than `budget`
+    /// combinations in all.
+    static func combinations(_ candidates: [Candidate], _ order: [Int], target: UInt64, maxStores: Int,
+                             budget: Int, method: Method) -> Solution? {
+        var budget = budget
+        for k in 1...maxStores where k <= order.count {
             var best: (Cost, [Int])?
             var picked: [Int] = []
             func visit(from start: Int, mask: UInt64) {
@@ -194,15 +182,15 @@ public enum BasketSplitter {
                     if best == nil || c < best!.0 { best = (c, picked) }
                     return
                 }
-                guard start < ordered.count else { return }
-                for r in start..<ordered.count where budget > 0 {
-                    picked.append(ordered[r])
-                    visit(from: r + 1, mask: mask | candidates[ordered[r]].mask)
+                guard start < order.count else { return }
+                for r in start..<order.count where budget > 0 {
+                    picked.append(order[r])
+                    visit(from: r + 1, mask: mask | candidates[order[r]].mask)
                     picked.removeLast()
                 }
             }
             visit(from: 0, mask: 0)
-            if let best { return Solution(chosen: best.1, cost: best.0, method: .greedy) }
+            if let best { return Solution(chosen: best.1, cost: best.0, method: method) }
         }
         return nil
     }
