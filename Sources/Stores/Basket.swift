@@ -150,6 +150,7 @@ extension StoreFinder {
             var masks: [UInt64] = []
             var minuteByZone: [Int: Int] = [:]
             var served = 0
+            var counts = [Int](repeating: 0, count: skuIndices.count)
             for (slot, zoneRecord) in eligible {
                 let store = snapshot.stores[slot]!
                 let distance = query.point.distance(to: store.location)
@@ -163,13 +164,15 @@ extension StoreFinder {
                 let open = snapshot.isOpen(slot: slot, minuteOfWeek: minute)
                 if query.openAt != nil, open != true { continue }
                 served += 1
+                // Each item's stock is looked up once: it makes the mask and the reported counts.
                 var mask: UInt64 = 0
-                for (i, sku) in skuIndices.enumerated() where stock.available(sku: sku, slot: Int32(slot)) >= query.items[i].quantity {
-                    mask |= 1 << UInt64(i)
+                for (i, sku) in skuIndices.enumerated() {
+                    counts[i] = stock.available(sku: sku, slot: Int32(slot))
+                    if counts[i] >= query.items[i].quantity { mask |= 1 << UInt64(i) }
                 }
                 // A store with none of the basket is in no answer.
                 guard mask != 0 else { continue }
-                let available = skuIndices.map { stock.available(sku: $0, slot: Int32(slot)) }
+                let available = counts
                 let zone = zoneRecord >= 0 ? snapshot.zonesBySlot[slot][Int(snapshot.zoneSource[Int(zoneRecord)])] : nil
                 options.append(BasketOption(store: store, distance: distance, zone: zone, isOpen: open, available: available))
                 masks.append(mask)
