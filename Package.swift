@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "StoreImport", targets: ["StoreImport"]),
         .library(name: "NationalData", targets: ["NationalData"]),
         .library(name: "Dispatching", targets: ["Dispatching"]),
+        .library(name: "LiveEvents", targets: ["LiveEvents"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
     ],
@@ -35,26 +36,27 @@ let package = Package(
             providers: [.apt(["libproj-dev"])]
         ),
         .target(name: "GeoCore"),
+        .target(name: "LiveEvents"),
         .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
         .target(name: "Projection", dependencies: ["GeoCore", "CProj"]),
         .target(
             name: "Stores",
-            dependencies: ["GeoCore", "SpatialIndex", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["GeoCore", "SpatialIndex", "LiveEvents", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "StoreImport", dependencies: ["GeoCore", "Stores"]),
-        .target(name: "Dispatching", dependencies: ["GeoCore", "SpatialIndex"]),
+        .target(name: "Dispatching", dependencies: ["GeoCore", "SpatialIndex", "LiveEvents"]),
         .target(name: "NationalData", dependencies: ["GeoCore", "Stores", "StoreImport"]),
         .target(
             name: "Persistence",
             dependencies: [
-                "GeoCore", "Stores", "CSpatialite",
+                "GeoCore", "Stores", "Dispatching", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -63,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,7 +73,7 @@ let package = Package(
         ),
         .target(
             name: "O2OTestSupport",
-            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence"],
+            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching"],
             path: "Tests/Support"
         ),
         .target(name: "TestRandom", path: "Tests/Random"),
@@ -86,14 +88,14 @@ let package = Package(
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
-                "Persistence", "Stores", "StoreImport", "GeoCore", "CSpatialite", "O2OTestSupport",
+                "Persistence", "Stores", "StoreImport", "GeoCore", "CSpatialite", "Dispatching", "O2OTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Persistence", "Stores", "GeoCore", "O2OTestSupport",
+                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "O2OTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -1,3 +1,4 @@
+import Dispatching
 import Foundation
 import GeoCore
 import Hummingbird
@@ -17,7 +18,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
-public func buildRouter(service: StoreService, heartbeat: Duration = .seconds(15)) -> Router<AppRequestContext> {
+public func buildRouter(service: StoreService, dispatch: DispatchService, heartbeat: Duration = .seconds(15)) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
     router.get("/healthz") { _, _ in
@@ -26,6 +27,8 @@ public func buildRouter(service: StoreService, heartbeat: Duration = .seconds(15
             "stores": .number(Double(service.finder.storeCount)),
             "zones": .number(Double(service.finder.zoneCount)),
             "skus": .number(Double(service.finder.skuCount)),
+            "riders": .number(Double(dispatch.riderCount)),
+            "active_deliveries": .number(Double(dispatch.activeDeliveryCount)),
         ]))
     }
     router.get("/openapi.json") { _, _ in JSONBody(value: OpenAPIDocument.json) }
@@ -40,32 +43,39 @@ public func buildRouter(service: StoreService, heartbeat: Duration = .seconds(15
     StoreRoutes(service: service).register(on: router)
     StockRoutes(service: service).register(on: router)
     InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
+    DispatchRoutes(stores: service, dispatch: dispatch, heartbeat: heartbeat).register(on: router)
     return router
 }
 
-/// Builds the application on a store service.
-public func buildApplication(service: StoreService, configuration: ServerConfiguration, logger: Logger,
-                             heartbeat: Duration = .seconds(15)) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(service: service, heartbeat: heartbeat),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
-        logger: logger)
+/// How often the background work runs.
+public struct BackgroundIntervals: Sendable {
+    /// Releasing expired reservations.
+    public var sweep: Duration = .seconds(1)
+    /// Dispatch rounds (and lapsed offers); nil runs rounds only on request.
+    public var dispatchRound: Duration? = .seconds(10)
+    /// Writing rider positions to the database.
+    public var positionFlush: Duration = .seconds(5)
+    public init() {}
 }
 
-/// Runs the HTTP server with the reservation sweeper beside it until SIGINT or SIGTERM. On
-/// shutdown the event streams end first, so open SSE connections do not hold the server up.
-public func runServer(service: StoreService, configuration: ServerConfiguration, logger: Logger,
-                      sweepInterval: Duration = .seconds(1), onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
+/// Runs the HTTP server with the reservation sweeper, the dispatch rounds and the position
+/// flusher beside it until SIGINT or SIGTERM. On shutdown the event streams end first, so open
+/// SSE connections do not hold the server up; the running round finishes and positions are
+/// flushed a last time.
+public func runServer(service: StoreService, dispatch: DispatchService, configuration: ServerConfiguration, logger: Logger,
+                      intervals: BackgroundIntervals = BackgroundIntervals(), onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
-        router: buildRouter(service: service),
+        router: buildRouter(service: service, dispatch: dispatch),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
-    // A group shuts down from the last service to the first: streams end, the sweeper
-    // stops, then the server drains its (now finished) requests.
+    // A group shuts down from the last service to the first: streams end, the sweeper stops,
+    // the running round finishes, the server drains its requests, then positions are flushed.
     let group = ServiceGroup(configuration: .init(
-        services: [app, ReservationSweeper(service: service, interval: sweepInterval, logger: logger),
-                   EventStreamCloser(hub: service.events)],
+        services: [PositionFlusher(dispatch: dispatch, interval: intervals.positionFlush, logger: logger), app,
+                   DispatchRounds(dispatch: dispatch, interval: intervals.dispatchRound, logger: logger),
+                   ReservationSweeper(service: service, interval: intervals.sweep, logger: logger),
+                   EventStreamCloser(service: service, dispatch: dispatch)],
         gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
 }
@@ -95,10 +105,12 @@ public struct ReservationSweeper: Service {
 
 /// Ends the live event streams when shutdown begins.
 struct EventStreamCloser: Service {
-    let hub: StockEventHub
+    let service: StoreService
+    let dispatch: DispatchService
 
     func run() async throws {
         try? await gracefulShutdown()
-        hub.finish()
+        service.events.finish()
+        dispatch.tracking.finish()
     }
 }

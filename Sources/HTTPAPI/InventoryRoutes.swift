@@ -221,7 +221,7 @@ struct InventoryRoutes: Sendable {
                 for event in page { try await send(event) }
                 if page.count < 500 { break }
             }
-            for await signal in Self.merge(live, heartbeat: heartbeat) {
+            for await signal in LiveStream.merge(live, heartbeat: heartbeat) {
                 switch signal {
                 case .event(let event): try await send(event)
                 case .beat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
@@ -230,27 +230,5 @@ struct InventoryRoutes: Sendable {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
-    }
-
-    enum StreamSignal: Sendable {
-        case event(StockEvent)
-        case beat
-    }
-
-    /// Live events interleaved with heartbeats; ends when the events end.
-    static func merge(_ live: AsyncStream<StockEvent>, heartbeat: Duration) -> AsyncStream<StreamSignal> {
-        AsyncStream { continuation in
-            let forward = Task {
-                for await event in live { continuation.yield(.event(event)) }
-                continuation.finish()
-            }
-            let beats = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: heartbeat)
-                    if !Task.isCancelled { continuation.yield(.beat) }
-                }
-            }
-            continuation.onTermination = { _ in forward.cancel(); beats.cancel() }
-        }
     }
 }

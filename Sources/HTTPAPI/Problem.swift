@@ -1,3 +1,4 @@
+import Dispatching
 import Foundation
 import GeoCore
 import Hummingbird
@@ -65,6 +66,13 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             var problem = storeProblem(e)
             problem.errors = e.details
             return problem
+        case let e as DispatchError:
+            let kind: StoreError.Kind = switch e.kind {
+            case .invalid: .invalid
+            case .notFound: .notFound
+            case .conflict: .conflict
+            }
+            return storeProblem(StoreError(kind, field: e.field, e.message))
         case let e as GeoError:
             if e.field.contains("geometry") || e.field.contains("coordinates") {
                 return Problem(.badRequest, type: "invalid-geometry", title: "Invalid geometry", detail: e.message, field: e.field)

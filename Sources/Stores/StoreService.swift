@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import LiveEvents
 
 /// The store domain's front door: checks input, writes through the repository (one
 /// transaction each), then — only after the commit — updates the in-memory finder.

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Dispatching
 import Foundation
 import HTTPAPI
+import Persistence
 import Hummingbird
 import Logging
 
@@ -22,19 +24,49 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between sweeps that release expired reservations.")
     var sweepInterval: Double = 1
 
+    @Option(help: "Seconds between dispatch rounds; 0 runs rounds only when POST /v1/dispatch/rounds asks.")
+    var dispatchInterval: Double = 10
+
+    @Option(help: "Seconds between writes of rider positions to the database.")
+    var positionFlushInterval: Double = 5
+
+    @Option(help: "The city whose travel-time factors dispatch uses: porto or helsinki.")
+    var etaCity: String = "porto"
+
+    @Option(help: "Seconds a rider has to accept an offer before it returns to the pool.")
+    var offerTimeout: Double = 60
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 (any free port) and 65535") }
         guard sweepInterval >= 0.01, sweepInterval <= 3600 else { throw ValidationError("--sweep-interval must be between 0.01 and 3600 seconds") }
+        guard dispatchInterval == 0 || (0.1...3600).contains(dispatchInterval) else {
+            throw ValidationError("--dispatch-interval must be 0 (on request only) or between 0.1 and 3600 seconds")
+        }
+        guard (0.1...3600).contains(positionFlushInterval) else {
+            throw ValidationError("--position-flush-interval must be between 0.1 and 3600 seconds")
+        }
+        guard HaversineETAModel.city(etaCity) != nil else { throw ValidationError("--eta-city must be porto or helsinki") }
+        guard (1...3600).contains(offerTimeout) else { throw ValidationError("--offer-timeout must be between 1 and 3600 seconds") }
     }
 
     func run() async throws {
         var logger = Logger(label: "o2o")
         logger.logLevel = .info
         do {
-            let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: !noDemo) { logger.info("\($0)") }
+            let (db, service) = try await Runtime.open(database, importDemoWhenEmpty: !noDemo) { logger.info("\($0)") }
             logger.info("index holds \(service.finder.storeCount) stores, \(service.finder.zoneCount) zones, \(service.finder.skuCount) SKUs")
-            try await runServer(service: service, configuration: ServerConfiguration(host: host, port: port), logger: logger,
-                                sweepInterval: .milliseconds(Int(sweepInterval * 1000))) { [host] port in
+            var options = DispatchOptions()
+            options.offerTimeout = offerTimeout
+            let dispatch = DispatchService(storage: SpatiaLiteDispatchRepository(database: db), eta: HaversineETAModel.city(etaCity)!,
+                                           options: options)
+            try await dispatch.load()
+            logger.info("dispatch holds \(dispatch.riderCount) riders, \(dispatch.activeDeliveryCount) active deliveries")
+            var intervals = BackgroundIntervals()
+            intervals.sweep = .milliseconds(Int(sweepInterval * 1000))
+            intervals.dispatchRound = dispatchInterval == 0 ? nil : .milliseconds(Int(dispatchInterval * 1000))
+            intervals.positionFlush = .milliseconds(Int(positionFlushInterval * 1000))
+            try await runServer(service: service, dispatch: dispatch, configuration: ServerConfiguration(host: host, port: port),
+                                logger: logger, intervals: intervals) { [host] port in
                 // One line on stdout, for scripts that start the server on port 0.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
             }

@@ -12,10 +12,11 @@ import Testing
 struct InventoryTests {
     /// The demo city with a clock the test moves.
     static func app() async throws -> (some ApplicationProtocol, StoreService, TestClock) {
-        let (_, demo, _) = try await DemoFixture.demoDatabase()
+        let (db, demo, _) = try await DemoFixture.demoDatabase()
         let clock = TestClock()
         let service = StoreService(repository: demo.repository, finder: demo.finder, now: { clock.now })
-        return (Application(router: buildRouter(service: service, heartbeat: .milliseconds(50)),
+        return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db, now: { clock.now }),
+                                                heartbeat: .milliseconds(50)),
                             configuration: .init(address: .hostname("127.0.0.1", port: 0))), service, clock)
     }
 

@@ -10,15 +10,18 @@ import Stores
 
 /// An application over the demo city, or over an empty database.
 func demoApp() async throws -> (some ApplicationProtocol, StoreService) {
-    let (_, service, _) = try await DemoFixture.demoDatabase()
-    return (Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
+    let (db, service, _) = try await DemoFixture.demoDatabase()
+    let dispatch = DemoFixture.dispatch(db)
+    return (Application(router: buildRouter(service: service, dispatch: dispatch),
+                        configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
 }
 
 func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
     let (db, _) = try DemoFixture.emptyDatabase()
     let service = DemoFixture.service(db)
     try await service.reload()
-    return (Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
+    return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db)),
+                        configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
 }
 
 extension TestResponse {

@@ -249,7 +249,7 @@ struct StockFlowTests {
         await #expect { _ = try await s2.service.apply([Self.batch(s2, .delta, [("A", 1)], sequence: 3, store: 0),
                                                          Self.batch(s2, .delta, [("A", 1)], sequence: 3, store: 1)]) } throws: { _ in true }
         #expect(try await Self.level(s2, "A", store: 0)?.onHand == 100)
-        var both = [Self.batch(s2, .delta, [("A", 1)], sequence: 3, partial: true, store: 0),
+        let both = [Self.batch(s2, .delta, [("A", 1)], sequence: 3, partial: true, store: 0),
                     Self.batch(s2, .delta, [("A", 1)], sequence: 3, partial: true, store: 1)]
         let results = try await s2.service.apply(both)
         #expect(results.map(\.outcome) == [.applied, .stale])

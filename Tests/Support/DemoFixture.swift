@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Dispatching
 import Persistence
 import StoreImport
 import Stores
@@ -46,5 +47,14 @@ extension DemoFixture {
     public static func service(_ db: SpatiaLiteDatabase, clock: TestClock, lowThreshold: Int = 5) -> StoreService {
         StoreService(repository: SpatiaLiteStoreRepository(database: db, defaultLowThreshold: lowThreshold), finder: StoreFinder(),
                      now: { clock.now })
+    }
+}
+
+extension DemoFixture {
+    /// A dispatch service over `db` whose clock is `now`.
+    public static func dispatch(_ db: SpatiaLiteDatabase, options: DispatchOptions = DispatchOptions(),
+                                now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_767_603_600) }) -> DispatchService {
+        DispatchService(storage: SpatiaLiteDispatchRepository(database: db), eta: HaversineETAModel.city("porto")!,
+                        options: options, now: now)
     }
 }

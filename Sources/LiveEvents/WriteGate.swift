@@ -1,12 +1,14 @@
-/// Lets one write at a time through the store service, from the database write to the finder
-/// update after it, so that the finder applies committed writes in commit order. SQLite takes
+/// Lets one write at a time through a service, from the database write to the in-memory index
+/// update after it, so that the index applies committed writes in commit order. SQLite takes
 /// one writer at a time anyway; without the gate, two requests could commit A then B and
-/// reach the finder B then A, leaving it showing A.
-actor WriteGate {
+/// reach the index B then A, leaving it showing A.
+public actor WriteGate {
+    public init() {}
+
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await enter()
         defer { leave() }
         return try await body()

@@ -1,0 +1,118 @@
+import Foundation
+import GeoCore
+
+/// The timing of a rider's route from where the rider is now: when each stop is reached,
+/// when each delivery is handed over and how late, and whether the load ever exceeds the
+/// capacity. Times are seconds since the reference date.
+public struct RouteSchedule: Hashable, Sendable {
+    /// When each stop's service ends, in route order.
+    public var departures: [Double]
+    /// When each stop is reached, in route order.
+    public var arrivals: [Double]
+    /// Seconds past the promise, by delivery dropped on this route.
+    public var lateness: [DeliveryID: Double]
+    /// Handover time (end of drop service) by delivery.
+    public var dropTimes: [DeliveryID: Double]
+    /// Whether every stop keeps the load within the capacity and every drop follows its pickup.
+    public var feasible: Bool
+    /// Metres ridden over the whole route.
+    public var meters: Double
+
+    public var end: Double { departures.last ?? 0 }
+    public var totalLateness: Double { lateness.values.reduce(0, +) }
+
+    /// Times `stops` for a rider at `start` at time `now`. Deliveries whose pickup is not on the
+    /// route are on board already and count against the capacity from the start.
+    public static func evaluate(stops: [RouteStop], start: Coordinate, now: Double, vehicle: VehicleType, capacity: Int,
+                                deliveries: [DeliveryID: Delivery], eta: any ETAModel) -> RouteSchedule {
+        var pickupsOnRoute = Set<DeliveryID>()
+        for stop in stops where stop.kind == .pickup { pickupsOnRoute.insert(stop.delivery) }
+        var load = 0
+        for stop in stops where stop.kind == .drop && !pickupsOnRoute.contains(stop.delivery) {
+            load += deliveries[stop.delivery]?.size ?? 0
+        }
+        var feasible = load <= capacity
+        var t = now, here = start, meters = 0.0
+        var arrivals: [Double] = [], departures: [Double] = []
+        arrivals.reserveCapacity(stops.count); departures.reserveCapacity(stops.count)
+        var lateness: [DeliveryID: Double] = [:], dropTimes: [DeliveryID: Double] = [:]
+        var picked = Set<DeliveryID>()
+        for stop in stops {
+            guard let d = deliveries[stop.delivery] else { feasible = false; arrivals.append(t); departures.append(t); continue }
+            let point = stop.kind == .pickup ? d.pickup : d.drop
+            t += eta.travelSeconds(from: here, to: point, by: vehicle)
+            meters += eta.travelMeters(from: here, to: point)
+            here = point
+            arrivals.append(t)
+            switch stop.kind {
+            case .pickup:
+                t = max(t, d.readyAt.timeIntervalSinceReferenceDate) + eta.pickupServiceSeconds
+                load += d.size
+                picked.insert(d.id)
+                if load > capacity { feasible = false }
+            case .drop:
+                if pickupsOnRoute.contains(d.id), !picked.contains(d.id) { feasible = false }
+                t += eta.dropServiceSeconds
+                load -= d.size
+                dropTimes[d.id] = t
+                lateness[d.id] = max(0, t - d.promisedBy.timeIntervalSinceReferenceDate)
+            }
+            departures.append(t)
+        }
+        return RouteSchedule(departures: departures, arrivals: arrivals, lateness: lateness, dropTimes: dropTimes,
+                             feasible: feasible, meters: meters)
+    }
+}
+
+/// The cheapest way to fit one more delivery into a rider's route.
+public struct Insertion: Hashable, Sendable {
+    public var stops: [RouteStop]
+    public var schedule: RouteSchedule
+    /// Seconds from now until the rider reaches the new pickup.
+    public var pickupETA: Double
+    /// Seconds the new delivery will be late (0 when on time).
+    public var lateness: Double
+    /// Seconds by which the rider's other handovers are pushed back, summed.
+    public var delayToOthers: Double
+    /// The round's cost of this choice (see ``DispatchOptions``).
+    public var cost: Double
+
+    /// Tries every position for the pickup and, after it, for the drop, keeping the first stop
+    /// of a non-empty route in place (that leg is under way). An insertion is feasible when the
+    /// load stays within capacity and — with `keepPromises` — no other delivery becomes later
+    /// than it already was. Returns nil when nothing fits.
+    public static func cheapest(of delivery: Delivery, into stops: [RouteStop], start: Coordinate, now: Double,
+                                vehicle: VehicleType, capacity: Int, deliveries: [DeliveryID: Delivery],
+                                eta: any ETAModel, options: DispatchOptions, keepPromises: Bool = true) -> Insertion? {
+        var all = deliveries
+        all[delivery.id] = delivery
+        let before = RouteSchedule.evaluate(stops: stops, start: start, now: now, vehicle: vehicle, capacity: capacity,
+                                            deliveries: all, eta: eta)
+        let firstFree = stops.isEmpty ? 0 : 1
+        var best: Insertion?
+        for i in firstFree...stops.count {
+            for j in (i + 1)...(stops.count + 1) {
+                var candidate = stops
+                candidate.insert(RouteStop(.pickup, delivery.id), at: i)
+                candidate.insert(RouteStop(.drop, delivery.id), at: j)
+                let after = RouteSchedule.evaluate(stops: candidate, start: start, now: now, vehicle: vehicle,
+                                                   capacity: capacity, deliveries: all, eta: eta)
+                guard after.feasible else { continue }
+                var delay = 0.0, worsened = false
+                for (id, time) in before.dropTimes {
+                    delay += max(0, (after.dropTimes[id] ?? time) - time)
+                    if (after.lateness[id] ?? 0) > (before.lateness[id] ?? 0) + 1e-6 { worsened = true }
+                }
+                guard !worsened || !keepPromises else { continue }
+                let pickupETA = after.arrivals[i] - now
+                let late = after.lateness[delivery.id] ?? 0
+                let cost = pickupETA + options.latenessWeight * late + options.delayWeight * delay
+                if best == nil || cost < best!.cost {
+                    best = Insertion(stops: candidate, schedule: after, pickupETA: pickupETA, lateness: late,
+                                     delayToOthers: delay, cost: cost)
+                }
+            }
+        }
+        return best
+    }
+}
