@@ -26,6 +26,40 @@ for line in open(sys.argv[1], encoding="utf-8"):
                          "geometry": f["geometry"]})
 json.dump({"type": "FeatureCollection", "features": features}, open(sys.argv[2], "w"), indent=1)
 PY
+# Homes: the residential buildings (building=residential, apartments, house, detached, terrace,
+# semidetached_house) at the centroid of their footprint, with the footprint's area — demand
+# points for the dispatch simulation and for coverage.
+osmium tags-filter "$shared/osm/porto_center_2020.osm.pbf" \
+    w/building=residential,apartments,house,detached,terrace,semidetached_house -o "$tmp/homes.osm.pbf" --overwrite
+osmium export "$tmp/homes.osm.pbf" -f geojsonseq --geometry-types=polygon,multipolygon --add-unique-id=type_id \
+    -o "$tmp/homes.geojsonseq" --overwrite
+python3 - "$tmp/homes.geojsonseq" "$out/homes.csv" <<'PY'
+import json, math, sys
+rows = []
+for line in open(sys.argv[1], encoding="utf-8"):
+    f = json.loads(line.strip("\x1e"))
+    g = f["geometry"]
+    ring = g["coordinates"][0] if g["type"] == "Polygon" else g["coordinates"][0][0]
+    # Area-weighted centroid and area of the outer ring, in a local equirectangular plane.
+    lat0 = sum(p[1] for p in ring) / len(ring)
+    kx, ky = 111_320 * math.cos(math.radians(lat0)), 110_540
+    a = cx = cy = 0.0
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        c = x1 * y2 - x2 * y1
+        a += c; cx += (x1 + x2) * c; cy += (y1 + y2) * c
+    if a == 0:
+        continue
+    cx /= 3 * a; cy /= 3 * a
+    rows.append((f["id"][1:], f["properties"].get("building", ""), round(cy, 7), round(cx, 7), round(abs(a) / 2 * kx * ky, 1)))
+rows.sort(key=lambda r: int(r[0]))
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    out.write("osm_way_id,building,lat,lon,area_m2\n")
+    for r in rows:
+        out.write(",".join(map(str, r)) + "\n")
+PY
+# The Li & Lim pickup-and-delivery instances (100 customers) with their best known solutions.
+mkdir -p "$here/GeoData/vrp/lilim100"
+cp "$shared/vrp/lilim100/"*.txt "$shared/vrp/lilim100/bks.csv" "$here/GeoData/vrp/lilim100/"
 # The 300 most populous cities of GeoNames, for the national-scale synthetic data set.
 mkdir -p "$here/GeoData/geonames"
 python3 - "$shared/population/geonames_cities15000.csv" "$here/GeoData/geonames/cities-top300.csv" <<'PY'
@@ -37,4 +71,4 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
     w.writeheader()
     w.writerows(rows[:300])
 PY
-echo "wrote $out/shops.csv, $out/douro.geojson and GeoData/geonames/cities-top300.csv"
+echo "wrote $out/shops.csv, $out/douro.geojson, $out/homes.csv, GeoData/vrp/lilim100 and GeoData/geonames/cities-top300.csv"
