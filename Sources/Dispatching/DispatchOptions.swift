@@ -28,6 +28,13 @@ public struct DispatchOptions: Hashable, Sendable {
     public var offerTimeout: Double
     /// Assignment passes per round; each may give a rider one more delivery (bundle only).
     public var maximumPasses: Int
+    /// Whether a delivery whose promise can no longer be kept is still assigned (late, at the
+    /// least lateness). By default it is left for a dispatcher, reported with its reason.
+    public var assignLate = false
+    /// How much later a delivery left for another round is expected to be served, seconds.
+    public var deferralSeconds: Double = 300
+    /// Cost per second a rider waits at a store for goods not yet ready.
+    public var waitWeight: Double = 1
 
     public init(strategy: DispatchStrategy = .bundle, radius: Meters = 5_000, candidatesPerDelivery: Int = 20,
                 latenessWeight: Double = 10, delayWeight: Double = 1, readyHorizon: Double = 1_200,

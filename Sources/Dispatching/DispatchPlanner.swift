@@ -17,6 +17,18 @@ public struct DispatchPlanner: Sendable {
     /// assigns as many deliveries as it can and only then minimises the cost.
     static let unassignedCost = 1e9
 
+    /// What leaving a delivery for a later round costs beyond the fixed price: the lateness
+    /// it would gain if its best option came `deferralSeconds` later, plus the seconds it has
+    /// already waited. Without it, when riders are scarce the optimum keeps choosing the cheap
+    /// new orders and starves the old ones.
+    func deferralCost(of d: Delivery, insertions: [RiderID: Insertion]?, now t: Double) -> Double {
+        let waited = max(0, t - d.createdAt.timeIntervalSinceReferenceDate)
+        guard let best = insertions?.values.compactMap({ $0.schedule.dropTimes[d.id] }).min() else { return waited }
+        let promised = d.promisedBy.timeIntervalSinceReferenceDate
+        let gained = max(0, best + options.deferralSeconds - promised) - max(0, best - promised)
+        return options.latenessWeight * gained + waited
+    }
+
     public func plan(now: Date, riders: [RiderID: Rider], deliveries: [DeliveryID: Delivery],
                      locator: RiderLocator) -> RoundPlan {
         let clock = ContinuousClock(), started = clock.now
@@ -35,6 +47,7 @@ public struct DispatchPlanner: Sendable {
         } ?? .car
         var reason: [DeliveryID: RoundPlan.Reason] = [:]
         pool.removeAll { d in
+            guard !options.assignLate else { return false }
             let bestCase = max(t, d.readyAt.timeIntervalSinceReferenceDate) + eta.pickupServiceSeconds
                 + eta.travelSeconds(from: d.pickup, to: d.drop, by: fastest) + eta.dropServiceSeconds
             if bestCase > d.promisedBy.timeIntervalSinceReferenceDate {
@@ -91,8 +104,11 @@ public struct DispatchPlanner: Sendable {
             } else {
                 // The candidate graph is valid by construction (finite non-negative costs, one
                 // edge per pair), so building the problem cannot fail.
+                let leaving = remaining.indices.map { row in
+                    Self.unassignedCost + deferralCost(of: remaining[row], insertions: insertions[row], now: t)
+                }
                 let problem = try! AssignmentProblem(rows: remaining.count, columns: riderOfColumn.count, edges: edges,
-                                                     unassignedCost: Array(repeating: Self.unassignedCost, count: remaining.count))
+                                                     unassignedCost: leaving)
                 let solution = AssignmentSolver.solve(problem)
                 for (row, column) in solution.columnOfRow.enumerated() {
                     if let column { chosen.append((row, riderOfColumn[column])) }

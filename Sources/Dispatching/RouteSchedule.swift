@@ -23,13 +23,15 @@ public struct RouteSchedule: Hashable, Sendable {
 
     /// Times `stops` for a rider at `start` at time `now`. Deliveries whose pickup is not on the
     /// route are on board already and count against the capacity from the start.
+    /// `extra` is a delivery not (yet) in `deliveries`, as when trying an insertion.
     public static func evaluate(stops: [RouteStop], start: Coordinate, now: Double, vehicle: VehicleType, capacity: Int,
-                                deliveries: [DeliveryID: Delivery], eta: any ETAModel) -> RouteSchedule {
+                                deliveries: [DeliveryID: Delivery], extra: Delivery? = nil, eta: any ETAModel) -> RouteSchedule {
+        func lookup(_ id: DeliveryID) -> Delivery? { id == extra?.id ? extra : deliveries[id] }
         var pickupsOnRoute = Set<DeliveryID>()
         for stop in stops where stop.kind == .pickup { pickupsOnRoute.insert(stop.delivery) }
         var load = 0
         for stop in stops where stop.kind == .drop && !pickupsOnRoute.contains(stop.delivery) {
-            load += deliveries[stop.delivery]?.size ?? 0
+            load += lookup(stop.delivery)?.size ?? 0
         }
         var feasible = load <= capacity
         var t = now, here = start, meters = 0.0
@@ -38,7 +40,7 @@ public struct RouteSchedule: Hashable, Sendable {
         var lateness: [DeliveryID: Double] = [:], dropTimes: [DeliveryID: Double] = [:]
         var picked = Set<DeliveryID>()
         for stop in stops {
-            guard let d = deliveries[stop.delivery] else { feasible = false; arrivals.append(t); departures.append(t); continue }
+            guard let d = lookup(stop.delivery) else { feasible = false; arrivals.append(t); departures.append(t); continue }
             let point = stop.kind == .pickup ? d.pickup : d.drop
             t += eta.travelSeconds(from: here, to: point, by: vehicle)
             meters += eta.travelMeters(from: here, to: point)
@@ -79,15 +81,21 @@ public struct Insertion: Hashable, Sendable {
 
     /// Tries every position for the pickup and, after it, for the drop, keeping the first stop
     /// of a non-empty route in place (that leg is under way). An insertion is feasible when the
-    /// load stays within capacity and — with `keepPromises` — no other delivery becomes later
-    /// than it already was. Returns nil when nothing fits.
+    /// orders held (on board or still to collect) stay within the capacity and — with
+    /// `keepPromises` — no other delivery becomes later than it already was; a dispatcher's
+    /// hand assignment (`keepPromises` false) only keeps the load on board within capacity.
+    /// Returns nil when nothing fits.
     public static func cheapest(of delivery: Delivery, into stops: [RouteStop], start: Coordinate, now: Double,
                                 vehicle: VehicleType, capacity: Int, deliveries: [DeliveryID: Delivery],
                                 eta: any ETAModel, options: DispatchOptions, keepPromises: Bool = true) -> Insertion? {
-        var all = deliveries
-        all[delivery.id] = delivery
+        // A rider holds at most `capacity` units of orders at a time, counting those not yet
+        // collected: otherwise a route could grow into a long chain of orders promised long
+        // before the rider can reach them.
+        var held = delivery.size, counted = Set<DeliveryID>()
+        for stop in stops where counted.insert(stop.delivery).inserted { held += deliveries[stop.delivery]?.size ?? 0 }
+        guard held <= capacity || !keepPromises else { return nil }
         let before = RouteSchedule.evaluate(stops: stops, start: start, now: now, vehicle: vehicle, capacity: capacity,
-                                            deliveries: all, eta: eta)
+                                            deliveries: deliveries, extra: delivery, eta: eta)
         let firstFree = stops.isEmpty ? 0 : 1
         var best: Insertion?
         for i in firstFree...stops.count {
@@ -96,7 +104,7 @@ public struct Insertion: Hashable, Sendable {
                 candidate.insert(RouteStop(.pickup, delivery.id), at: i)
                 candidate.insert(RouteStop(.drop, delivery.id), at: j)
                 let after = RouteSchedule.evaluate(stops: candidate, start: start, now: now, vehicle: vehicle,
-                                                   capacity: capacity, deliveries: all, eta: eta)
+                                                   capacity: capacity, deliveries: deliveries, extra: delivery, eta: eta)
                 guard after.feasible else { continue }
                 var delay = 0.0, worsened = false
                 for (id, time) in before.dropTimes {
@@ -106,7 +114,8 @@ public struct Insertion: Hashable, Sendable {
                 guard !worsened || !keepPromises else { continue }
                 let pickupETA = after.arrivals[i] - now
                 let late = after.lateness[delivery.id] ?? 0
-                let cost = pickupETA + options.latenessWeight * late + options.delayWeight * delay
+                let wait = max(0, delivery.readyAt.timeIntervalSinceReferenceDate - after.arrivals[i])
+                let cost = pickupETA + options.waitWeight * wait + options.latenessWeight * late + options.delayWeight * delay
                 if best == nil || cost < best!.cost {
                     best = Insertion(stops: candidate, schedule: after, pickupETA: pickupETA, lateness: late,
                                      delayToOthers: delay, cost: cost)

@@ -235,7 +235,7 @@ struct DispatchRoutes: Sendable {
     // MARK: - Rounds
 
     func round(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
-        let o = try await Self.optionalObject(request, context, allowed: ["strategy", "radius_m", "candidates", "lateness_weight", "ready_horizon_s"])
+        let o = try await Self.optionalObject(request, context, allowed: ["strategy", "radius_m", "candidates", "lateness_weight", "ready_horizon_s", "assign_late"])
         var options = dispatch.options
         if let raw = try Input.string(o, "strategy") {
             guard let s = DispatchStrategy(rawValue: raw) else { throw Problem.invalid("strategy", "strategy must be nearest, batch or bundle") }
@@ -245,6 +245,7 @@ struct DispatchRoutes: Sendable {
         options.candidatesPerDelivery = try Input.integer(o, "candidates") ?? options.candidatesPerDelivery
         options.latenessWeight = try Input.number(o, "lateness_weight") ?? options.latenessWeight
         options.readyHorizon = try Input.number(o, "ready_horizon_s") ?? options.readyHorizon
+        options.assignLate = try Input.member(o, "assign_late", required: false, path: "", expected: "true or false") { if case .bool(let b) = $0 { b } else { nil } } ?? options.assignLate
         let report = try await dispatch.runRound(trigger: "manual", options: options)
         return JSONBody(value: Render.roundReport(report))
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatching
 import Foundation
 import GeoCore
 import Persistence
@@ -34,6 +35,7 @@ enum Runtime {
         switch error {
         case let e as StoreError: message = e.field.map { "\($0): \(e.message)" } ?? e.message
         case let e as GeoError: message = "\(e.field): \(e.message)"
+        case let e as DispatchError: message = e.description
         case let e as CSV.Error: message = e.description
         default: message = String(describing: error)
         }

@@ -119,4 +119,29 @@ struct CLITests {
         let wrongKind = try Self.run(["stock", "import", good, "--db", db, "--kind", "recount"])
         #expect(wrongKind.status != 0 && wrongKind.err.contains("--kind"))
     }
+
+    @Test("simulate a day on Porto's real shops and homes: every strategy side by side, as a table and as JSON; bad options refused")
+    func simulate() throws {
+        let geo = DemoFixture.geoData.path
+        let table = try Self.run(["simulate", "--city", "porto", "--orders", "300", "--riders", "6", "--seed", "7", "--geodata", geo])
+        #expect(table.status == 0, "\(table.err)")
+        #expect(table.out.contains("nearest") && table.out.contains("batch") && table.out.contains("bundle"))
+        #expect(table.out.contains("on time") && table.out.contains("km per order") && table.out.contains("orders per rider-hour"))
+        let json = try Self.run(["simulate", "--orders", "300", "--riders", "6", "--seed", "7", "--strategy", "bundle,nearest",
+                                 "--geodata", geo, "--json"])
+        #expect(json.status == 0, "\(json.err)")
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        let strategies = object?["strategies"] as? [[String: Any]] ?? []
+        #expect(strategies.compactMap { $0["strategy"] as? String } == ["bundle", "nearest"])
+        #expect(strategies.allSatisfy { ($0["delivered"] as? Int) == 300 })
+        let rates = strategies.compactMap { $0["on_time_rate"] as? Double }
+        #expect(rates.count == 2 && rates[0] >= rates[1], "bundling keeps at least as many promises")
+
+        for (arguments, message) in [(["--strategy", "fastest"], "unknown strategy"), (["--city", "lisbon"], "no simulation data"),
+                                     (["--orders", "0"], "--orders")] {
+            let bad = try Self.run(["simulate", "--geodata", geo] + arguments)
+            #expect(bad.status != 0)
+            #expect(bad.err.contains(message), "\(bad.err)")
+        }
+    }
 }

@@ -54,21 +54,29 @@ struct PlannerTests {
                 let best = Self.eta.pickupServiceSeconds + Self.eta.travelSeconds(from: d.pickup, to: d.drop, by: .bicycle) + Self.eta.dropServiceSeconds
                 #expect(best > d.promisedBy.timeIntervalSince(Self.t0))
             }
-            // Brute force over every one-to-one assignment, with the same insertion costs.
-            var cost: [[Double?]] = deliveries.map { d in
+            // Brute force over every one-to-one assignment, with the same insertion costs and the
+            // same price for leaving a delivery for later.
+            let planner = DispatchPlanner(options: options, eta: Self.eta)
+            let now = Self.t0.timeIntervalSinceReferenceDate
+            var insertions: [[Insertion?]] = deliveries.map { d in
                 riders.map { r in
                     guard !impossible.contains(d.id), r.position!.distance(to: d.pickup) <= options.radius else { return nil }
-                    return Insertion.cheapest(of: d, into: [], start: r.position!, now: Self.t0.timeIntervalSinceReferenceDate,
-                                              vehicle: r.vehicle, capacity: r.capacity, deliveries: [:], eta: Self.eta,
-                                              options: options)?.cost
+                    return Insertion.cheapest(of: d, into: [], start: r.position!, now: now, vehicle: r.vehicle,
+                                              capacity: r.capacity, deliveries: [:], eta: Self.eta, options: options)
                 }
+            }
+            let leaving: [Double] = deliveries.indices.map { i in
+                var byRider: [RiderID: Insertion] = [:]
+                for (j, insertion) in insertions[i].enumerated() { if let insertion { byRider[riders[j].id] = insertion } }
+                return planner.deferralCost(of: deliveries[i], insertions: byRider.isEmpty ? nil : byRider, now: now)
             }
             var used = Set<Int>()
             func best(_ i: Int) -> (count: Int, cost: Double) {
                 guard i < deliveries.count else { return (0, 0) }
-                var top = best(i + 1)
+                let skip = best(i + 1)
+                var top = (count: skip.count, cost: skip.cost + (impossible.contains(deliveries[i].id) ? 0 : leaving[i]))
                 for j in riders.indices where !used.contains(j) {
-                    guard let c = cost[i][j] else { continue }
+                    guard let c = insertions[i][j]?.cost else { continue }
                     used.insert(j)
                     let rest = best(i + 1)
                     used.remove(j)
@@ -78,10 +86,12 @@ struct PlannerTests {
                 return top
             }
             let optimum = best(0)
+            let left = plan.unassigned.filter { $0.reason != .promisedTimeImpossible }
+                .map { u in leaving[deliveries.firstIndex { $0.id == u.delivery }!] }.reduce(0, +)
             #expect(plan.assignments.count == optimum.count)
-            #expect(abs(plan.totalCost - optimum.cost) < 1e-6)
+            #expect(abs(plan.totalCost + left - optimum.cost) < 1e-6)
             #expect(Set(plan.assignments.map(\.rider)).count == plan.assignments.count, "one delivery per rider in batch rounds")
-            cost = []
+            insertions = []
         }
     }
 
@@ -113,12 +123,17 @@ struct PlannerTests {
     @Test("a rider never carries more than the capacity, and a bundled delivery never makes another late")
     func capacityAndPromises() throws {
         let store = Self.near(Self.porto, 500, 0)
-        // Capacity 1 with an order on board: the new one can only follow the drop.
+        // Capacity 1 with an order on board: full until it is dropped.
         let onBoard = Self.delivery(1, from: store, to: Self.near(store, 2000, 45), status: .pickedUp, rider: RiderID(1))
         let full = Self.rider(1, at: store, capacity: 1, route: [RouteStop(.drop, 1)])
         let next = Self.delivery(2, from: store, to: Self.near(store, 1000, 200))
         var plan = Self.plan([full], [onBoard, next])
-        #expect(plan.routes[RiderID(1)] == [RouteStop(.drop, 1), RouteStop(.pickup, 2), RouteStop(.drop, 2)])
+        #expect(plan.assignments.isEmpty && plan.unassigned.map(\.reason) == [.noFeasibleRider])
+        // Capacity 2 holds both, but it never carries a third.
+        var two = full
+        two.capacity = 2
+        plan = Self.plan([two], [onBoard, next, Self.delivery(3, from: store, to: Self.near(store, 900, 190))])
+        #expect(plan.assignments.count == 1 && plan.unassigned.map(\.reason) == [.noFeasibleRider])
 
         // Room for two, heading to the store for an order due so soon that carrying a second
         // one first would make it late: the second goes after its drop.
@@ -183,5 +198,68 @@ struct PlannerTests {
                                                now: Self.t0.timeIntervalSinceReferenceDate, vehicle: .bicycle, capacity: 1,
                                                deliveries: [d.id: d], eta: Self.eta)
         #expect(!backwards.feasible)
+    }
+}
+
+@Suite("A simulated day")
+struct SimulationTests {
+    /// A small city: stores on a ring around a centre, homes scattered within 3 km.
+    static func city() -> SimulationCity {
+        var rng = SeededRandom(seed: 5)
+        let centre = PlannerTests.porto
+        let stores = (0..<12).map { centre.destination(distance: 1200, bearing: Double($0) * 30) }
+        let homes = (0..<400).map { _ in centre.destination(distance: Double.random(in: 0...3000, using: &rng), bearing: Double.random(in: 0..<360, using: &rng)) }
+        return SimulationCity(name: "ring", stores: stores, homes: homes)
+    }
+
+    static func run(_ strategy: DispatchStrategy, orders: Int = 300, riders: Int, seed: UInt64 = 3) throws -> SimulationResult {
+        try DaySimulation(city: city(), settings: SimulationSettings(orders: orders, riders: riders, strategy: strategy, seed: seed),
+                          eta: HaversineETAModel(detourFactor: 1.3)).run()
+    }
+
+    @Test("the same seed gives the same day; every order is delivered once")
+    func deterministic() throws {
+        var a = try Self.run(.bundle, riders: 10), b = try Self.run(.bundle, riders: 10)
+        // Everything but the wall-clock time of the rounds.
+        a.meanRoundMilliseconds = 0; a.maximumRoundMilliseconds = 0; b.meanRoundMilliseconds = 0; b.maximumRoundMilliseconds = 0
+        #expect(a == b)
+        #expect(a.delivered == a.orders && a.onTime <= a.delivered)
+        #expect(a.p90ClickToDoorMinutes >= a.meanClickToDoorMinutes * 0.8 && a.meanClickToDoorMinutes > 5)
+        #expect(try Self.run(.bundle, riders: 10, seed: 4) != a)
+    }
+
+    @Test("under pressure, optimal batches beat nearest-rider and bundling beats both on time and on kilometres")
+    func strategiesUnderPressure() throws {
+        var results: [DispatchStrategy: SimulationResult] = [:]
+        for s in DispatchStrategy.allCases {
+            results[s] = try Self.run(s, orders: 200, riders: 8)
+        }
+        let nearest = results[.nearest]!, batch = results[.batch]!, bundle = results[.bundle]!
+        #expect(batch.onTimeRate >= nearest.onTimeRate)
+        #expect(bundle.onTimeRate > nearest.onTimeRate && bundle.onTimeRate >= batch.onTimeRate)
+        #expect(bundle.kilometresPerOrder < nearest.kilometresPerOrder)
+        #expect(bundle.bundledShare > 0 && nearest.bundledShare == 0 && batch.bundledShare == 0)
+    }
+
+    @Test("bad settings are refused with the option named")
+    func badSettings() {
+        #expect(throws: DispatchError.self) { try Self.run(.bundle, orders: 0, riders: 3) }
+        #expect(throws: DispatchError.self) {
+            try DaySimulation(city: SimulationCity(name: "empty", stores: [], homes: []),
+                              settings: SimulationSettings(orders: 5, riders: 1, strategy: .batch, seed: 1)).run()
+        }
+    }
+}
+
+extension PlannerTests {
+    @Test("when riders are scarce, the delivery that has waited and is due goes first")
+    func urgencyWins() {
+        let store = Self.porto
+        let rider = Self.rider(1, at: Self.near(store, 150, 0))
+        var old = Self.delivery(1, from: store, to: Self.near(store, 2500, 90), promised: 1500)
+        old.createdAt = Self.t0.addingTimeInterval(-1500)
+        let fresh = Self.delivery(2, from: Self.near(store, 100, 0), to: Self.near(store, 600, 0), promised: 2700)
+        let plan = Self.plan([rider], [old, fresh], DispatchOptions(strategy: .batch))
+        #expect(plan.assignments.map(\.delivery) == [1])
     }
 }
