@@ -43,6 +43,7 @@ let package = Package(
                 .product(name: "Dispatching", package: "o2o"),
                 .product(name: "SpatialIndex", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
+                .product(name: "Persistence", package: "o2o"),
             ],
             path: "Benchmarks/DispatchBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -115,13 +115,14 @@ public final class DispatchService: Sendable {
             throw DispatchError(.invalid, field: "at", "at is more than \(Int(Self.clockSkewAllowance)) s ahead of the server's clock")
         }
         let outcome: (applied: Bool, route: [RouteStop])? = state.withLock { s in
-            guard var r = s.riders[id] else { return nil }
-            if let last = r.positionAt, at < last { return (false, []) }
-            r.position = position; r.positionAt = at
-            s.riders[id] = r
+            guard let index = s.riders.index(forKey: id) else { return nil }
+            if let last = s.riders.values[index].positionAt, at < last { return (false, []) }
+            // In place: no copy of the rider's record on this hot path.
+            s.riders.values[index].position = position
+            s.riders.values[index].positionAt = at
             s.locator.update(id, to: position)
             s.unsaved.insert(id)
-            return (true, r.route)
+            return (true, s.riders.values[index].route)
         }
         guard let outcome else { throw DispatchError(.notFound, field: "id", "no rider \(id)") }
         if outcome.applied, !outcome.route.isEmpty, tracking.subscriberCount > 0 {
