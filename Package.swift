@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "NationalData", targets: ["NationalData"]),
         .library(name: "Dispatching", targets: ["Dispatching"]),
         .library(name: "LiveEvents", targets: ["LiveEvents"]),
+        .library(name: "Routing", targets: ["Routing"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
     ],
@@ -37,6 +38,7 @@ let package = Package(
         ),
         .target(name: "GeoCore"),
         .target(name: "LiveEvents"),
+        .target(name: "Routing"),
         .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
         .target(name: "Projection", dependencies: ["GeoCore", "CProj"]),
         .target(
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +84,7 @@ let package = Package(
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoCore"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore", "TestRandom"]),
         .testTarget(name: "DispatchingTests", dependencies: ["Dispatching", "GeoCore", "TestRandom"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(name: "CLITests", dependencies: ["o2o", "O2OTestSupport"]),
         .testTarget(name: "NationalDataTests", dependencies: ["NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "StoreImportTests", dependencies: ["StoreImport", "Stores", "GeoCore"]),

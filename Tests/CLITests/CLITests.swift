@@ -144,4 +144,28 @@ struct CLITests {
             #expect(bad.err.contains(message), "\(bad.err)")
         }
     }
+
+    @Test("routes solve: a Li & Lim instance within the budget, checked, as text and as JSON; malformed files named by line and field")
+    func routesSolve() throws {
+        let file = DemoFixture.geoData.appendingPathComponent("vrp/lilim100/lc101.txt").path
+        let text = try Self.run(["routes", "solve", file, "--time-limit", "0.5"])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("checker: feasible") && text.out.contains("best known: 10 vehicles"))
+        let json = try Self.run(["routes", "solve", file, "--time-limit", "0.5", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        let vehicles = try #require(object?["vehicles"] as? Int), distance = try #require(object?["distance"] as? Double)
+        #expect(vehicles <= 11 && distance >= 828.93)
+        #expect(object?["feasible"] as? Bool == true)
+        #expect((object?["routes"] as? [[Int]])?.count == vehicles)
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-routes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let bad = folder.appendingPathComponent("bad.txt")
+        try "2\t200\t1\n0\t40\t50\t0\t0\t1236\t0\t0\t0\n1\t45\t68\t-10\tsoon\t967\t90\t2\t0\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try Self.run(["routes", "solve", bad.path])
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("line 3") && refused.err.contains("earliest"), "\(refused.err)")
+        let missing = try Self.run(["routes", "solve", folder.appendingPathComponent("none.txt").path])
+        #expect(missing.status != 0 && missing.err.contains("none.txt"))
+    }
 }
