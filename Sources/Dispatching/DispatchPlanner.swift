@@ -133,6 +133,10 @@ public struct DispatchPlanner: Sendable {
             remaining = remaining.enumerated().filter { !assignedRows.contains($0.offset) }.map(\.element)
         }
 
+        if options.strategy == .bundle {
+            consolidate(&plan, routes: &routes, riders: riders, known: known, now: now, locator: locator)
+        }
+
         // Final predictions on the final routes (a later pass may have shifted an earlier pickup).
         var schedules: [RiderID: RouteSchedule] = [:]
         for (id, stops) in plan.routes {
@@ -152,5 +156,43 @@ public struct DispatchPlanner: Sendable {
         let elapsed = clock.now - started
         plan.solveSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return plan
+    }
+
+    /// Bundling across riders: a pass gives each rider one more delivery, so two orders from
+    /// the same shop may go to two riders when one could carry both for less. Each delivery
+    /// assigned in the round, dearest first, moves to the rider whose route takes it at a lower
+    /// cost than where it is; the count assigned stays the same and the total cost only falls.
+    func consolidate(_ plan: inout RoundPlan, routes: inout [RiderID: [RouteStop]], riders: [RiderID: Rider],
+                     known: [DeliveryID: Delivery], now: Date, locator: RiderLocator) {
+        let t = now.timeIntervalSinceReferenceDate
+        for i in plan.assignments.indices.sorted(by: { plan.assignments[$0].cost > plan.assignments[$1].cost }) {
+            let a = plan.assignments[i]
+            guard let d = known[a.delivery], let holder = riders[a.rider], let start = holder.position else { continue }
+            var without = routes[a.rider] ?? []
+            without.removeAll { $0.delivery == a.delivery }
+            guard let here = Insertion.cheapest(of: d, into: without, start: start, now: t, vehicle: holder.vehicle,
+                                                capacity: holder.capacity, deliveries: known, eta: eta, options: options) else { continue }
+            var best: (rider: RiderID, insertion: Insertion)?
+            let near = locator.nearest(to: d.pickup, limit: options.candidatesPerDelivery, within: options.radius) { id in
+                id != a.rider && !d.declinedBy.contains(id) && riders[id]?.isAvailable(at: now) == true
+            }
+            for (id, _) in near {
+                let r = riders[id]!
+                guard let insertion = Insertion.cheapest(of: d, into: routes[id] ?? [], start: r.position!, now: t,
+                                                         vehicle: r.vehicle, capacity: r.capacity, deliveries: known,
+                                                         eta: eta, options: options),
+                      insertion.cost < (best?.insertion.cost ?? here.cost) - 1e-6 else { continue }
+                best = (id, insertion)
+            }
+            guard let best else { continue }
+            let joins = !(routes[best.rider] ?? []).isEmpty
+            routes[a.rider] = without
+            plan.routes[a.rider] = without == holder.route ? nil : without
+            routes[best.rider] = best.insertion.stops
+            plan.routes[best.rider] = best.insertion.stops
+            plan.assignments[i].rider = best.rider
+            plan.assignments[i].cost = best.insertion.cost
+            plan.assignments[i].bundled = joins
+        }
     }
 }

@@ -120,6 +120,21 @@ struct PlannerTests {
         #expect(batch.assignments.map(\.rider) == [RiderID(2)])
     }
 
+    @Test("two orders from one shop to one street ride together with the rider at the shop, not with a far idle rider")
+    func sameShopSameStreet() throws {
+        let store = Self.porto
+        let here = Self.rider(1, at: Self.near(store, 50, 0), vehicle: .ebike), far = Self.rider(2, at: Self.near(store, 1800, 300), vehicle: .scooter)
+        let a = Self.delivery(1, from: store, to: Self.near(store, 700, 330)), b = Self.delivery(2, from: store, to: Self.near(store, 760, 335))
+        let bundle = Self.plan([here, far], [a, b])
+        #expect(Set(bundle.assignments.map(\.rider)) == [RiderID(1)])
+        #expect(bundle.routes[RiderID(1)]?.prefix(2).allSatisfy { $0.kind == .pickup } == true, "both collected at the shop")
+        #expect(bundle.routes[RiderID(2)] == nil)
+        // One per rider without bundling, and that costs more.
+        let batch = Self.plan([here, far], [a, b], DispatchOptions(strategy: .batch))
+        #expect(Set(batch.assignments.map(\.rider)) == [RiderID(1), RiderID(2)])
+        #expect(bundle.totalCost < batch.totalCost)
+    }
+
     @Test("a rider never carries more than the capacity, and a bundled delivery never makes another late")
     func capacityAndPromises() throws {
         let store = Self.near(Self.porto, 500, 0)
