@@ -58,8 +58,9 @@ struct RoutesSolve: AsyncParsableCommand {
             print("\(instance.name): \(result.vehicles) vehicles, distance \(String(format: "%.2f", result.distance))"
                   + " in \(String(format: "%.2f", result.elapsedSeconds)) s (\(result.iterations) iterations)")
             if let known {
+                let gap = known.distanceGapPercent(result.distance)
                 print("best known: \(known.vehicles) vehicles, distance \(String(format: "%.2f", known.distance));"
-                      + " gap \(result.vehicles - known.vehicles) vehicles, \(String(format: "%.2f", known.distanceGapPercent(result.distance))) %")
+                      + " gap \(result.vehicles - known.vehicles) vehicles, \(String(format: "%.2f", abs(gap) < 0.005 ? 0 : gap)) %")
             }
             print(violations.isEmpty ? "checker: feasible" : "checker: \(violations.count) violation(s)")
             for (i, route) in result.plan.routes.enumerated() {
