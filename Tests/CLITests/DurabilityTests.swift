@@ -25,9 +25,9 @@ struct DurabilityTests {
         let output = Locked("")
         var port = 0
 
-        init(db: String) throws {
+        init(db: String, extra: [String] = []) throws {
             process.executableURL = CLITests.binary
-            process.arguments = ["serve", "--db", db, "--geodata", DemoFixture.geoData.path, "--port", "0"]
+            process.arguments = ["serve", "--db", db, "--geodata", DemoFixture.geoData.path, "--port", "0"] + extra
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
@@ -194,5 +194,43 @@ struct DurabilityTests {
         let (_, check) = try await server.request("GET", "/v1/ops/stock-check")
         #expect(check["consistent"] as? Bool == true)
         await server.stop()
+    }
+
+    @Test("the real server: timed rounds assign, a rider's last position is flushed at SIGTERM and comes back after a restart")
+    func dispatchAcrossRestart() async throws {
+        let db = CLITests.tempDB()
+        // Positions would reach the database only once an hour: the shutdown flush must do it.
+        let options = ["--dispatch-interval", "0.2", "--position-flush-interval", "3600"]
+        let server = try Server(db: db, extra: options)
+        defer { server.killIfRunning() }
+        try await server.waitUntilListening()
+        let (created, rider) = try await server.request("POST", "/v1/riders", #"{"name":"Ana","vehicle":"e-bike","capacity":2,"lat":41.1496,"lon":-8.6109}"#)
+        #expect(created == 201)
+        let riderID = try #require(rider["id"] as? Int)
+        let promised = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2_700))
+        let (_, delivery) = try await server.request("POST", "/v1/deliveries",
+                                                     #"{"store_id":31,"drop":{"lat":41.1545,"lon":-8.616},"promised_at":"\#(promised)"}"#)
+        let deliveryID = try #require(delivery["id"] as? Int)
+        var status = ""
+        for _ in 0..<100 where status != "assigned" {
+            try await Task.sleep(for: .milliseconds(100))
+            status = (try await server.request("GET", "/v1/deliveries/\(deliveryID)").1["delivery"] as? [String: Any])?["status"] as? String ?? ""
+        }
+        #expect(status == "assigned", "a timed round assigns without being asked")
+        for step in 1...20 {
+            _ = try await server.request("PUT", "/v1/riders/\(riderID)/location", #"{"lat":\#(41.1496 + Double(step) * 0.0001),"lon":-8.6109}"#)
+        }
+        await server.stop()
+
+        let again = try Server(db: db, extra: options)
+        defer { again.killIfRunning() }
+        try await again.waitUntilListening()
+        let (_, back) = try await again.request("GET", "/v1/riders/\(riderID)")
+        let position = back["position"] as? [String: Any]
+        #expect(abs((position?["lat"] as? Double ?? 0) - (41.1496 + 20 * 0.0001)) < 1e-9, "\(back)")
+        #expect((back["route"] as? [Any])?.count == 2, "the route survives too")
+        let (_, tracked) = try await again.request("GET", "/v1/deliveries/\(deliveryID)")
+        #expect((tracked["delivery"] as? [String: Any])?["status"] as? String == "assigned")
+        await again.stop()
     }
 }
