@@ -33,8 +33,31 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The city whose travel-time factors dispatch uses: porto or helsinki.")
     var etaCity: String = "porto"
 
+    @Option(help: "Road distance over straight-line distance, instead of the city's (Porto 1.4, Helsinki 1.3).")
+    var detourFactor: Double?
+
+    @Option(help: "Seconds at the store collecting an order (default 120).")
+    var pickupServiceSeconds: Double?
+
+    @Option(help: "Seconds at the door handing it over (default 120).")
+    var dropServiceSeconds: Double?
+
     @Option(help: "Seconds a rider has to accept an offer before it returns to the pool.")
     var offerTimeout: Double = 60
+
+    /// The city's travel-time factors with any overrides, checked.
+    func etaModel() throws -> HaversineETAModel {
+        var model = HaversineETAModel.city(etaCity)!
+        if let detourFactor { model.detourFactor = detourFactor }
+        if let pickupServiceSeconds { model.pickupServiceSeconds = pickupServiceSeconds }
+        if let dropServiceSeconds { model.dropServiceSeconds = dropServiceSeconds }
+        do { try model.validate() } catch {
+            let flag = ["detour_factor": "--detour-factor", "pickup_service_s": "--pickup-service-seconds",
+                        "drop_service_s": "--drop-service-seconds"][error.field ?? ""] ?? "--eta-city"
+            throw ValidationError("\(flag): \(error.message)")
+        }
+        return model
+    }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 (any free port) and 65535") }
@@ -47,6 +70,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard HaversineETAModel.city(etaCity) != nil else { throw ValidationError("--eta-city must be porto or helsinki") }
         guard (1...3600).contains(offerTimeout) else { throw ValidationError("--offer-timeout must be between 1 and 3600 seconds") }
+        _ = try etaModel()
     }
 
     func run() async throws {
@@ -57,7 +81,7 @@ struct Serve: AsyncParsableCommand {
             logger.info("index holds \(service.finder.storeCount) stores, \(service.finder.zoneCount) zones, \(service.finder.skuCount) SKUs")
             var options = DispatchOptions()
             options.offerTimeout = offerTimeout
-            let dispatch = DispatchService(storage: SpatiaLiteDispatchRepository(database: db), eta: HaversineETAModel.city(etaCity)!,
+            let dispatch = DispatchService(storage: SpatiaLiteDispatchRepository(database: db), eta: try etaModel(),
                                            options: options)
             try await dispatch.load()
             logger.info("dispatch holds \(dispatch.riderCount) riders, \(dispatch.activeDeliveryCount) active deliveries")

@@ -168,4 +168,14 @@ struct CLITests {
         let missing = try Self.run(["routes", "solve", folder.appendingPathComponent("none.txt").path])
         #expect(missing.status != 0 && missing.err.contains("none.txt"))
     }
+
+    @Test("serve refuses travel-time factors out of range, naming the option, before it opens anything")
+    func badETAOptions() throws {
+        for (arguments, option) in [(["--detour-factor", "0.5"], "--detour-factor"), (["--pickup-service-seconds", "-1"], "--pickup-service-seconds"),
+                                    (["--eta-city", "lisbon"], "--eta-city"), (["--dispatch-interval", "-3"], "--dispatch-interval")] {
+            let run = try Self.run(["serve", "--db", Self.tempDB()] + arguments)
+            #expect(run.status != 0)
+            #expect(run.err.contains(option), "\(run.err)")
+        }
+    }
 }
