@@ -57,6 +57,10 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
     for r in rows:
         out.write(",".join(map(str, r)) + "\n")
 PY
+# Helsinki: the shops of the centre and HSY's 250 m population grid, for coverage planning.
+mkdir -p "$here/GeoData/helsinki"
+cp "$shared/osm/helsinki_osm_shops.csv" "$here/GeoData/helsinki/shops.csv"
+cp "$shared/population/helsinki_population_grid_2020.csv" "$here/GeoData/helsinki/population-grid-2020.csv"
 # The Li & Lim pickup-and-delivery instances (100 customers) with their best known solutions.
 mkdir -p "$here/GeoData/vrp/lilim100"
 cp "$shared/vrp/lilim100/"*.txt "$shared/vrp/lilim100/bks.csv" "$here/GeoData/vrp/lilim100/"
@@ -71,4 +75,4 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
     w.writeheader()
     w.writerows(rows[:300])
 PY
-echo "wrote $out/shops.csv, $out/douro.geojson, $out/homes.csv, GeoData/vrp/lilim100 and GeoData/geonames/cities-top300.csv"
+echo "wrote $out/shops.csv, $out/douro.geojson, $out/homes.csv, GeoData/helsinki, GeoData/vrp/lilim100 and GeoData/geonames/cities-top300.csv"
