@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Dispatching", targets: ["Dispatching"]),
         .library(name: "LiveEvents", targets: ["LiveEvents"]),
         .library(name: "Routing", targets: ["Routing"]),
+        .library(name: "Coverage", targets: ["Coverage"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
     ],
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "GeoCore"),
         .target(name: "LiveEvents"),
         .target(name: "Routing"),
+        .target(name: "Coverage", dependencies: ["GeoCore", "SpatialIndex", "Projection", "Dispatching"]),
         .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
         .target(name: "Projection", dependencies: ["GeoCore", "CProj"]),
         .target(
@@ -85,6 +87,13 @@ let package = Package(
         .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore", "TestRandom"]),
         .testTarget(name: "DispatchingTests", dependencies: ["Dispatching", "GeoCore", "TestRandom"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
+        .testTarget(
+            name: "CoverageTests",
+            dependencies: [
+                "Coverage", "GeoCore", "Dispatching", "Persistence", "Stores", "O2OTestSupport", "TestRandom", "CSpatialite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "CLITests", dependencies: ["o2o", "O2OTestSupport"]),
         .testTarget(name: "NationalDataTests", dependencies: ["NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "StoreImportTests", dependencies: ["StoreImport", "Stores", "GeoCore"]),

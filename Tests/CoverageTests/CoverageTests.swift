@@ -1,0 +1,117 @@
+import Coverage
+import Dispatching
+import Foundation
+import GeoCore
+import GRDB
+import O2OTestSupport
+import Persistence
+import Stores
+import TestRandom
+import Testing
+
+/// The demo city's stores and zones as coverage sees them.
+func coverageStores(_ service: StoreService) async throws -> [CoverageStore] {
+    let zones = Dictionary(grouping: try await service.repository.allZones(), by: \.storeID)
+    return try await service.repository.allStores().map { s in
+        CoverageStore(id: s.id.rawValue, name: s.name, location: s.location, zones: (zones[s.id] ?? []).map { z in
+            .init(id: z.id.rawValue, kind: z.kind == .delivery ? .delivery : .exclusion, name: z.name, area: z.area,
+                  feeMinor: z.feeMinor, promisedMinutes: z.promisedMinutes)
+        })
+    }
+}
+
+func portoHomes() throws -> Demand {
+    let text = try String(contentsOf: DemoFixture.geoData.appendingPathComponent("porto/homes.csv"), encoding: .utf8)
+    return try Demand.csv(text, source: "homes.csv", weightColumn: nil)
+}
+
+@Suite("Coverage of demand by delivery zones")
+struct CoverageTests {
+    @Test("demand files: every fault named with its line; weights must be numbers ≥ 0")
+    func demandFiles() throws {
+        let good = try Demand.csv("lat,lon,weight\n41.15,-8.61,3\n41.16,-8.62,0.5\n", source: "d.csv")
+        #expect(good.points.count == 2 && good.totalWeight == 3.5)
+        let cases: [(String, String)] = [
+            ("", "d.csv: the file is empty"),
+            ("lat,lon,weight\n", "d.csv: the file has a header but no rows"),
+            ("lat,lng,weight\n1,2,3\n", "d.csv line 1: missing column \"lon\""),
+            ("lat,lon,weight\n41.1,-8.6,2\n41.2,x,1\n", "d.csv line 3: lon is not a number: \"x\""),
+            ("lat,lon,weight\n41.1,-8.6,-2\n", "d.csv line 2: weight must not be negative: -2"),
+            ("lat,lon,weight\n41.1,-8.6,nan\n", "d.csv line 2: weight is not a number: \"nan\""),
+            ("lat,lon,weight\n95,-8.6,1\n", "d.csv line 2: lat/lon out of range"),
+            ("lat,lon,weight\n41.1,-8.6\n", "d.csv line 2: weight is missing"),
+        ]
+        for (text, message) in cases {
+            #expect(throws: CoverageError.self) { try Demand.csv(text, source: "d.csv") }
+            do { _ = try Demand.csv(text, source: "d.csv") } catch { #expect(error.description.hasPrefix(message), "\(error.description)") }
+        }
+    }
+
+    @Test("on Porto's homes, each store's reach and the ≥1 / ≥2 counts equal SpatiaLite's ST_Contains")
+    func equalsSpatiaLite() async throws {
+        let (db, service, _) = try await DemoFixture.demoDatabase()
+        let stores = try await coverageStores(service), homes = try portoHomes()
+        let metrics = CoverageAnalysis(stores: stores).run(homes)
+        try db.writer.write { db in
+            try db.execute(sql: "CREATE TABLE homes (id INTEGER PRIMARY KEY); SELECT AddGeometryColumn('homes', 'geom', 4326, 'POINT', 'XY')")
+            for (i, p) in homes.points.enumerated() {
+                try db.execute(sql: "INSERT INTO homes (id, geom) VALUES (?, MakePoint(?, ?, 4326))",
+                               arguments: [i, p.coordinate.longitude, p.coordinate.latitude])
+            }
+        }
+        // A home is reached by a store when a delivery zone of the store contains it and no
+        // exclusion of the same store does.
+        let rows = try db.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                WITH reach AS (
+                    SELECT DISTINCT z.store_id, h.id AS home FROM homes h JOIN delivery_zones z
+                      ON z.kind = 'delivery' AND MbrContains(z.area, h.geom) AND ST_Contains(z.area, h.geom)
+                    WHERE NOT EXISTS (SELECT 1 FROM delivery_zones x WHERE x.store_id = z.store_id AND x.kind = 'exclusion'
+                                      AND MbrContains(x.area, h.geom) AND ST_Contains(x.area, h.geom)))
+                SELECT store_id, count(*) AS homes FROM reach GROUP BY store_id
+                """)
+        }
+        let byStore = Dictionary(uniqueKeysWithValues: rows.map { (Int64($0["store_id"] as Int64), Double($0["homes"] as Int)) })
+        #expect(rows.count > 100)
+        for s in metrics.stores { #expect(s.reachable == byStore[s.id] ?? 0, "store \(s.id)") }
+        let levels = try db.writer.read { db in
+            try Row.fetchOne(db, sql: """
+                WITH reach AS (
+                    SELECT DISTINCT z.store_id, h.id AS home FROM homes h JOIN delivery_zones z
+                      ON z.kind = 'delivery' AND MbrContains(z.area, h.geom) AND ST_Contains(z.area, h.geom)
+                    WHERE NOT EXISTS (SELECT 1 FROM delivery_zones x WHERE x.store_id = z.store_id AND x.kind = 'exclusion'
+                                      AND MbrContains(x.area, h.geom) AND ST_Contains(x.area, h.geom))),
+                per AS (SELECT home, count(*) AS n FROM reach GROUP BY home)
+                SELECT sum(n >= 1) AS once, sum(n >= 2) AS twice FROM per
+                """)!
+        }
+        #expect(metrics.coveredPoints == levels["once"] as Int)
+        #expect(metrics.coveredTwicePoints == levels["twice"] as Int)
+        #expect(metrics.coveredPoints + metrics.uncovered.count == homes.points.count)
+        #expect(metrics.stores.reduce(0) { $0 + $1.served } == metrics.covered, "each covered home is served by exactly one store")
+    }
+
+    @Test("reach in minutes equals brute force over every store, by vehicle")
+    func reachInMinutes() {
+        var rng = SeededRandom(seed: 9)
+        let centre = Coordinate(latitude: 60.17, longitude: 24.94)
+        let stores = (0..<30).map { i in
+            CoverageStore(id: Int64(i + 1), name: "s\(i)", location: centre.destination(distance: Double.random(in: 0...4000, using: &rng),
+                                                                                        bearing: Double.random(in: 0..<360, using: &rng)), zones: [])
+        }
+        let demand = Demand(name: "random", points: (0..<2000).map { _ in
+            .init(centre.destination(distance: Double.random(in: 0...6000, using: &rng), bearing: Double.random(in: 0..<360, using: &rng)),
+                  weight: Double(Int.random(in: 0...20, using: &rng)))
+        })
+        let eta = HaversineETAModel(detourFactor: 1.3)
+        let metrics = CoverageAnalysis(stores: stores, eta: eta, minutes: [5, 10]).run(demand)
+        for r in metrics.reach {
+            let expected = demand.points.filter { p in
+                stores.map { eta.travelSeconds(from: $0.location, to: p.coordinate, by: r.vehicle) }.min()! <= r.minutes * 60
+            }.reduce(0) { $0 + $1.weight }
+            #expect(abs(r.weight - expected) < 1e-9, "\(r.vehicle) \(r.minutes)")
+        }
+        #expect(metrics.reach.count == 10)
+        #expect(metrics.covered == 0 && metrics.uncovered.count == 2000, "no zones, nothing covered")
+    }
+}
