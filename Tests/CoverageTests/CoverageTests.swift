@@ -52,7 +52,7 @@ struct CoverageTests {
         let (db, service, _) = try await DemoFixture.demoDatabase()
         let stores = try await coverageStores(service), homes = try portoHomes()
         let metrics = CoverageAnalysis(stores: stores).run(homes)
-        try db.writer.write { db in
+        try await db.writer.write { db in
             try db.execute(sql: "CREATE TABLE homes (id INTEGER PRIMARY KEY); SELECT AddGeometryColumn('homes', 'geom', 4326, 'POINT', 'XY')")
             for (i, p) in homes.points.enumerated() {
                 try db.execute(sql: "INSERT INTO homes (id, geom) VALUES (?, MakePoint(?, ?, 4326))",
