@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Persistence",
             dependencies: [
-                "GeoCore", "Stores", "Dispatching", "CSpatialite",
+                "GeoCore", "Stores", "Dispatching", "Coverage", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

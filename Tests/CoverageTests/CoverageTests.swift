@@ -115,3 +115,66 @@ struct CoverageTests {
         #expect(metrics.covered == 0 && metrics.uncovered.count == 2000, "no zones, nothing covered")
     }
 }
+
+@Suite("Coverage areas and gaps")
+struct CoverageAreaTests {
+    @Test("zone and service areas in UTM 29N equal SpatiaLite's ST_Area(ST_Transform(…)) within 0.1 %; the union is no larger than the sum")
+    func areasEqualSpatiaLite() async throws {
+        let (db, service, _) = try await DemoFixture.demoDatabase()
+        let stores = try await coverageStores(service)
+        let projection = try CoverageAreas.projection(for: BoundingBox(enclosing: stores.map(\.location))!)
+        #expect(projection.target == "EPSG:32629")
+        let areas = try CoverageAreas.measure(stores, projection: projection, engine: try SpatiaLiteGeometry())
+        let rows = try db.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, ST_Area(ST_Transform(area, 32629)) / 1e6 AS km2 FROM delivery_zones")
+        }
+        #expect(rows.count == areas.zoneKm2.count)
+        for row in rows {
+            let id: Int64 = row["id"], km2: Double = row["km2"]
+            #expect(abs(areas.zoneKm2[id]! - km2) <= 0.001 * km2, "zone \(id)")
+        }
+        let services = try db.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.store_id, ST_Area(ST_Transform(CASE WHEN x.u IS NULL THEN d.u ELSE ST_Difference(d.u, x.u) END, 32629)) / 1e6 AS km2
+                FROM (SELECT store_id, ST_Union(area) AS u FROM delivery_zones WHERE kind = 'delivery' GROUP BY store_id) d
+                LEFT JOIN (SELECT store_id, ST_Union(area) AS u FROM delivery_zones WHERE kind = 'exclusion' GROUP BY store_id) x
+                  ON x.store_id = d.store_id
+                """)
+        }
+        for row in services {
+            let id: Int64 = row["store_id"], km2: Double = row["km2"]
+            #expect(abs(areas.storeKm2[id]! - km2) <= 0.001 * km2, "store \(id)")
+        }
+        let sum = areas.storeKm2.values.reduce(0, +)
+        #expect(areas.coveredKm2 > 0 && areas.coveredKm2 < sum)
+        #expect(areas.coveredKm2 >= areas.storeKm2.values.max()!)
+    }
+
+    @Test("gaps: every uncovered home lies in one gap area, and the gaps hold exactly the uncovered demand")
+    func gaps() async throws {
+        let (_, service, _) = try await DemoFixture.demoDatabase()
+        let stores = try await coverageStores(service), homes = try portoHomes()
+        // A city with one store in 25: gaps appear.
+        let few = stores.enumerated().filter { $0.offset % 25 == 0 }.map(\.element)
+        let metrics = CoverageAnalysis(stores: few).run(homes)
+        let projection = try CoverageAreas.projection(for: BoundingBox(enclosing: homes.points.map(\.coordinate))!)
+        let gaps = try CoverageAreas.gaps(homes, uncovered: metrics.uncovered, cellMeters: 250, projection: projection,
+                                          engine: try SpatiaLiteGeometry())
+        #expect(!metrics.uncovered.isEmpty && !gaps.isEmpty)
+        #expect(gaps.reduce(0) { $0 + $1.points } == metrics.uncovered.count)
+        #expect(abs(gaps.reduce(0) { $0 + $1.weight } - (metrics.totalWeight - metrics.covered)) < 1e-9)
+        for i in metrics.uncovered {
+            let inside = gaps.filter { $0.area.contains(homes.points[i].coordinate) }.count
+            #expect(inside == 1, "home \(i) is in \(inside) gaps")
+        }
+        #expect(zip(gaps, gaps.dropFirst()).allSatisfy { $0.weight >= $1.weight }, "largest first")
+    }
+
+    @Test("a projection that does not fit the area is refused")
+    func projectionTooWide() {
+        let wide = BoundingBox(southWest: Coordinate(latitude: 40, longitude: -9), northEast: Coordinate(latitude: 60, longitude: 25))
+        #expect(throws: CoverageError.self) { try CoverageAreas.projection(for: wide) }
+        let polar = BoundingBox(southWest: Coordinate(latitude: 85, longitude: 10), northEast: Coordinate(latitude: 86, longitude: 11))
+        #expect(throws: CoverageError.self) { try CoverageAreas.projection(for: polar) }
+    }
+}
