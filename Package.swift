@@ -47,7 +47,7 @@ let package = Package(
             name: "Stores",
             dependencies: ["GeoCore", "SpatialIndex", "LiveEvents", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "StoreImport", dependencies: ["GeoCore", "Stores"]),
+        .target(name: "StoreImport", dependencies: ["GeoCore", "Stores", "Coverage"]),
         .target(name: "Dispatching", dependencies: ["GeoCore", "SpatialIndex", "LiveEvents"]),
         .target(name: "NationalData", dependencies: ["GeoCore", "Stores", "StoreImport"]),
         .target(
@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

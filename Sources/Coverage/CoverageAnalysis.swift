@@ -55,21 +55,24 @@ public struct CoverageAnalysis: Sendable {
         var byZone = [[Int64: Double]](repeating: [:], count: stores.count)
         var shared: [Int64: Double] = [:]   // key: a * n + b
         var uncovered: [Int] = []
+        var feeSum = 0.0
         let n = Int64(stores.count)
         for (i, p) in demand.points.enumerated() {
             let s = serving[i]
             if s.isEmpty { uncovered.append(i); continue }
             covered += p.weight; coveredPoints += 1
             if s.count >= 2 { twice += p.weight; twicePoints += 1 }
-            var nearest = s[0], best = Double.infinity
+            var nearest = s[0], best = Double.infinity, cheapest = Int.max
             for k in s {
                 reachable[k] += p.weight
                 let d = stores[k].location.distance(to: p.coordinate)
                 if d < best { best = d; nearest = k }
                 for zone in stores[k].zones where zone.kind == .delivery && zone.area.contains(p.coordinate) {
                     byZone[k][zone.id, default: 0] += p.weight
+                    cheapest = min(cheapest, zone.feeMinor)
                 }
             }
+            feeSum += Double(cheapest) * p.weight
             served[nearest] += p.weight
             if s.count == 1 { exclusive[s[0]] += p.weight }
             if s.count >= 2 {
@@ -86,7 +89,9 @@ public struct CoverageAnalysis: Sendable {
         let total = demand.totalWeight
         return CoverageMetrics(points: demand.points.count, totalWeight: total, covered: covered, coveredTwice: twice,
                                coveredPoints: coveredPoints, coveredTwicePoints: twicePoints, stores: storeMetrics,
-                               overlaps: overlaps, reach: reach(demand, total: total), uncovered: uncovered)
+                               overlaps: overlaps, reach: reach(demand, total: total), uncovered: uncovered,
+                               meanCheapestFeeMinor: covered > 0 ? feeSum / covered : 0,
+                               servingCount: serving.map { UInt8(min($0.count, 255)) })
     }
 
     /// Demand within each time of the nearest store, by vehicle: the nearest store by

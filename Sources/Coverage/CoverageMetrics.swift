@@ -43,6 +43,10 @@ public struct CoverageMetrics: Sendable {
     public var reach: [Reach]
     /// The indexes of demand points no store reaches.
     public var uncovered: [Int]
+    /// The mean over covered demand of the cheapest delivery fee on offer there, minor units.
+    public var meanCheapestFeeMinor: Double
+    /// How many stores reach each demand point (capped at 255), for maps.
+    public var servingCount: [UInt8]
 
     public var coveredShare: Double { totalWeight > 0 ? covered / totalWeight : 0 }
     public var coveredTwiceShare: Double { totalWeight > 0 ? coveredTwice / totalWeight : 0 }

@@ -8,4 +8,6 @@ public protocol GeometryEngine: Sendable {
     func union(_ areas: [MultiPolygon], minus: [MultiPolygon]) throws -> MultiPolygon
     /// The area in square metres of the union of `areas`, measured in `crs` (`EPSG:32629`).
     func unionArea(_ areas: [MultiPolygon], crs: String) throws -> Double
+    /// Why `area` is not a valid polygon (self-intersection, …), or nil when it is.
+    func invalidReason(_ area: MultiPolygon) throws -> String?
 }

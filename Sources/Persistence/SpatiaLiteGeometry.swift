@@ -44,4 +44,13 @@ public final class SpatiaLiteGeometry: GeometryEngine {
         guard let area else { throw CoverageError(field: "crs", "SpatiaLite could not measure the union in \(crs)") }
         return area
     }
+
+    public func invalidReason(_ area: MultiPolygon) throws -> String? {
+        try database.writer.read { db in
+            let valid = try Int.fetchOne(db, sql: "SELECT ST_IsValid(GeomFromWKB(?, 4326))", arguments: [WKB.multiPolygon(area)])
+            guard valid != 1 else { return nil }
+            return try String.fetchOne(db, sql: "SELECT ST_IsValidReason(GeomFromWKB(?, 4326))", arguments: [WKB.multiPolygon(area)])
+                ?? "not a valid polygon"
+        }
+    }
 }
