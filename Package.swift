@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "CoverageTests",
             dependencies: [
-                "Coverage", "GeoCore", "Dispatching", "Persistence", "Stores", "O2OTestSupport", "TestRandom", "CSpatialite",
+                "Coverage", "GeoCore", "Dispatching", "Persistence", "Stores", "StoreImport", "O2OTestSupport", "TestRandom", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

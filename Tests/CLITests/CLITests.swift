@@ -178,4 +178,50 @@ struct CLITests {
             #expect(run.err.contains(option), "\(run.err)")
         }
     }
+
+    @Test("coverage: Porto with a what-if, every file written; bad input refused with its line or field and no report left behind")
+    func coverage() throws {
+        let geo = DemoFixture.geoData.path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-coverage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let whatIf = folder.appendingPathComponent("whatif.json")
+        try #"{"name": "new shop east", "changes": [{"op": "add", "lat": 41.149, "lon": -8.585, "kind": "supermarket"}, {"op": "remove", "store": 3}]}"#
+            .write(to: whatIf, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("report")
+        let run = try Self.run(["coverage", "--city", "porto", "--geodata", geo, "--scenario", whatIf.path, "--minutes", "10", "--out", out.path])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("demand covered by ≥ 1 store") && run.out.contains("new shop east"))
+        #expect(run.err.contains("areas in EPSG:32629"), "progress is shown")
+        for name in ["report.html", "report.json", "summary.csv", "stores.csv", "zones.geojson", "new-shop-east-zones.geojson"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name)")
+        }
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8)
+        #expect(summary.hasPrefix("metric,unit,baseline,new shop east,Δ new shop east"))
+
+        func write(_ name: String, _ text: String) throws -> String {
+            let url = folder.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        let badGeometry = try write("bowtie.geojson", #"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": 1}, "geometry": {"type": "Point", "coordinates": [-8.61, 41.15]}}, {"type": "Feature", "properties": {"store": 1}, "geometry": {"type": "Polygon", "coordinates": [[[-8.62,41.14],[-8.60,41.16],[-8.60,41.14],[-8.62,41.16],[-8.62,41.14]]]}}]}"#)
+        let cases: [([String], String)] = [
+            (["--city", "lisbon"], "unknown city \"lisbon\""),
+            (["--city", "porto", "--demand", try write("empty.csv", "")], "empty.csv: the file is empty"),
+            (["--city", "porto", "--demand", try write("neg.csv", "lat,lon,weight\n41.15,-8.61,1\n41.15,-8.61,-4\n")], "neg.csv line 3: weight must not be negative"),
+            (["--city", "porto", "--demand", try write("nan.csv", "lat,lon,weight\n41.15,-8.61,lots\n")], "nan.csv line 2: weight is not a number"),
+            (["--city", "porto", "--scenario", badGeometry], "invalid geometry"),
+            (["--city", "porto", "--scenario", try write("unknown.json", #"{"changes": [{"op": "remove", "store": 9999}]}"#)], "no store 9999"),
+            (["--city", "porto", "--scenario", try write("op.json", #"{"changes": [{"op": "teleport"}]}"#)], "unknown op \"teleport\""),
+            (["--city", "porto", "--demand", try write("far.csv", "lat,lon,weight\n41.15,-8.61,1\n60.17,24.94,1\n")], "too wide for one UTM zone"),
+        ]
+        for (arguments, message) in cases {
+            let target = folder.appendingPathComponent("refused-\(UUID().uuidString)")
+            let bad = try Self.run(["coverage", "--geodata", geo, "--out", target.path] + arguments)
+            #expect(bad.status != 0, "\(arguments)")
+            #expect(bad.err.contains(message), "\(arguments): \(bad.err)")
+            #expect(!FileManager.default.fileExists(atPath: target.path), "no partial report")
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty)
+    }
 }

@@ -6,6 +6,7 @@ import GRDB
 import O2OTestSupport
 import Persistence
 import Stores
+import StoreImport
 import TestRandom
 import Testing
 
@@ -176,5 +177,82 @@ struct CoverageAreaTests {
         #expect(throws: CoverageError.self) { try CoverageAreas.projection(for: wide) }
         let polar = BoundingBox(southWest: Coordinate(latitude: 85, longitude: 10), northEast: Coordinate(latitude: 86, longitude: 11))
         #expect(throws: CoverageError.self) { try CoverageAreas.projection(for: polar) }
+    }
+}
+
+@Suite("Coverage what-ifs and reports")
+struct CoverageScenarioTests {
+    static let geo = DemoFixture.geoData
+
+    @Test("adding a store never lowers coverage: 40 random additions to a thinned Porto")
+    func addingNeverLowers() throws {
+        var rng = SeededRandom(seed: 17)
+        let all = try CoverageCity.baseline("porto", geoData: Self.geo)
+        let thin = all.enumerated().filter { $0.offset % 70 == 0 }.map(\.element)
+        let homes = try portoHomes()
+        let rule = try CoverageCity.rule("porto", geoData: Self.geo)
+        let engine = try SpatiaLiteGeometry()
+        let projection = try CoverageAreas.projection(for: BoundingBox(enclosing: homes.points.map(\.coordinate))!)
+        let base = CoverageAnalysis(stores: thin).run(homes)
+        let baseArea = try CoverageAreas.measure(thin, projection: projection, engine: engine).coveredKm2
+        #expect(base.coveredShare < 1, "a thinned city has gaps to fill")
+        for i in 0..<40 {
+            let at = homes.points[Int.random(in: 0..<homes.points.count, using: &rng)].coordinate
+                .destination(distance: Double.random(in: 0...800, using: &rng), bearing: Double.random(in: 0..<360, using: &rng))
+            let kind = ["supermarket", "convenience", "bakery"][i % 3]
+            let scenario = Scenario(name: "add \(i)", changes: [.add(CoverageStore(id: -1, name: "new", location: at, zones: rule(at, kind)))])
+            let stores = try scenario.apply(to: thin)
+            let after = CoverageAnalysis(stores: stores).run(homes)
+            #expect(after.covered >= base.covered && after.coveredTwice >= base.coveredTwice, "\(i)")
+            #expect(after.reach.map(\.weight).elementsEqual(base.reach.map(\.weight)) { $0 >= $1 }, "\(i)")
+            if i % 8 == 0 {
+                #expect(try CoverageAreas.measure(stores, projection: projection, engine: engine).coveredKm2 >= baseArea - 1e-9)
+            }
+        }
+        // And removing one never raises it.
+        let removed = CoverageAnalysis(stores: try Scenario(name: "rm", changes: [.remove(store: thin[0].id)]).apply(to: thin)).run(homes)
+        #expect(removed.covered <= base.covered)
+    }
+
+    @Test("moving a store moves its zones with it; a radius change replaces its delivery zones; unknown stores are refused")
+    func changes() throws {
+        let stores = try CoverageCity.baseline("porto", geoData: Self.geo)
+        let s = stores[0]
+        let to = s.location.destination(distance: 500, bearing: 90)
+        let moved = try Scenario(name: "m", changes: [.move(store: s.id, to: to)]).apply(to: stores).first { $0.id == s.id }!
+        #expect(moved.location == to)
+        for (a, b) in zip(s.zones, moved.zones) {
+            #expect(abs(b.area.polygons[0].exterior.coordinates[0].longitude - a.area.polygons[0].exterior.coordinates[0].longitude
+                        - (to.longitude - s.location.longitude)) < 1e-12)
+        }
+        let ringed = try Scenario(name: "r", changes: [.radius(store: s.id, meters: 900), .fee(store: s.id, feeMinor: 49)]).apply(to: stores)
+            .first { $0.id == s.id }!
+        #expect(ringed.zones.filter { $0.kind == .delivery }.count == 1 && ringed.zones.first!.feeMinor == 49)
+        #expect(throws: CoverageError.self) { try Scenario(name: "x", changes: [.remove(store: 99_999)]).apply(to: stores) }
+        #expect(throws: CoverageError.self) { try Scenario(name: "x", changes: [.radius(store: s.id, meters: -3)]).apply(to: stores) }
+    }
+
+    @Test("Helsinki's report: 42 grocery stores, every person covered twice over, 38.55 km², half within 10 minutes' walk")
+    func helsinkiHeadline() throws {
+        let planner = CoveragePlanner(engine: try SpatiaLiteGeometry(), eta: HaversineETAModel.city("helsinki")!)
+        let report = try planner.report(city: "helsinki", baseline: try CoverageCity.baseline("helsinki", geoData: Self.geo),
+                                        demand: try CoverageCity.demand("helsinki", geoData: Self.geo))
+        let b = report.baseline
+        #expect(b.stores.count == 42)
+        #expect(b.metrics.totalWeight == 71_724 && b.metrics.points == 92)
+        #expect(b.metrics.coveredShare == 1 && b.metrics.coveredTwiceShare == 1)
+        #expect(b.areas.crs == "EPSG:32635")
+        #expect(abs(b.areas.coveredKm2 - 38.55) < 0.01, "\(b.areas.coveredKm2)")
+        let walk10 = b.metrics.reach.first { $0.vehicle == .walk && $0.minutes == 10 }!
+        #expect(abs(walk10.share - 0.5140) < 0.0001, "\(walk10.share)")
+        #expect(b.gaps.isEmpty)
+        let files = try report.files()
+        for name in ["report.json", "summary.csv", "stores.csv", "overlaps.csv", "report.html", "stores.geojson", "zones.geojson",
+                     "gaps.geojson", "demand.geojson"] {
+            #expect(files[name] != nil, "\(name)")
+        }
+        let html = String(decoding: files["report.html"]!, as: UTF8.self)
+        #expect(html.contains("<svg") && html.contains("Headline figures"))
+        #expect(!html.contains("src=") && !html.contains("<link") && !html.contains("<script"), "nothing to fetch: it opens offline")
     }
 }
