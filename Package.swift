@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "O2OTestSupport",
+                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

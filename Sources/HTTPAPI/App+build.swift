@@ -18,7 +18,8 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
-public func buildRouter(service: StoreService, dispatch: DispatchService, heartbeat: Duration = .seconds(15)) -> Router<AppRequestContext> {
+public func buildRouter(service: StoreService, dispatch: DispatchService, heartbeat: Duration = .seconds(15),
+                        geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
     router.get("/healthz") { _, _ in
@@ -44,6 +45,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, heartb
     StockRoutes(service: service).register(on: router)
     InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
     DispatchRoutes(stores: service, dispatch: dispatch, heartbeat: heartbeat).register(on: router)
+    CoverageRoutes(stores: service, geoData: geoData).register(on: router)
     return router
 }
 
@@ -63,9 +65,10 @@ public struct BackgroundIntervals: Sendable {
 /// SSE connections do not hold the server up; the running round finishes and positions are
 /// flushed a last time.
 public func runServer(service: StoreService, dispatch: DispatchService, configuration: ServerConfiguration, logger: Logger,
-                      intervals: BackgroundIntervals = BackgroundIntervals(), onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
+                      intervals: BackgroundIntervals = BackgroundIntervals(), geoData: URL = URL(fileURLWithPath: "GeoData"),
+                      onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
-        router: buildRouter(service: service, dispatch: dispatch),
+        router: buildRouter(service: service, dispatch: dispatch, geoData: geoData),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

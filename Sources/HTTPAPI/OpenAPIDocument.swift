@@ -260,6 +260,17 @@ enum OpenAPIDocument {
                                   summary: "The most recent rounds with their indicators"),
                   parameters: [Parameter(name: "limit", type: "integer", description: "1 to 1000 (default 20)", example: .number(10))],
                   responses: [(200, "newest first", "Rounds", jsonType), badRequest]),
+        Operation(route: APIRoute(method: .post, path: "/v1/coverage/reports", operationID: "coverageReport",
+                                  summary: "How much demand the live stores' zones cover, the gaps, and what-if scenarios against them"),
+                  requestSchema: "CoverageInput",
+                  requestExample: .object(["city": .string("porto"), "minutes": .array([.number(10), .number(15)]),
+                                           "scenarios": .array([.object(["name": .string("new supermarket east"), "changes": .array([
+                                               .object(["op": .string("add"), "lat": .number(41.149), "lon": .number(-8.585), "kind": .string("supermarket")]),
+                                           ])])])]),
+                  responses: [(200, "the headline figures of the baseline and each scenario with deltas, details, and gap and demand layers as GeoJSON",
+                               "CoverageReport", jsonType),
+                              badRequest, tooLarge,
+                              (422, "a scenario names an unknown store, a geometry is invalid, or the area is too wide for one UTM zone", "Problem", problemType)]),
     ]
 
     static func action(_ name: String, _ summary: String, example: J, schema: String) -> Operation {
@@ -444,6 +455,19 @@ enum OpenAPIDocument {
                                                             "lateness_s": type("number"), "cost": type("number"), "bundled": type("boolean")])),
                                "unassigned_deliveries": array(object(["delivery_id": type("integer"),
                                                                       "reason": .object(["enum": .array(RoundPlan.Reason.allCases.map { .string($0.rawValue) })])]))]),
+        "CoverageInput": object([
+            "city": .object(["enum": .array([.string("porto"), .string("helsinki")]), "description": .string("whose demand to use (and whose zone rule for added stores)")]),
+            "demand": array(object(["lat": type("number"), "lon": type("number"), "weight": type("number", "≥ 0, default 1")], required: ["lat", "lon"])),
+            "minutes": array(type("number")), "cell_m": type("number", "gap cell side, 10 to 10000 m (default 250)"),
+            "scenarios": array(type("object", "{name, changes: [{op: add|move|remove|radius|fee, …}]} or a GeoJSON FeatureCollection of stores and zones")),
+        ]),
+        "CoverageResult": object(["name": type("string"), "headline": type("object"), "delta": type("object"), "crs": type("string"),
+                                  "demand_weight": type("number"), "covered_weight": type("number"), "covered_twice_weight": type("number"),
+                                  "stores": array(type("object")), "overlaps": array(type("object")), "reach": array(type("object")),
+                                  "gaps": array(type("object"))]),
+        "CoverageReport": object(["city": type("string"), "demand": type("string"), "minutes": array(type("number")),
+                                  "baseline": ref("CoverageResult"), "scenarios": array(ref("CoverageResult")),
+                                  "layers": type("object", "by result name: gaps and demand as GeoJSON FeatureCollections")]),
         "Rounds": object(["rounds": array(ref("Round"))]),
     ]
 

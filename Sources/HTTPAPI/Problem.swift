@@ -1,3 +1,4 @@
+import Coverage
 import Dispatching
 import Foundation
 import GeoCore
@@ -73,6 +74,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             case .conflict: .conflict
             }
             return storeProblem(StoreError(kind, field: e.field, e.message))
+        case let e as CoverageError:
+            return Problem(.unprocessableContent, type: "unprocessable", title: "Unprocessable content", detail: e.message, field: e.field)
         case let e as GeoError:
             if e.field.contains("geometry") || e.field.contains("coordinates") {
                 return Problem(.badRequest, type: "invalid-geometry", title: "Invalid geometry", detail: e.message, field: e.field)

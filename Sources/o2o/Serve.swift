@@ -90,7 +90,7 @@ struct Serve: AsyncParsableCommand {
             intervals.dispatchRound = dispatchInterval == 0 ? nil : .milliseconds(Int(dispatchInterval * 1000))
             intervals.positionFlush = .milliseconds(Int(positionFlushInterval * 1000))
             try await runServer(service: service, dispatch: dispatch, configuration: ServerConfiguration(host: host, port: port),
-                                logger: logger, intervals: intervals) { [host] port in
+                                logger: logger, intervals: intervals, geoData: URL(fileURLWithPath: database.geodata)) { [host] port in
                 // One line on stdout, for scripts that start the server on port 0.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
             }
