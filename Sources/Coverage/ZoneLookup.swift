@@ -1,0 +1,104 @@
+import Foundation
+import GeoCore
+import SpatialIndex
+
+/// Finds the zones that contain a point: a uniform grid of cells over the zones' boxes lists
+/// the zones whose box meets each cell, and every ring is tested with `RingIndex` (a circle
+/// inside and one around each ring decide most points without an edge test).
+struct ZoneLookup: Sendable {
+    struct Entry: Sendable {
+        var store: Int32
+        var zoneID: Int64
+        var feeMinor: Int
+        var isExclusion: Bool
+        /// Polygons as (exterior ring, first hole, end of holes) into `rings`.
+        var polygons: [(exterior: Int32, holes: Range<Int32>)]
+    }
+
+    let entries: [Entry]
+    let rings: RingIndex
+    let minLat: Double, minLon: Double, cell: Double
+    let columns: Int, rows: Int
+    let cellStart: [Int32]
+    let cellEntries: [Int32]
+
+    init(_ stores: [CoverageStore]) {
+        var entries: [Entry] = [], rings: [[Coordinate]] = [], boxes: [BoundingBox] = []
+        for (s, store) in stores.enumerated() {
+            for zone in store.zones {
+                var polygons: [(Int32, Range<Int32>)] = []
+                for p in zone.area.polygons {
+                    let exterior = Int32(rings.count)
+                    rings.append(p.exterior.coordinates)
+                    let first = Int32(rings.count)
+                    for h in p.holes { rings.append(h.coordinates) }
+                    polygons.append((exterior, first..<Int32(rings.count)))
+                }
+                guard let box = zone.area.boundingBox else { continue }
+                entries.append(Entry(store: Int32(s), zoneID: zone.id, feeMinor: zone.feeMinor, isExclusion: zone.kind == .exclusion,
+                                     polygons: polygons))
+                boxes.append(box)
+            }
+        }
+        self.entries = entries
+        self.rings = RingIndex(rings)
+        let all = boxes.reduce(into: Optional<BoundingBox>.none) { $0 = $0?.union($1) ?? $1 }
+            ?? BoundingBox(southWest: .init(latitude: 0, longitude: 0), northEast: .init(latitude: 0, longitude: 0))
+        minLat = all.southWest.latitude; minLon = all.southWest.longitude
+        let height = max(all.northEast.latitude - minLat, 1e-9), width = max(all.northEast.longitude - minLon, 1e-9)
+        // Cells about a quarter of a typical zone's side, and never more than 4 M of them.
+        let typical = boxes.isEmpty ? 0.01 : boxes.map { $0.northEast.latitude - $0.southWest.latitude }.sorted()[boxes.count / 2]
+        var cell = max(typical / 4, 1e-5)
+        while (height / cell + 1) * (width / cell + 1) > 4_000_000 { cell *= 2 }
+        self.cell = cell
+        let rows = Int(height / cell) + 1, columns = Int(width / cell) + 1
+        self.rows = rows; self.columns = columns
+        var counts = [Int32](repeating: 0, count: rows * columns + 1)
+        let span = { (b: BoundingBox) -> (ClosedRange<Int>, ClosedRange<Int>) in
+            let r0 = max(0, Int((b.southWest.latitude - all.southWest.latitude) / cell)), r1 = min(rows - 1, Int((b.northEast.latitude - all.southWest.latitude) / cell))
+            let c0 = max(0, Int((b.southWest.longitude - all.southWest.longitude) / cell)), c1 = min(columns - 1, Int((b.northEast.longitude - all.southWest.longitude) / cell))
+            return (r0...r1, c0...c1)
+        }
+        for b in boxes {
+            let (rs, cs) = span(b)
+            for r in rs { for c in cs { counts[r * columns + c + 1] += 1 } }
+        }
+        for i in 1..<counts.count { counts[i] += counts[i - 1] }
+        var fill = counts, list = [Int32](repeating: 0, count: Int(counts.last!))
+        for (e, b) in boxes.enumerated() {
+            let (rs, cs) = span(b)
+            for r in rs { for c in cs { list[Int(fill[r * columns + c])] = Int32(e); fill[r * columns + c] += 1 } }
+        }
+        cellStart = counts; cellEntries = list
+    }
+
+    func contains(_ e: Int, _ lon: Double, _ lat: Double) -> Bool {
+        for (exterior, holes) in entries[e].polygons where rings.ring(Int(exterior), contains: lon, lat) {
+            if !holes.contains(where: { rings.ring(Int($0), contains: lon, lat) }) { return true }
+        }
+        return false
+    }
+
+    /// The delivery zones (entry indexes) that contain the point and whose store does not
+    /// exclude it, appended to `hits`.
+    func deliveringZones(_ c: Coordinate, into hits: inout [Int32], excluded: inout [Int32]) {
+        let r = Int((c.latitude - minLat) / cell), col = Int((c.longitude - minLon) / cell)
+        guard c.latitude >= minLat, c.longitude >= minLon, r < rows, col < columns else { return }
+        let cellIndex = r * columns + col
+        excluded.removeAll(keepingCapacity: true)
+        let start = hits.count
+        for k in Int(cellStart[cellIndex])..<Int(cellStart[cellIndex + 1]) {
+            let e = Int(cellEntries[k])
+            guard contains(e, c.longitude, c.latitude) else { continue }
+            if entries[e].isExclusion { excluded.append(entries[e].store) } else { hits.append(Int32(e)) }
+        }
+        if !excluded.isEmpty {
+            // An exclusion overrides every delivery zone of its own store.
+            var kept = start
+            for i in start..<hits.count where !excluded.contains(entries[Int(hits[i])].store) {
+                hits[kept] = hits[i]; kept += 1
+            }
+            hits.removeSubrange(kept...)
+        }
+    }
+}
