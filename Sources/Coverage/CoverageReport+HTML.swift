@@ -50,9 +50,9 @@ extension CoverageReport {
         let plane = Plane(box)
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(plane.width)) \(Int(plane.height))\" role=\"img\" aria-label=\"coverage map of \(Self.escape(r.name))\">"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#f7f7f2\"/>"
-        out += "<g fill=\"#2563eb\" fill-opacity=\"0.06\" stroke=\"#2563eb\" stroke-opacity=\"0.35\" stroke-width=\"0.6\">"
+        out += "<g fill=\"#2563eb\" fill-opacity=\"0.04\" stroke=\"#2563eb\" stroke-opacity=\"0.35\" stroke-width=\"0.6\">"
         for s in r.stores { for z in s.zones where z.kind == .delivery { out += "<path d=\"\(plane.path(z.area))\"/>" } }
-        out += "</g><g fill=\"#dc2626\" fill-opacity=\"0.08\" stroke=\"#dc2626\" stroke-dasharray=\"3 2\" stroke-width=\"0.6\">"
+        out += "</g><g fill=\"#dc2626\" fill-opacity=\"0.03\" stroke=\"#dc2626\" stroke-dasharray=\"3 2\" stroke-width=\"0.6\">"
         for s in r.stores { for z in s.zones where z.kind == .exclusion { out += "<path d=\"\(plane.path(z.area))\"/>" } }
         out += "</g><g stroke=\"none\">"
         let maxWeight = max(demand.points.map(\.weight).max() ?? 1, 1e-9)

@@ -103,13 +103,13 @@ struct CoverageCommand: AsyncParsableCommand {
         let width = 40
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         var header = pad("", width) + pad("baseline", 12)
-        for s in report.scenarios { header += pad(String(s.name.prefix(18)), 20) }
+        for s in report.scenarios { header += pad(String(s.name.prefix(24)), 26) }
         var lines = [header]
         for h in report.headlines {
             var line = pad(h.label + (h.unit.isEmpty ? "" : " (\(h.unit))"), width) + pad(CoverageReport.format(h.value(report.baseline)), 12)
             for s in report.scenarios {
                 let delta = CoverageReport.format(h.value(s) - h.value(report.baseline))
-                line += pad(CoverageReport.format(h.value(s)) + " (" + (delta.hasPrefix("-") ? "" : "+") + delta + ")", 20)
+                line += pad(CoverageReport.format(h.value(s)) + " (" + (delta.hasPrefix("-") ? "" : "+") + delta + ")", 26)
             }
             lines.append(line)
         }
