@@ -58,6 +58,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "PeerHarness",
+            dependencies: [
+                .product(name: "Stores", package: "o2o"),
+                .product(name: "NationalData", package: "o2o"),
+                .product(name: "GeoCore", package: "o2o"),
+            ],
+            path: "Peers/PeerHarness"
+        ),
+        .executableTarget(
             name: "CoverageBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The peers on the same data in the same run: builds the national-scale data set (PeerHarness,
+# which also times o2o on it), starts PostgreSQL + PostGIS on 127.0.0.1 in a temporary folder,
+# loads the same data, answers the same queries, checks the answers agree with o2o's, stops
+# the server, and writes Benchmarks/RESULTS.md.
+#
+#   Benchmarks/Peers/run.sh [--stores N] [--skus-per-store M] [--queries Q]
+#
+# Defaults are a quick run (5,000 stores × 500 SKUs); the national scale is
+# --stores 50000 --skus-per-store 2000 (100 million stock rows; loading PostGIS takes long).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+stores=5000; per=500; queries=2000
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --stores) stores=$2; shift 2 ;;
+        --skus-per-store) per=$2; shift 2 ;;
+        --queries) queries=$2; shift 2 ;;
+        *) echo "usage: $0 [--stores N] [--skus-per-store M] [--queries Q]" >&2; exit 2 ;;
+    esac
+done
+
+# System packages: PostgreSQL 15 with PostGIS 3.
+pgbin=/usr/lib/postgresql/15/bin
+if [ ! -x "$pgbin/initdb" ] || ! ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq postgresql-15-postgis-3 >/dev/null
+fi
+# Python client in a venv of our own.
+venv=$here/Benchmarks/.build/peers-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import psycopg" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "psycopg[binary]>=3.1" "shapely>=2.0" numpy
+fi
+
+data=$(mktemp -d "${TMPDIR:-/tmp}/o2o-peers-data.XXXXXX")
+pgdata=$(mktemp -d "${TMPDIR:-/tmp}/o2o-peers-pg.XXXXXX")
+cleanup() {
+    [ -f "$pgdata/db/postmaster.pid" ] && run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+    rm -rf "$pgdata" "$data"
+}
+# PostgreSQL refuses to run as root: as root, run it as the postgres user.
+run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+trap cleanup EXIT
+[ "$(id -u)" -eq 0 ] && chown postgres "$pgdata" && chmod 755 "$data"
+
+echo "== data and o2o ($stores stores × $per SKUs, $queries queries)"
+(cd "$here/Benchmarks" && swift build -c release --product PeerHarness >/dev/null)
+"$here/Benchmarks/.build/release/PeerHarness" export "$data" --stores "$stores" --skus-per-store "$per" --queries "$queries"
+
+echo "== PostGIS"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+run_pg "$pgbin/initdb" -D "$pgdata/db" -U o2o --auth=trust -E UTF8 >/dev/null
+# A read benchmark: durability settings do not matter to the queries; memory as a small server's.
+run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -w -t 60 -l "$pgdata/log" \
+    -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c work_mem=64MB -c fsync=off -c synchronous_commit=off -c max_wal_size=8GB" start >/dev/null
+status=0
+"$venv/bin/python" "$here/Benchmarks/Peers/postgis_peer.py" "host=127.0.0.1 port=$port user=o2o dbname=postgres" "$data" || status=$?
+
+echo "== results"
+"$venv/bin/python" "$here/Benchmarks/Peers/results.py" "$data" "$here/Benchmarks/RESULTS.md" \
+    "Benchmarks/Peers/run.sh --stores $stores --skus-per-store $per --queries $queries"
+exit $status
