@@ -9,7 +9,7 @@ folder, target, command = sys.argv[1], sys.argv[2], sys.argv[3]
 o2o = json.load(open(f"{folder}/o2o-timing.json"))
 rows = []
 peers = []
-for name in ("postgis",):
+for name in ("postgis", "redis"):
     path = f"{folder}/{name}-timing.json"
     if os.path.exists(path):
         peers.append(json.load(open(path)))
@@ -36,13 +36,17 @@ lines = [
     f"| o2o finder, in process, one thread | {o2o['p50_us']:.1f} µs | {o2o['p99_us']:.1f} µs | — | yes (the reference) |",
 ]
 for p in peers:
-    label = {"postgis": f"PostgreSQL + PostGIS {p.get('postgis', '')} (`{p['shape']}`, prepared, over loopback)"}[p["system"]]
+    label = {"postgis": f"PostgreSQL + PostGIS {p.get('postgis', '')} (`{p.get('shape', '')}`, prepared, over loopback)",
+             "redis": f"Redis {p.get('version', '')} GEOSEARCH + SMISMEMBER, zones in the client (shapely), over loopback"}[p["system"]]
     equal = "yes" if p["mismatches"] == 0 else f"no ({p['mismatches']} differ)"
     lines.append(f"| {label} | {p['p50_us']:.0f} µs | {p['p99_us']:.0f} µs | {p['p50_us'] / o2o['p50_us']:.0f}× | {equal} |")
     if "server_p50_us" in p:
         lines.append(f"| the same, execution time on the server (EXPLAIN ANALYZE) | {p['server_p50_us']:.0f} µs | {p['server_p99_us']:.0f} µs | "
                      f"{p['server_p50_us'] / o2o['p50_us']:.0f}× | |")
 lines += ["", f"o2o's finder loads the data in {o2o['load_s']:.1f} s and holds stock in {o2o['bytes_per_stock_row']:.1f} bytes per row."]
+for p in peers:
+    if p["system"] == "redis":
+        lines.append(f"Redis (with the client's zones) loads it in {p['load_s']:.1f} s.")
 for p in peers:
     if p["system"] == "postgis":
         lines += [f"PostGIS loads and indexes it in {p['load_s']:.1f} s. Every query shape tried, with its figures:", ""]

@@ -20,24 +20,28 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# System packages: PostgreSQL 15 with PostGIS 3.
+# System packages: PostgreSQL 15 with PostGIS 3, and Redis 7.
 pgbin=/usr/lib/postgresql/15/bin
-if [ ! -x "$pgbin/initdb" ] || ! ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1; then
+if [ ! -x "$pgbin/initdb" ] || ! ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq postgresql-15-postgis-3 >/dev/null
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq postgresql-15-postgis-3 redis-server >/dev/null
 fi
 # Python client in a venv of our own.
 venv=$here/Benchmarks/.build/peers-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import psycopg" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import psycopg, redis, shapely" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet "psycopg[binary]>=3.1" "shapely>=2.0" numpy
+    "$venv/bin/pip" install --quiet "psycopg[binary]>=3.1" "redis>=5" "shapely>=2.0" numpy
 fi
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/o2o-peers-data.XXXXXX")
 pgdata=$(mktemp -d "${TMPDIR:-/tmp}/o2o-peers-pg.XXXXXX")
+redis_pid=""
 cleanup() {
     [ -f "$pgdata/db/postmaster.pid" ] && run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -m fast -w -t 60 stop >/dev/null 2>&1 || true
-    rm -rf "$pgdata" "$data"
+    [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null || true
+    rm -rf "$pgdata"
+    # O2O_PEERS_KEEP=1 keeps the data set and every system's answers, to look into a mismatch.
+    if [ "${O2O_PEERS_KEEP:-0}" = 1 ]; then echo "data kept in $data" >&2; else rm -rf "$data"; fi
 }
 # PostgreSQL refuses to run as root: as root, run it as the postgres user.
 run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -45,7 +49,7 @@ trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] && chown postgres "$pgdata" && chmod 755 "$data"
 
 echo "== data and o2o ($stores stores × $per SKUs, $queries queries)"
-(cd "$here/Benchmarks" && swift build -c release --product PeerHarness >/dev/null)
+(cd "$here/Benchmarks" && swift build -c release --product PeerHarness >"$pgdata/build.log" 2>&1) || { cat "$pgdata/build.log" >&2; exit 1; }
 "$here/Benchmarks/.build/release/PeerHarness" export "$data" --stores "$stores" --skus-per-store "$per" --queries "$queries"
 
 echo "== PostGIS"
@@ -56,6 +60,15 @@ run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -w -t 60 -l "$pgdata/log" \
     -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c work_mem=64MB -c fsync=off -c synchronous_commit=off -c max_wal_size=8GB" start >/dev/null
 status=0
 "$venv/bin/python" "$here/Benchmarks/Peers/postgis_peer.py" "host=127.0.0.1 port=$port user=o2o dbname=postgres" "$data" || status=$?
+
+run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -m fast -w -t 60 stop >/dev/null
+
+echo "== Redis"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$pgdata" --daemonize no >"$pgdata/redis.log" 2>&1 &
+redis_pid=$!
+for _ in $(seq 1 100); do "$venv/bin/python" -c "import redis; redis.Redis(port=$port).ping()" 2>/dev/null && break; sleep 0.1; done
+"$venv/bin/python" "$here/Benchmarks/Peers/redis_peer.py" "$port" "$data" || status=$?
 
 echo "== results"
 "$venv/bin/python" "$here/Benchmarks/Peers/results.py" "$data" "$here/Benchmarks/RESULTS.md" \
