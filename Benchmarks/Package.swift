@@ -61,6 +61,7 @@ let package = Package(
             name: "PeerHarness",
             dependencies: [
                 .product(name: "Stores", package: "o2o"),
+                .product(name: "Dispatching", package: "o2o"),
                 .product(name: "NationalData", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
             ],

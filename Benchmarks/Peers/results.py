@@ -55,6 +55,15 @@ for p in peers:
         lines += ["", "The plan of the shape kept (`postgis-plan.txt`):", "", "```"]
         lines += open(f"{folder}/postgis-plan.txt").read().rstrip().splitlines()
         lines += ["```"]
+if os.path.exists(f"{folder}/assignment-timing.json"):
+    mine = json.load(open(f"{folder}/o2o-assignment.json"))
+    theirs = json.load(open(f"{folder}/assignment-timing.json"))
+    lines += ["", f"## Assignment, dense {mine['rows']:,} × {mine['columns']:,} (cost = metres, median of 5)", "",
+              "| system | time | optimal cost | equal to o2o's |", "|---|---|---|---|",
+              f"| o2o `AssignmentSolver` (sparse JV / Dijkstra) | {mine['median_ms']:.1f} ms | {mine['cost']:.3f} | — |"]
+    for name, r in sorted(theirs.items()):
+        label = {"scipy": f"scipy {r['version']} `linear_sum_assignment`", "lap": "lap `lapjv`"}[name]
+        lines.append(f"| {label} | {r['median_ms']:.1f} ms | {r['cost']:.3f} | {'yes' if r['equal'] else 'no'} |")
 lines.append("")
 open(target, "w").write("\n".join(lines))
 print("\n".join(lines[:12 + len(peers)]))

@@ -28,9 +28,9 @@ if [ ! -x "$pgbin/initdb" ] || ! ls /usr/share/postgresql/15/extension/postgis.c
 fi
 # Python client in a venv of our own.
 venv=$here/Benchmarks/.build/peers-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import psycopg, redis, shapely" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import psycopg, redis, shapely, scipy, lap" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet "psycopg[binary]>=3.1" "redis>=5" "shapely>=2.0" numpy
+    "$venv/bin/pip" install --quiet "psycopg[binary]>=3.1" "redis>=5" "shapely>=2.0" numpy scipy lap
 fi
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/o2o-peers-data.XXXXXX")
@@ -69,6 +69,10 @@ redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$p
 redis_pid=$!
 for _ in $(seq 1 100); do "$venv/bin/python" -c "import redis; redis.Redis(port=$port).ping()" 2>/dev/null && break; sleep 0.1; done
 "$venv/bin/python" "$here/Benchmarks/Peers/redis_peer.py" "$port" "$data" || status=$?
+
+echo "== assignment: scipy and lap"
+"$here/Benchmarks/.build/release/PeerHarness" assignment "$data"
+"$venv/bin/python" "$here/Benchmarks/Peers/assignment_peer.py" "$data" || status=$?
 
 echo "== results"
 "$venv/bin/python" "$here/Benchmarks/Peers/results.py" "$data" "$here/Benchmarks/RESULTS.md" \
