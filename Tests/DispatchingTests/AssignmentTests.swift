@@ -42,7 +42,12 @@ struct AssignmentTests {
             let (edges, unassigned) = Self.randomProblem(&rng, rows: rows, columns: columns, density: Int.random(in: 20...100, using: &rng))
             let problem = try AssignmentProblem(rows: rows, columns: columns, edges: edges, unassignedCost: unassigned)
             let solution = AssignmentSolver.solve(problem)
-            #expect(abs(solution.cost - Self.bruteForce(rows: rows, edges: edges, unassigned: unassigned)) < 1e-9, "round \(round)")
+            let optimum = Self.bruteForce(rows: rows, edges: edges, unassigned: unassigned)
+            #expect(abs(solution.cost - optimum) < 1e-9, "round \(round)")
+            // Both ways of choosing the next column (heap, array scan) reach the optimum.
+            for selection in [AssignmentSolver.Selection.heap, .scan] {
+                #expect(abs(AssignmentSolver.solve(problem, selection: selection).cost - optimum) < 1e-9, "round \(round) \(selection)")
+            }
             // The solution is an assignment over the edges, and its cost is what it says.
             let assigned = solution.columnOfRow.compactMap { $0 }
             #expect(Set(assigned).count == assigned.count, "no column twice")
