@@ -69,6 +69,9 @@ redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$p
 redis_pid=$!
 for _ in $(seq 1 100); do "$venv/bin/python" -c "import redis; redis.Redis(port=$port).ping()" 2>/dev/null && break; sleep 0.1; done
 "$venv/bin/python" "$here/Benchmarks/Peers/redis_peer.py" "$port" "$data" || status=$?
+# Stopped before the next measurement, so that its background work does not share the cores.
+kill "$redis_pid" && wait "$redis_pid" 2>/dev/null || true
+redis_pid=""
 
 echo "== assignment: scipy and lap"
 "$here/Benchmarks/.build/release/PeerHarness" assignment "$data"
