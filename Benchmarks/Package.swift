@@ -44,6 +44,7 @@ let package = Package(
                 .product(name: "SpatialIndex", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
                 .product(name: "Persistence", package: "o2o"),
+                .product(name: "StoreImport", package: "o2o"),
             ],
             path: "Benchmarks/DispatchBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -61,6 +62,7 @@ let package = Package(
             name: "PeerHarness",
             dependencies: [
                 .product(name: "Stores", package: "o2o"),
+                .product(name: "StoreImport", package: "o2o"),
                 .product(name: "Dispatching", package: "o2o"),
                 .product(name: "NationalData", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
@@ -73,6 +75,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Coverage", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
+                .product(name: "StoreImport", package: "o2o"),
             ],
             path: "Benchmarks/CoverageBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -63,14 +63,6 @@ public struct CoverageAnalysis: Sendable {
         return ServingTable(offsets: offsets, zones: zones)
     }
 
-    /// Which stores (positions in `stores`) deliver to each demand point.
-    public func servingStores(_ demand: Demand) -> [[Int]] {
-        let table = serving(demand)
-        return demand.points.indices.map { i in
-            Array(Set(table.zones[table.offsets[i]..<table.offsets[i + 1]].map { Int(lookup.entries[Int($0)].store) })).sorted()
-        }
-    }
-
     public func run(_ demand: Demand) -> CoverageMetrics {
         let table = serving(demand)
         let n = stores.count

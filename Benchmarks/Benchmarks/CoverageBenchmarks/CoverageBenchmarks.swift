@@ -2,24 +2,13 @@ import Benchmark
 import Coverage
 import Foundation
 import GeoCore
-
-/// A seeded SplitMix64 for reproducible cities.
-struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import StoreImport
 
 /// 2,000 stores over a 100 km square north of Porto, each with one irregular delivery zone of
 /// 24–48 vertices and 1.5–5 km radius, and 1,000,000 demand points, half of them clustered
 /// around 50 centres (towns) and half spread evenly.
 func syntheticCity(zones: Int, points: Int, seed: UInt64) -> (stores: [CoverageStore], demand: Demand) {
-    var rng = Seeded(state: seed)
+    var rng = SplitMix64(seed: seed)
     let origin = Coordinate(latitude: 41.0, longitude: -8.85)
     func somewhere() -> Coordinate {
         origin.destination(distance: Double.random(in: 0..<100_000, using: &rng), bearing: Double.random(in: 0..<90, using: &rng))

@@ -4,23 +4,12 @@ import Foundation
 import GeoCore
 import Persistence
 import SpatialIndex
-
-/// A seeded SplitMix64 for reproducible instances.
-struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import StoreImport
 
 /// Orders and riders scattered over a 20 km square; the cost of a pair is the distance in
 /// metres (a stand-in for ETA), and an order left unassigned costs 30 km.
 func instance(orders: Int, riders: Int, nearest: Int?, seed: UInt64) -> AssignmentProblem {
-    var rng = Seeded(state: seed)
+    var rng = SplitMix64(seed: seed)
     let o = (0..<orders).map { _ in (Double.random(in: 0..<20_000, using: &rng), Double.random(in: 0..<20_000, using: &rng)) }
     let r = (0..<riders).map { _ in (Double.random(in: 0..<20_000, using: &rng), Double.random(in: 0..<20_000, using: &rng)) }
     var edges: [AssignmentProblem.Edge] = []
@@ -66,7 +55,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // 40,000 riders over Porto's 20 km square, moving 10–200 m per update.
-    var rng = Seeded(state: 3)
+    var rng = SplitMix64(seed: 3)
     var riders = MovingPointIndex(cellMeters: 500)
     let origin = Coordinate(latitude: 41.05, longitude: -8.75)
     var where_ = (0..<40_000).map { _ in
@@ -128,7 +117,7 @@ let benchmarks: @Sendable () -> Void = {
 /// Riders, deliveries and a locator for one round, seeded.
 func peakRound(riders count: Int, pending: Int, stores: Int, seed: UInt64)
     -> (now: Date, riders: [RiderID: Rider], deliveries: [DeliveryID: Delivery], locator: RiderLocator) {
-    var rng = Seeded(state: seed)
+    var rng = SplitMix64(seed: seed)
     let now = Date(timeIntervalSinceReferenceDate: 800_000_000)
     let origin = Coordinate(latitude: 41.10, longitude: -8.68)
     func somewhere() -> Coordinate {

@@ -12,13 +12,14 @@ import Dispatching
 import Foundation
 import GeoCore
 import NationalData
+import StoreImport
 import Stores
 
 /// The dense assignment instance of the benchmarks: 1,000 orders and 2,000 riders over a
 /// 20 km square, cost = metres; written as little-endian float64 rows for the peers, and
 /// solved by o2o (median of 5 runs).
 func assignment(_ folder: URL) throws {
-    var rng = SplitMix(state: 1)
+    var rng = SplitMix64(seed: 1)
     let rows = 1_000, columns = 2_000
     let o = (0..<rows).map { _ in (Double.random(in: 0..<20_000, using: &rng), Double.random(in: 0..<20_000, using: &rng)) }
     let r = (0..<columns).map { _ in (Double.random(in: 0..<20_000, using: &rng), Double.random(in: 0..<20_000, using: &rng)) }
@@ -48,18 +49,6 @@ func assignment(_ folder: URL) throws {
     let result: [String: Any] = ["system": "o2o", "rows": rows, "columns": columns, "cost": cost, "median_ms": times[2], "min_ms": times[0]]
     try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]).write(to: folder.appendingPathComponent("o2o-assignment.json"))
     FileHandle.standardError.write(Data(String(format: "  … o2o assignment 1,000 × 2,000: cost %.3f, median %.1f ms\n", cost, times[2]).utf8))
-}
-
-/// SplitMix64, seeded.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "assignment" {
