@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "o2o", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .executableTarget(
@@ -66,6 +67,10 @@ let package = Package(
                 .product(name: "Dispatching", package: "o2o"),
                 .product(name: "NationalData", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
+                .product(name: "SpatialIndex", package: "o2o"),
+                .product(name: "Persistence", package: "o2o"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Peers/PeerHarness"
         ),

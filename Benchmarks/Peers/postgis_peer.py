@@ -4,13 +4,14 @@ and write postgis-timing.json and postgis-plan.txt.
 
 usage: postgis_peer.py DSN DIR
 """
-import csv
 import re
 import json
 import sys
 import time
 
 import psycopg
+
+from peer_common import read_o2o, read_queries, time_shapes
 
 dsn, folder = sys.argv[1], sys.argv[2]
 
@@ -69,54 +70,16 @@ def load(conn):
         return time.perf_counter() - started
 
 
-def read_queries():
-    with open(f"{folder}/queries.csv") as f:
-        return [{"q": int(r["query"]), "lat": float(r["lat"]), "lon": float(r["lon"]), "sku": int(r["sku_id"])} for r in csv.DictReader(f)]
-
-
-def read_o2o():
-    answers = {}
-    with open(f"{folder}/o2o-answers.csv") as f:
-        for r in csv.DictReader(f):
-            answers.setdefault(int(r["query"]), []).append((int(r["store_id"]), float(r["distance_m"])))
-    return answers
-
-
-def same(o2o, peer):
-    """Equal store lists; stores at the same distance (within 1 mm) may swap places."""
-    if len(o2o) != len(peer):
-        return False
-    if [s for s, _ in o2o] == [s for s, _ in peer]:
-        return True
-    return sorted(s for s, _ in o2o) == sorted(s for s, _ in peer) and all(abs(a - b) < 1e-3 for (_, a), (_, b) in zip(o2o, peer))
-
-
 conn = psycopg.connect(dsn, autocommit=False)
 load_s = load(conn)
 conn.autocommit = True
-queries, expected = read_queries(), read_o2o()
-results = {}
-for name, sql in SHAPES.items():
-    with conn.cursor() as cur:
-        mismatches, latencies = [], []
-        # The first round warms the cache and lets psycopg prepare the statement on the server.
-        for rnd in range(2):
-            for q in queries:
-                t0 = time.perf_counter()
-                cur.execute(sql, {"lon": q["lon"], "lat": q["lat"], "sku": q["sku"]}, prepare=True)
-                rows = cur.fetchall()
-                t = time.perf_counter() - t0
-                if rnd == 1:
-                    latencies.append(t * 1e6)
-                    if not same(expected.get(q["q"], []), [(int(s), float(d)) for s, d in rows]):
-                        mismatches.append(q["q"])
-        latencies.sort()
-        results[name] = {"p50_us": latencies[len(latencies) // 2], "p99_us": latencies[int(len(latencies) * 0.99)],
-                         "mean_us": sum(latencies) / len(latencies), "mismatches": len(mismatches), "first_mismatches": mismatches[:5]}
-        print(f"postgis {name}: p50 {results[name]['p50_us']:.0f} µs, p99 {results[name]['p99_us']:.0f} µs, "
-              f"{len(mismatches)} of {len(queries)} answers differ from o2o's", file=sys.stderr)
-correct = {k: v for k, v in results.items() if v["mismatches"] == 0}
-best = min(correct or results, key=lambda k: (correct or results)[k]["p50_us"])
+queries, expected = read_queries(folder), read_o2o(folder)
+with conn.cursor() as cursor:
+    def run(sql, q):
+        # psycopg prepares the statement on the server at its first use.
+        cursor.execute(sql, {"lon": q["lon"], "lat": q["lat"], "sku": q["sku"]}, prepare=True)
+        return cursor.fetchall()
+    results, best = time_shapes("postgis", SHAPES, queries, expected, run)
 # The server's own execution time of the kept shape (no client, no loopback): EXPLAIN ANALYZE's
 # "Execution Time", timing per node off so it adds little.
 server = []

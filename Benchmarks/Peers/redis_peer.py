@@ -16,6 +16,8 @@ import redis
 import shapely
 from shapely import wkt as shapely_wkt
 
+from peer_common import read_o2o, read_queries, summary
+
 port, folder = int(sys.argv[1]), sys.argv[2]
 r = redis.Redis(host="127.0.0.1", port=port)
 r.flushall()
@@ -87,12 +89,8 @@ def answer(lat, lon, sku):
     return out[:10]
 
 
-queries, expected = [], {}
-with open(f"{folder}/queries.csv") as f:
-    queries = [(int(q["query"]), float(q["lat"]), float(q["lon"]), int(q["sku_id"])) for q in csv.DictReader(f)]
-with open(f"{folder}/o2o-answers.csv") as f:
-    for row in csv.DictReader(f):
-        expected.setdefault(int(row["query"]), []).append(int(row["store_id"]))
+queries = [(q["q"], q["lat"], q["lon"], q["sku"]) for q in read_queries(folder)]
+expected = {q: [s for s, _ in answers] for q, answers in read_o2o(folder).items()}
 
 latencies, mismatches, details = [], [], []
 for rnd in range(2):
@@ -108,10 +106,8 @@ for rnd in range(2):
             if ids != want and sorted(ids) != sorted(want):
                 mismatches.append(q)
                 details.append({"query": q, "lat": lat, "lon": lon, "sku": sku, "o2o": want, "redis": got})
-latencies.sort()
-result = {"system": "redis", "version": r.info()["redis_version"], "load_s": load_s, "p50_us": latencies[len(latencies) // 2],
-          "p99_us": latencies[int(len(latencies) * 0.99)], "mean_us": sum(latencies) / len(latencies),
-          "mismatches": len(mismatches), "first_mismatches": details[:5]}
+result = {"system": "redis", "version": r.info()["redis_version"], "load_s": load_s, **summary(latencies, mismatches),
+          "first_mismatches": details[:5]}
 print(f"redis: p50 {result['p50_us']:.0f} µs, p99 {result['p99_us']:.0f} µs, {len(mismatches)} of {len(queries)} answers differ from o2o's",
       file=sys.stderr)
 json.dump(result, open(f"{folder}/redis-timing.json", "w"), indent=1, sort_keys=True)

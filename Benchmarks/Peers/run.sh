@@ -20,12 +20,17 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# System packages: PostgreSQL 15 with PostGIS 3, and Redis 7.
+# System packages: PostgreSQL 15 with PostGIS 3, Redis 7, SpatiaLite's SQLite module (loaded by
+# Debian's Python, which is built with extension loading), wrk.
 pgbin=/usr/lib/postgresql/15/bin
-if [ ! -x "$pgbin/initdb" ] || ! ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then
+syspython=/usr/bin/python3
+spatialite_ok() { "$syspython" -c "import sqlite3; c = sqlite3.connect(':memory:'); c.enable_load_extension(True); c.load_extension('mod_spatialite')" 2>/dev/null; }
+if [ ! -x "$pgbin/initdb" ] || ! ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1 \
+    || ! command -v redis-server >/dev/null || ! command -v wrk >/dev/null || ! spatialite_ok; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq postgresql-15-postgis-3 redis-server >/dev/null
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq postgresql-15-postgis-3 redis-server wrk python3 libsqlite3-mod-spatialite >/dev/null
 fi
+spatialite_ok || { echo "$syspython cannot load mod_spatialite" >&2; exit 1; }
 # Python client in a venv of our own.
 venv=$here/Benchmarks/.build/peers-venv
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import psycopg, redis, shapely, scipy, lap" 2>/dev/null; then
@@ -62,6 +67,10 @@ status=0
 "$venv/bin/python" "$here/Benchmarks/Peers/postgis_peer.py" "host=127.0.0.1 port=$port user=o2o dbname=postgres" "$data" || status=$?
 
 run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -m fast -w -t 60 stop >/dev/null
+
+echo "== SpatiaLite"
+"$syspython" "$here/Benchmarks/Peers/spatialite_peer.py" "$pgdata/spatialite.sqlite" "$data" || status=$?
+rm -f "$pgdata/spatialite.sqlite"
 
 echo "== Redis"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')

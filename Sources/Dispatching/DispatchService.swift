@@ -160,7 +160,10 @@ public final class DispatchService: Sendable {
                              within radius: Meters = .infinity) -> [(rider: Rider, distance: Meters)] {
         state.withLock { s in
             s.locator.nearest(to: point, limit: limit, within: radius) { id in
-                status == nil || s.riders[id]?.status == status
+                // Read in place: no copy of the rider's record per candidate.
+                guard let status else { return true }
+                guard let i = s.riders.index(forKey: id) else { return false }
+                return s.riders.values[i].status == status
             }.compactMap { n in s.riders[n.rider].map { ($0, n.distance) } }
         }
     }

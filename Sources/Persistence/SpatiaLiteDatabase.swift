@@ -27,7 +27,12 @@ public final class SpatiaLiteDatabase: Sendable {
         if let path {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            writer = try DatabasePool(path: path, configuration: config)
+            let pool = try DatabasePool(path: path, configuration: config)
+            // A commit is on disk before the write is acknowledged, power cut or not: WAL mode
+            // with synchronous = FULL (the pool sets NORMAL, which a crash of the machine, not
+            // of the process, could roll back to the last checkpoint).
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            writer = pool
         } else {
             writer = try DatabaseQueue(configuration: config)
         }

@@ -189,18 +189,20 @@ extension SpatiaLiteStoreRepository: StockRepository {
                       into change: inout StockChange) throws -> StockBatchResult {
         let store = batch.storeID
         guard try exists(db, store) else { throw StoreError(.notFound, field: "id", "no store \(store)") }
-        let lastSequence = try Int64.fetchOne(db, sql: "SELECT last_sequence FROM stock_sync WHERE store_id = ?", arguments: [store.rawValue])
+        let lastSequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_sequence FROM stock_sync WHERE store_id = ?"),
+                                              arguments: [store.rawValue])
 
         // A batch seen before: the same content is a replay, other content a conflict.
-        if let key = batch.idempotencyKey, let row = try Row.fetchOne(db, sql: "SELECT * FROM stock_batches WHERE store_id = ? AND idempotency_key = ?",
-                                                                     arguments: [store.rawValue, key]) {
+        if let key = batch.idempotencyKey,
+           let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM stock_batches WHERE store_id = ? AND idempotency_key = ?"),
+                                      arguments: [store.rawValue, key]) {
             guard row["content_hash"] == batch.contentHash else {
                 throw StoreError(.conflict, field: "idempotency_key", "idempotency_key \"\(key)\" was used for a different batch at store \(store)")
             }
             return try replayed(row, lastSequence: lastSequence)
         }
         if let sequence = batch.sequence {
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM stock_batches WHERE store_id = ? AND sequence = ?",
+            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM stock_batches WHERE store_id = ? AND sequence = ?"),
                                           arguments: [store.rawValue, sequence]) {
                 guard row["content_hash"] == batch.contentHash else {
                     throw StoreError(.conflict, field: "sequence", "sequence \(sequence) was already applied at store \(store) with different content")
@@ -216,11 +218,12 @@ extension SpatiaLiteStoreRepository: StockRepository {
             }
         }
 
-        // Lines storage refuses: unknown SKUs.
+        // Lines storage refuses: unknown SKUs. One statement reads every listed SKU's id and level.
+        var current = try listedLevels(db, store: store, codes: batch.lines.map(\.sku))
         var refused = batch.refused
         var accepted: [(Int64, StockBatch.Line)] = []
         for line in batch.lines {
-            if let skuID = try skuID(db, line.sku) {
+            if let skuID = current.ids[line.sku] {
                 accepted.append((skuID, line))
             } else {
                 refused.append(.init(field: line.field, message: "unknown SKU \"\(line.sku)\""))
@@ -238,7 +241,7 @@ extension SpatiaLiteStoreRepository: StockRepository {
         var listed = Set<Int64>()
         for (skuID, line) in accepted {
             listed.insert(skuID)
-            let old = try stockLevel(db, store: store, skuID: skuID)
+            let old = current.levels[skuID]
             var level = old ?? StockLevel(onHand: 0, reserved: 0, version: 0)
             switch batch.kind {
             case .snapshot:
@@ -260,8 +263,9 @@ extension SpatiaLiteStoreRepository: StockRepository {
                 unchanged += 1
                 continue
             }
-            try writeTracked(db, store: store, skuID: skuID, sku: line.sku, old: old, new: level, at: date,
-                             defaultThreshold: defaultThreshold, into: &change)
+            // A SKU listed twice sees its first line's result.
+            current.levels[skuID] = try writeTracked(db, store: store, skuID: skuID, sku: line.sku, old: old, new: level, at: date,
+                                                     defaultThreshold: defaultThreshold, into: &change)
             changed += 1
         }
         // A refused line whose SKU could not be read might have counted anything: then the
@@ -292,22 +296,22 @@ extension SpatiaLiteStoreRepository: StockRepository {
         }
 
         let encoder = JSONEncoder()
-        let refusedJSON = String(decoding: try encoder.encode(refused), as: UTF8.self)
-        let warningsJSON = String(decoding: try encoder.encode(warnings), as: UTF8.self)
-        try db.execute(sql: """
+        let refusedJSON = refused.isEmpty ? "[]" : String(decoding: try encoder.encode(refused), as: UTF8.self)
+        let warningsJSON = warnings.isEmpty ? "[]" : String(decoding: try encoder.encode(warnings), as: UTF8.self)
+        try db.cachedStatement(sql: """
             INSERT INTO stock_batches (store_id, kind, sequence, idempotency_key, content_hash, partial, changed, unchanged, zeroed,
                 refused_json, warnings_json, applied_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [store.rawValue, batch.kind.rawValue, batch.sequence, batch.idempotencyKey, batch.contentHash, batch.partial,
+            """).execute(arguments: [store.rawValue, batch.kind.rawValue, batch.sequence, batch.idempotencyKey, batch.contentHash, batch.partial,
                              changed, unchanged, zeroed, refusedJSON, warningsJSON, date.timeIntervalSince1970])
         let batchID = db.lastInsertedRowID
         var newLast = lastSequence
         if let sequence = batch.sequence {
             newLast = max(sequence, lastSequence ?? sequence)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO stock_sync (store_id, last_sequence, updated_at) VALUES (?, ?, ?)
                 ON CONFLICT (store_id) DO UPDATE SET last_sequence = excluded.last_sequence, updated_at = excluded.updated_at
-                """, arguments: [store.rawValue, newLast, date.timeIntervalSince1970])
+                """).execute(arguments: [store.rawValue, newLast, date.timeIntervalSince1970])
         }
         return StockBatchResult(storeID: store, outcome: .applied, batchID: batchID, kind: batch.kind, sequence: batch.sequence,
                                 idempotencyKey: batch.idempotencyKey, lastSequence: newLast, changed: changed, unchanged: unchanged,
@@ -352,6 +356,50 @@ extension SpatiaLiteStoreRepository: StockRepository {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM skus WHERE code = ?"), arguments: [code.rawValue])
     }
 
+    /// The ids of the SKUs among `codes` that exist, and the store's stock level of each it has
+    /// a row for, in one statement (the codes go in as one JSON array, so it is prepared once).
+    static func listedLevels(_ db: Database, store: StoreID, codes: [SKUCode])
+        throws -> (ids: [SKUCode: Int64], levels: [Int64: StockLevel]) {
+        var ids: [SKUCode: Int64] = [:], levels: [Int64: StockLevel] = [:]
+        ids.reserveCapacity(codes.count); levels.reserveCapacity(codes.count)
+        let list = jsonArray(codes.map(\.rawValue))
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT k.code, k.id, s.on_hand, s.reserved, s.version, s.updated_at, s.low_threshold
+            FROM skus k LEFT JOIN stock s ON s.store_id = ? AND s.sku_id = k.id
+            WHERE k.code IN (SELECT value FROM json_each(?))
+            """), arguments: [store.rawValue, list])
+        while let row = try rows.next() {
+            let id: Int64 = row[1]
+            ids[SKUCode(row[0])] = id
+            if let onHand: Int = row[2] {
+                levels[id] = StockLevel(onHand: onHand, reserved: row[3], version: row[4], updatedAt: row[5], lowThreshold: row[6])
+            }
+        }
+        return (ids, levels)
+    }
+
+    /// A JSON array of strings (escaped as RFC 8259 asks), built directly: JSONEncoder costs
+    /// more than the query it feeds.
+    static func jsonArray(_ strings: [String]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(strings.reduce(2) { $0 + $1.utf8.count + 3 })
+        let hex = Array("0123456789abcdef".utf8)
+        for (i, string) in strings.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            for byte in string.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
+                case 0..<0x20: out += Array("\\u00".utf8); out.append(hex[Int(byte >> 4)]); out.append(hex[Int(byte & 15)])
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func stockLevel(_ db: Database, store: StoreID, skuID: Int64) throws -> StockLevel? {
         try Row.fetchOne(db.cachedStatement(sql: """
             SELECT on_hand, reserved, version, updated_at, low_threshold FROM stock WHERE store_id = ? AND sku_id = ?
@@ -361,21 +409,26 @@ extension SpatiaLiteStoreRepository: StockRepository {
     }
 
     /// Writes a stock row (bumping its version), notes it in `change`, and records the event
-    /// the change of available quantity raises, if any.
+    /// the change of available quantity raises, if any. Returns the row as written.
+    @discardableResult
     static func writeTracked(_ db: Database, store: StoreID, skuID: Int64, sku: SKUCode, old: StockLevel?, new: StockLevel,
-                             at date: Date, defaultThreshold: Int, into change: inout StockChange) throws {
+                             at date: Date, defaultThreshold: Int, into change: inout StockChange) throws -> StockLevel {
         var level = new
         level.version = (old?.version ?? 0) + 1
         level.updatedAt = date.timeIntervalSince1970
         try putStock(db, store: store, skuID: skuID, level)
         change.lines.append((store, StockLine(sku: sku, level: level)))
         let threshold = level.lowThreshold ?? defaultThreshold
-        guard let kind = StockEvent.kind(before: old?.available, after: level.available, threshold: threshold) else { return }
-        try db.cachedStatement(sql: """
+        guard let kind = StockEvent.kind(before: old?.available, after: level.available, threshold: threshold) else { return level }
+        let insert = try db.cachedStatement(sql: """
             INSERT INTO stock_events (store_id, sku_id, kind, available, on_hand, reserved, threshold, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [store.rawValue, skuID, kind.rawValue, level.available, level.onHand, level.reserved, threshold,
-                                     level.updatedAt])
+            """)
+        let storeValue: DirectValue = .integer(store.rawValue), skuValue: DirectValue = .integer(skuID)
+        let kindValue: DirectValue = .text(kind.rawValue), available: DirectValue = .integer(Int64(level.available))
+        let onHand: DirectValue = .integer(Int64(level.onHand)), reserved: DirectValue = .integer(Int64(level.reserved))
+        try insert.runDirect(db, storeValue, skuValue, kindValue, available, onHand, reserved, .integer(Int64(threshold)), .real(level.updatedAt))
         change.events.append(StockEvent(id: db.lastInsertedRowID, storeID: store, sku: sku, kind: kind, available: level.available,
                                         onHand: level.onHand, reserved: level.reserved, threshold: threshold, at: date))
+        return level
     }
 }

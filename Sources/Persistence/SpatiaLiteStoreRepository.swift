@@ -250,7 +250,7 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
     }
 
     static func exists(_ db: Database, _ id: StoreID) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM stores WHERE id = ?)", arguments: [id.rawValue]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM stores WHERE id = ?)"), arguments: [id.rawValue]) ?? false
     }
 
     static func insert(_ db: Database, _ d: StoreDraft, at now: Double) throws -> StoreID {
@@ -311,11 +311,13 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
     }
 
     static func putStock(_ db: Database, store: StoreID, skuID: Int64, _ level: StockLevel) throws {
-        try db.cachedStatement(sql: """
+        let threshold: DirectValue = level.lowThreshold.map { .integer(Int64($0)) } ?? .null
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO stock (store_id, sku_id, on_hand, reserved, version, updated_at, low_threshold) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (store_id, sku_id) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
                 version = excluded.version, updated_at = excluded.updated_at, low_threshold = excluded.low_threshold
-            """).execute(arguments: [store.rawValue, skuID, level.onHand, level.reserved, level.version, level.updatedAt,
-                                     level.lowThreshold])
+            """)
+        try statement.runDirect(db, .integer(store.rawValue), .integer(skuID), .integer(Int64(level.onHand)),
+                                .integer(Int64(level.reserved)), .integer(Int64(level.version)), .real(level.updatedAt), threshold)
     }
 }

@@ -11,6 +11,10 @@ public struct MovingPointIndex: Sendable {
     public let cellDegrees: Double
     private var buckets: [Int64: [Int32]] = [:]
     private var positions: [Coordinate?] = []
+    /// Each point as a unit vector: the squared chord between two of them orders pairs as the
+    /// great-circle distance does, for a few multiplications instead of the haversine's
+    /// trigonometry.
+    private var vectors: [UnitVector] = []
     private var cellOf: [Int64] = []
     private var slotInBucket: [Int32] = []
     /// The occupied cell range, grown as points arrive (a bound for the ring search).
@@ -43,18 +47,20 @@ public struct MovingPointIndex: Sendable {
         let i = Int(id)
         if i >= positions.count {
             positions += Array(repeating: nil, count: i + 1 - positions.count)
+            vectors += Array(repeating: UnitVector(x: 0, y: 0, z: 0), count: i + 1 - vectors.count)
             cellOf += Array(repeating: 0, count: i + 1 - cellOf.count)
             slotInBucket += Array(repeating: -1, count: i + 1 - slotInBucket.count)
         }
         let (x, y) = cell(coordinate)
         let key = Self.key(x, y)
         if positions[i] != nil {
-            if cellOf[i] == key { positions[i] = coordinate; return }
+            if cellOf[i] == key { positions[i] = coordinate; vectors[i] = UnitVector(coordinate); return }
             detach(id)
         } else {
             count += 1
         }
         positions[i] = coordinate
+        vectors[i] = UnitVector(coordinate)
         cellOf[i] = key
         slotInBucket[i] = Int32(buckets[key, default: []].count)
         buckets[key, default: []].append(id)
@@ -99,38 +105,46 @@ public struct MovingPointIndex: Sendable {
     public func nearest(to q: Coordinate, limit: Int, within radius: Meters = .infinity,
                         where accept: (Int32) -> Bool = { _ in true }) -> [Neighbor] {
         guard limit > 0, count > 0 else { return [] }
-        var found: [Neighbor] = []
+        // Candidates ranked by squared chord (id breaks ties); metres only for the answers.
+        var found: [(chord2: Double, id: Int32)] = []
+        found.reserveCapacity(min(limit, 64) + 1)
+        let qv = UnitVector(q)
+        // A hair wide, so that rounding never drops a point the haversine puts inside.
+        let radiusChord2 = radius >= .pi * earthMeanRadius ? Double.infinity : Chord.squared(forMeters: radius) * (1 + 1e-9)
         let (cx, cy) = cell(q)
         let δ = cellDegrees * .pi / 180
         var ring = 0
-        func before(_ a: Neighbor, _ b: Neighbor) -> Bool { (a.distance, a.id) < (b.distance, b.id) }
+        func before(_ a: (chord2: Double, id: Int32), _ b: (chord2: Double, id: Int32)) -> Bool { (a.chord2, a.id) < (b.chord2, b.id) }
+        var visited = Set<Int>()
         while true {
-            // Every cell at Chebyshev distance `ring` from the query's cell.
-            // Only rows that hold points.
+            // Every cell at Chebyshev distance `ring` from the query's cell, only rows that hold
+            // points: whole edge rows, and the two end cells of the rows between.
             let low = max(cy - ring, minCellY), high = min(cy + ring, maxCellY)
+            // Once a ring is wider than the world, wrapped columns repeat: visit each once.
+            let wraps = 2 * ring + 1 > columnsAround
             for y in stride(from: low, through: high, by: 1) {
                 let edgeRow = y == cy - ring || y == cy + ring
-                let xs: [Int] = edgeRow ? Array((cx - ring)...(cx + ring)) : (ring == 0 ? [cx] : [cx - ring, cx + ring])
-                // Once a ring is wider than the world, wrapped columns repeat: visit each once.
-                let wraps = 2 * ring + 1 > columnsAround
-                var visited = Set<Int>()
-                for rawX in xs {
+                let step = edgeRow || ring == 0 ? 1 : 2 * ring
+                if wraps { visited.removeAll(keepingCapacity: true) }
+                for rawX in stride(from: cx - ring, through: cx + ring, by: step) {
                     let x = ((rawX % columnsAround) + columnsAround) % columnsAround
                     if wraps {
                         guard abs(rawX - cx) <= columnsAround / 2, visited.insert(x).inserted else { continue }
                     }
                     guard let bucket = buckets[Self.key(x, y)] else { continue }
                     for id in bucket {
-                        let d = q.distance(to: positions[Int(id)]!)
-                        guard d <= radius, accept(id) else { continue }
-                        let n = Neighbor(id: id, distance: d)
-                        if found.count < limit {
-                            found.append(n)
-                            found.sort(by: before)
-                        } else if before(n, found[limit - 1]) {
-                            found[limit - 1] = n
-                            found.sort(by: before)
-                        }
+                        let v = vectors[Int(id)]
+                        let c2 = qv.chordSquared(v.x, v.y, v.z)
+                        // Distance first: the filter (which may be costly) only sees points
+                        // that would make the list.
+                        guard c2 <= radiusChord2 else { continue }
+                        let n = (chord2: c2, id: id)
+                        if found.count == limit, !before(n, found[limit - 1]) { continue }
+                        guard accept(id) else { continue }
+                        if found.count == limit { found.removeLast() }
+                        var at = found.count
+                        while at > 0, before(n, found[at - 1]) { at -= 1 }
+                        found.insert(n, at: at)
                     }
                 }
             }
@@ -140,7 +154,7 @@ public struct MovingPointIndex: Sendable {
             let highest = min(90, abs(q.latitude) + (r + 1) * cellDegrees) * .pi / 180
             let lonGap = min(Double.pi, r * δ)
             let bound = min(earthMeanRadius * r * δ, 2 * earthMeanRadius * asin(min(1, cos(highest) * sin(lonGap / 2))))
-            if found.count == limit, found[limit - 1].distance <= bound { break }
+            if found.count == limit, Chord.meters(forSquared: found[limit - 1].chord2) <= bound { break }
             if bound > radius { break }
             // Past the occupied rows and all the way round: nothing is left.
             if cy - ring <= minCellY, cy + ring >= maxCellY, 2 * ring + 1 >= columnsAround { break }
@@ -149,6 +163,10 @@ public struct MovingPointIndex: Sendable {
             // past this many rings, one pass over every point is cheaper than more rings.
             if ring > Self.maximumRings { return scanAll(q, limit: limit, within: radius, where: accept) }
         }
-        return found
+        // Metres by the haversine, as everywhere else; order by them (ties by id).
+        return found.map { Neighbor(id: $0.id, distance: q.distance(to: positions[Int($0.id)]!)) }
+            .filter { $0.distance <= radius }
+            .sorted { ($0.distance, $0.id) < ($1.distance, $1.id) }
     }
 }
+

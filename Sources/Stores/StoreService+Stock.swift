@@ -162,7 +162,11 @@ extension StoreService {
 
     /// SHA-256 in hex.
     public static func digest(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: data) { out.append(hex[Int(byte >> 4)]); out.append(hex[Int(byte & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Applies till batches in one transaction (see ``StockRepository/apply(_:at:)``).

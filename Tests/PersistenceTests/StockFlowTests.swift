@@ -224,6 +224,30 @@ struct StockFlowTests {
         try await Self.checkConsistent(s)
     }
 
+    @Test("a batch finds SKUs whose codes need escaping (quotes, backslashes, tabs, accents) and only those")
+    func batchesWithAwkwardCodes() async throws {
+        let s = try await Self.setup(stock: [])
+        let codes: [SKUCode] = ["say \"cheese\"", #"back\slash"#, "tab\there", "pão-de-ló", "[1,2]"]
+        try await s.service.upsert(skus: codes.map { SKU(code: $0, name: $0.rawValue) })
+        let result = try await s.service.apply(Self.batch(s, .delta, codes.enumerated().map { ($1, $0 + 1) } + [("say", 9)],
+                                                          sequence: 1, partial: true))
+        #expect(result.changed == codes.count)
+        #expect(result.refused.map(\.field) == ["items[5]"], "only the unknown SKU is refused: \(result.refused)")
+        for (i, code) in codes.enumerated() { #expect(try await Self.level(s, code)?.onHand == i + 1, "\(code)") }
+        let decoded = try JSONDecoder().decode([String].self, from: Data(SpatiaLiteStoreRepository.jsonArray(codes.map(\.rawValue)).utf8))
+        #expect(decoded == codes.map(\.rawValue))
+        try await Self.checkConsistent(s)
+    }
+
+    @Test("the database waits for the disk on every commit (WAL, synchronous = FULL)")
+    func commitsAreDurable() async throws {
+        let s = try await Self.setup(stock: [])
+        let mode = try await s.db.writer.writeWithoutTransaction { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode.0 == "wal" && mode.1 == 2)
+    }
+
     @Test("a bad line refuses the whole batch unless it is partial; then the rest applies and the line is reported")
     func partialBatches() async throws {
         let s = try await Self.setup()

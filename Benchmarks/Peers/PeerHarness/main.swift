@@ -3,6 +3,8 @@
 //
 //   PeerHarness export DIR [--stores N] [--skus-per-store M] [--queries Q]
 //   PeerHarness assignment DIR
+//   PeerHarness stock-updates DIR
+//   PeerHarness riders DIR
 //
 // writes to DIR: stores.csv (id,lat,lon), zones.csv (id,store_id,kind,wkt), stock.csv
 // (store_id,sku_id,on_hand), queries.csv (query,lat,lon,sku_id), o2o-answers.csv
@@ -51,9 +53,16 @@ func assignment(_ folder: URL) throws {
     FileHandle.standardError.write(Data(String(format: "  … o2o assignment 1,000 × 2,000: cost %.3f, median %.1f ms\n", cost, times[2]).utf8))
 }
 
-if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "assignment" {
-    try assignment(URL(fileURLWithPath: CommandLine.arguments[2]))
-    exit(0)
+let geoData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("GeoData")
+if CommandLine.arguments.count == 3 {
+    let folder = URL(fileURLWithPath: CommandLine.arguments[2])
+    switch CommandLine.arguments[1] {
+    case "assignment": try assignment(folder); exit(0)
+    case "stock-updates": try await stockUpdates(folder, geoData: geoData); exit(0)
+    case "riders": try await riders(folder); exit(0)
+    default: break
+    }
 }
 
 struct Options {
@@ -78,7 +87,7 @@ struct Options {
 }
 
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: PeerHarness export DIR [--stores N] [--skus-per-store M] [--queries Q] | PeerHarness assignment DIR\n".utf8))
+    FileHandle.standardError.write(Data("usage: PeerHarness export DIR [--stores N] [--skus-per-store M] [--queries Q] | PeerHarness assignment|stock-updates|riders DIR\n".utf8))
     exit(2)
 }
 
@@ -100,8 +109,7 @@ final class Writer {
 
 let folder = URL(fileURLWithPath: options.folder)
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-let cities = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("GeoData/geonames/cities-top300.csv")
+let cities = geoData.appendingPathComponent("geonames/cities-top300.csv")
 let data = try NationalDataset(citiesCSV: cities, configuration: .init(storeCount: options.stores, skusPerStore: options.perStore))
 func log(_ s: String) { FileHandle.standardError.write(Data("  … \(s)\n".utf8)) }
 
