@@ -81,7 +81,7 @@ let package = Package(
             path: "Tests/Support"
         ),
         .target(name: "TestRandom", path: "Tests/Random"),
-        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestRandom"]),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GeoCore", "TestRandom"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoCore"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore", "TestRandom"]),

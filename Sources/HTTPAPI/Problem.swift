@@ -33,8 +33,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         }
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
-        let data = try JSONEncoder.api.encode(JSONValue.object(body))
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(body).serialized())))
     }
 
     static func invalid(_ field: String, _ detail: String) -> Problem {

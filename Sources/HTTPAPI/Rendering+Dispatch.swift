@@ -79,7 +79,7 @@ extension Render {
         case .position(let d, let r, let p, let at):
             ("position", .object(["delivery_id": id(d.rawValue), "rider_id": id(r.rawValue), "position": point(p), "at": time(at)]))
         }
-        let data = (try? JSONEncoder.api.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let data = String(decoding: body.serialized(), as: UTF8.self)
         return "id: \(sequence)\nevent: \(name)\ndata: \(data)\n\n"
     }
 }

@@ -85,7 +85,7 @@ extension Render {
 
     /// One event in `text/event-stream` framing: id, event name, JSON data, blank line.
     static func serverSentEvent(_ e: StockEvent) -> String {
-        let data = (try? JSONEncoder.api.encode(stockEvent(e))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let data = String(decoding: stockEvent(e).serialized(), as: UTF8.self)
         return "id: \(e.id)\nevent: \(e.kind.rawValue)\ndata: \(data)\n\n"
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import Stores
+import Synchronization
 
 /// How domain values look in JSON: snake_case members, money in minor units, longitude first
 /// in GeoJSON.
@@ -13,7 +14,7 @@ enum Render {
             "id": .number(Double(s.id.rawValue)), "external_ref": .string(s.externalRef), "name": .string(s.name),
             "brand": optional(s.brand), "kind": .string(s.kind), "address": optional(s.address), "phone": optional(s.phone),
             "opening_hours": optional(s.openingHours),
-            "opening_hours_known": .bool(s.openingHours.map { (try? OpeningHours(parsing: $0)) != nil } ?? false),
+            "opening_hours_known": .bool(s.openingHours.map(HoursValidity.shared.isValid) ?? false),
             "time_zone": .string(s.timeZone),
         ]
     }
@@ -71,5 +72,23 @@ enum Render {
             "availability": .array(r.availability.map { .object(["sku": .string($0.sku.rawValue), "available": number($0.available)]) }),
             "open": r.isOpen.map(JSONValue.bool) ?? .null,
         ]
+    }
+}
+
+/// Whether an opening-hours text parses, remembered per text: rendering a store should not
+/// parse its hours again on every response.
+final class HoursValidity: Sendable {
+    static let shared = HoursValidity()
+    private let known = Mutex<[String: Bool]>([:])
+
+    func isValid(_ text: String) -> Bool {
+        if let answer = known.withLock({ $0[text] }) { return answer }
+        let answer = (try? OpeningHours(parsing: text)) != nil
+        known.withLock { table in
+            // Stores' texts, so few; a bound all the same.
+            if table.count >= 100_000 { table.removeAll() }
+            table[text] = answer
+        }
+        return answer
     }
 }

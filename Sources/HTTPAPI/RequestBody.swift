@@ -120,8 +120,7 @@ struct JSONBody: ResponseGenerator {
     var contentType = "application/json"
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONEncoder.api.encode(value)
-        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: value.serialized(capacity: 4_096))))
     }
 
     static func geo(_ value: JSONValue) -> JSONBody { JSONBody(value: value, contentType: "application/geo+json") }
