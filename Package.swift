@@ -49,7 +49,7 @@ let package = Package(
         ),
         .target(name: "StoreImport", dependencies: ["GeoCore", "Stores", "Coverage"]),
         .target(name: "Dispatching", dependencies: ["GeoCore", "SpatialIndex", "LiveEvents"]),
-        .target(name: "NationalData", dependencies: ["GeoCore", "Stores", "StoreImport"]),
+        .target(name: "NationalData", dependencies: ["GeoCore", "Stores", "StoreImport", "Coverage", "Dispatching"]),
         .target(
             name: "Persistence",
             dependencies: [

@@ -46,6 +46,7 @@ let package = Package(
                 .product(name: "GeoCore", package: "o2o"),
                 .product(name: "Persistence", package: "o2o"),
                 .product(name: "StoreImport", package: "o2o"),
+                .product(name: "NationalData", package: "o2o"),
             ],
             path: "Benchmarks/DispatchBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -71,6 +72,8 @@ let package = Package(
                 .product(name: "Persistence", package: "o2o"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Routing", package: "o2o"),
+                .product(name: "Coverage", package: "o2o"),
             ],
             path: "Peers/PeerHarness"
         ),
@@ -80,7 +83,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Coverage", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
-                .product(name: "StoreImport", package: "o2o"),
+                .product(name: "NationalData", package: "o2o"),
             ],
             path: "Benchmarks/CoverageBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -1,24 +1,34 @@
 #!/usr/bin/env bash
-# The peers on the same data in the same run: builds the national-scale data set (PeerHarness,
-# which also times o2o on it), starts PostgreSQL + PostGIS on 127.0.0.1 in a temporary folder,
-# loads the same data, answers the same queries, checks the answers agree with o2o's, stops
-# the server, and writes Benchmarks/RESULTS.md.
+# o2o and its peers on the same data in the same run, one stage after another, each checking
+# that the peers' answers equal o2o's (a mismatch fails the run), then Benchmarks/RESULTS.md:
 #
-#   Benchmarks/Peers/run.sh [--stores N] [--skus-per-store M] [--queries Q]
+#   nearby    the national data set (PeerHarness, which times o2o's finder on it), then
+#             PostgreSQL + PostGIS and Redis on 127.0.0.1 in temporary folders and SQLite +
+#             SpatiaLite in process, each loading the same data and answering the same queries
+#   http      o2o serving the demo city, wrk against /v1/stores/nearby and /healthz
+#   stock     durable stock updates: o2o's batch path against raw SQLite upserts
+#   riders    rider location updates, nearest idle rider under a stream of updates
+#   assign    dense and sparse assignment: o2o against scipy and lap
+#   routing   Li & Lim 100 at 1 s per instance: o2o against VROOM (pyvroom)
+#   coverage  1,000,000 points × 2,000 zones: o2o against shapely's STRtree
+#
+#   Benchmarks/Peers/run.sh [--stores N] [--skus-per-store M] [--queries Q] [--skip "STAGE ..."]
 #
 # Defaults are a quick run (5,000 stores × 500 SKUs); the national scale is
-# --stores 50000 --skus-per-store 2000 (100 million stock rows; loading PostGIS takes long).
+# --stores 50000 --skus-per-store 2000 (100 million stock rows; loading the peers takes long).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
-stores=5000; per=500; queries=2000
+stores=5000; per=500; queries=2000; skip=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --stores) stores=$2; shift 2 ;;
         --skus-per-store) per=$2; shift 2 ;;
         --queries) queries=$2; shift 2 ;;
-        *) echo "usage: $0 [--stores N] [--skus-per-store M] [--queries Q]" >&2; exit 2 ;;
+        --skip) skip=" $2 "; shift 2 ;;
+        *) echo "usage: $0 [--stores N] [--skus-per-store M] [--queries Q] [--skip \"STAGE ...\"]" >&2; exit 2 ;;
     esac
 done
+stage() { case "$skip" in *" $1 "*) return 1 ;; *) return 0 ;; esac; }
 
 # System packages: PostgreSQL 15 with PostGIS 3, Redis 7, SpatiaLite's SQLite module (loaded by
 # Debian's Python, which is built with extension loading), wrk.
@@ -33,9 +43,9 @@ fi
 spatialite_ok || { echo "$syspython cannot load mod_spatialite" >&2; exit 1; }
 # Python client in a venv of our own.
 venv=$here/Benchmarks/.build/peers-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import psycopg, redis, shapely, scipy, lap" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import psycopg, redis, shapely, scipy, lap, vroom" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet "psycopg[binary]>=3.1" "redis>=5" "shapely>=2.0" numpy scipy lap
+    "$venv/bin/pip" install --quiet "psycopg[binary]>=3.1" "redis>=5" "shapely>=2.0" numpy scipy lap pyvroom
 fi
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/o2o-peers-data.XXXXXX")
@@ -53,26 +63,29 @@ run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@";
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] && chown postgres "$pgdata" && chmod 755 "$data"
 
-echo "== data and o2o ($stores stores × $per SKUs, $queries queries)"
 (cd "$here/Benchmarks" && swift build -c release --product PeerHarness >"$pgdata/build.log" 2>&1) || { cat "$pgdata/build.log" >&2; exit 1; }
-"$here/Benchmarks/.build/release/PeerHarness" export "$data" --stores "$stores" --skus-per-store "$per" --queries "$queries"
+harness=$here/Benchmarks/.build/release/PeerHarness
+status=0
 
-echo "== PostGIS"
+if stage nearby; then
+echo "== nearby: data and o2o ($stores stores × $per SKUs, $queries queries)"
+"$harness" export "$data" --stores "$stores" --skus-per-store "$per" --queries "$queries"
+
+echo "== nearby: PostGIS"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 run_pg "$pgbin/initdb" -D "$pgdata/db" -U o2o --auth=trust -E UTF8 >/dev/null
 # A read benchmark: durability settings do not matter to the queries; memory as a small server's.
 run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -w -t 60 -l "$pgdata/log" \
     -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c work_mem=64MB -c fsync=off -c synchronous_commit=off -c max_wal_size=8GB" start >/dev/null
-status=0
 "$venv/bin/python" "$here/Benchmarks/Peers/postgis_peer.py" "host=127.0.0.1 port=$port user=o2o dbname=postgres" "$data" || status=$?
-
 run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -m fast -w -t 60 stop >/dev/null
+rm -rf "$pgdata/db"
 
-echo "== SpatiaLite"
+echo "== nearby: SpatiaLite"
 "$syspython" "$here/Benchmarks/Peers/spatialite_peer.py" "$pgdata/spatialite.sqlite" "$data" || status=$?
 rm -f "$pgdata/spatialite.sqlite"
 
-echo "== Redis"
+echo "== nearby: Redis"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$pgdata" --daemonize no >"$pgdata/redis.log" 2>&1 &
 redis_pid=$!
@@ -81,12 +94,43 @@ for _ in $(seq 1 100); do "$venv/bin/python" -c "import redis; redis.Redis(port=
 # Stopped before the next measurement, so that its background work does not share the cores.
 kill "$redis_pid" && wait "$redis_pid" 2>/dev/null || true
 redis_pid=""
+fi
 
-echo "== assignment: scipy and lap"
-"$here/Benchmarks/.build/release/PeerHarness" assignment "$data"
+if stage http; then
+echo "== http: wrk against o2o"
+"$here/Benchmarks/Peers/http.sh" "$data" 15 || status=$?
+fi
+
+if stage stock; then
+echo "== stock: durable updates, o2o and raw SQLite"
+"$harness" stock-updates "$data" || status=$?
+fi
+
+if stage riders; then
+echo "== riders: location updates and nearest idle rider"
+"$harness" riders "$data" || status=$?
+fi
+
+if stage assign; then
+echo "== assign: o2o, scipy and lap"
+"$harness" assignment "$data"
 "$venv/bin/python" "$here/Benchmarks/Peers/assignment_peer.py" "$data" || status=$?
+fi
+
+if stage routing; then
+echo "== routing: o2o and VROOM on Li & Lim 100, 1 s each"
+"$harness" routing "$data" 2>"$data/routing-o2o.log" || status=$?
+"$venv/bin/python" "$here/Benchmarks/Peers/vroom_peer.py" "$here/GeoData/vrp/lilim100" "$data" 1 2>"$data/routing-vroom.log" || status=$?
+fi
+
+if stage coverage; then
+echo "== coverage: o2o and shapely"
+"$harness" coverage "$data/coverage"
+"$venv/bin/python" "$here/Benchmarks/Peers/coverage_shapely.py" "$data/coverage" || status=$?
+cp "$data/coverage/coverage-o2o.json" "$data/coverage/coverage-shapely.json" "$data/"
+fi
 
 echo "== results"
 "$venv/bin/python" "$here/Benchmarks/Peers/results.py" "$data" "$here/Benchmarks/RESULTS.md" \
-    "Benchmarks/Peers/run.sh --stores $stores --skus-per-store $per --queries $queries"
+    "Benchmarks/Peers/run.sh --stores $stores --skus-per-store $per --queries $queries${skip:+ --skip \"$(echo $skip)\"}"
 exit $status

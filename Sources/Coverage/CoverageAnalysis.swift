@@ -34,10 +34,11 @@ public struct CoverageAnalysis: Sendable {
         init(_ count: Int) { values = Array(repeating: nil, count: count) }
     }
 
-    /// The serving zones of every point, in parallel over chunks of points.
-    public func serving(_ demand: Demand) -> ServingTable {
+    /// The serving zones of every point, in parallel over chunks of points on up to `threads`
+    /// threads (1: on the calling thread alone).
+    public func serving(_ demand: Demand, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> ServingTable {
         let n = demand.points.count
-        let chunks = n < 10_000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount) * 4
+        let chunks = n < 10_000 || threads <= 1 ? 1 : threads * 4
         let size = (n + chunks - 1) / max(chunks, 1)
         let slots = Slots<(counts: [Int32], zones: [Int32])>(chunks)
         let lookup = self.lookup, points = demand.points

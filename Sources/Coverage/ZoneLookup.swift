@@ -2,9 +2,10 @@ import Foundation
 import GeoCore
 import SpatialIndex
 
-/// Finds the zones that contain a point: a uniform grid of cells over the zones' boxes lists
-/// the zones whose box meets each cell, and every ring is tested with `RingIndex` (a circle
-/// inside and one around each ring decide most points without an edge test).
+/// Finds the zones that contain a point: a uniform grid of cells over the zones' boxes lists,
+/// for each cell, the zones that hold all of it (no test needed) and the zones whose boundary
+/// crosses it (tested with `RingIndex`, where a circle inside and one around each ring decide
+/// most points without an edge test); zones that miss the cell are not listed.
 struct ZoneLookup: Sendable {
     struct Entry: Sendable {
         var store: Int32
@@ -20,6 +21,7 @@ struct ZoneLookup: Sendable {
     let minLat: Double, minLon: Double, cell: Double
     let columns: Int, rows: Int
     let cellStart: [Int32]
+    /// Entry e as e when the point must be tested, as -(e + 1) when the cell lies inside it.
     let cellEntries: [Int32]
 
     init(_ stores: [CoverageStore]) {
@@ -46,33 +48,61 @@ struct ZoneLookup: Sendable {
             ?? BoundingBox(southWest: .init(latitude: 0, longitude: 0), northEast: .init(latitude: 0, longitude: 0))
         minLat = all.southWest.latitude; minLon = all.southWest.longitude
         let height = max(all.northEast.latitude - minLat, 1e-9), width = max(all.northEast.longitude - minLon, 1e-9)
-        // Cells about a quarter of a typical zone's side, and never more than 4 M of them.
+        // Cells about a thirty-second of a typical zone's side (small enough that most lie
+        // wholly inside or outside a zone), and never more than 4 M of them.
         let typical = boxes.isEmpty ? 0.01 : boxes.map { $0.northEast.latitude - $0.southWest.latitude }.sorted()[boxes.count / 2]
-        var cell = max(typical / 4, 1e-5)
+        var cell = max(typical / 32, 1e-5)
         while (height / cell + 1) * (width / cell + 1) > 4_000_000 { cell *= 2 }
         self.cell = cell
         let rows = Int(height / cell) + 1, columns = Int(width / cell) + 1
         self.rows = rows; self.columns = columns
-        var counts = [Int32](repeating: 0, count: rows * columns + 1)
-        let span = { (b: BoundingBox) -> (ClosedRange<Int>, ClosedRange<Int>) in
-            let r0 = max(0, Int((b.southWest.latitude - all.southWest.latitude) / cell)), r1 = min(rows - 1, Int((b.northEast.latitude - all.southWest.latitude) / cell))
-            let c0 = max(0, Int((b.southWest.longitude - all.southWest.longitude) / cell)), c1 = min(columns - 1, Int((b.northEast.longitude - all.southWest.longitude) / cell))
-            return (r0...r1, c0...c1)
-        }
-        for b in boxes {
-            let (rs, cs) = span(b)
-            for r in rs { for c in cs { counts[r * columns + c + 1] += 1 } }
-        }
-        for i in 1..<counts.count { counts[i] += counts[i - 1] }
-        var fill = counts, list = [Int32](repeating: 0, count: Int(counts.last!))
+        // Per zone, the cells of its box: crossed by an edge of one of its rings (a closed
+        // test on the edge's box, so a cell an edge only touches counts as crossed), else
+        // wholly inside or wholly outside, as its centre is.
+        var pairs: [(cell: Int32, tag: Int32)] = []
         for (e, b) in boxes.enumerated() {
-            let (rs, cs) = span(b)
-            for r in rs { for c in cs { list[Int(fill[r * columns + c])] = Int32(e); fill[r * columns + c] += 1 } }
+            let r0 = max(0, Int((b.southWest.latitude - minLat) / cell)), r1 = min(rows - 1, Int((b.northEast.latitude - minLat) / cell))
+            let c0 = max(0, Int((b.southWest.longitude - minLon) / cell)), c1 = min(columns - 1, Int((b.northEast.longitude - minLon) / cell))
+            let width = c1 - c0 + 1
+            var crossed = [Bool](repeating: false, count: (r1 - r0 + 1) * width)
+            for (exterior, holes) in entries[e].polygons {
+                for ring in [exterior] + Array(holes) {
+                    let points = rings[Int(ring)]
+                    for i in 0..<(points.count - 1) {
+                        let a = points[i], z = points[i + 1]
+                        let lo = max(r0, Int((min(a.latitude, z.latitude) - minLat) / cell))
+                        let hi = min(r1, Int((max(a.latitude, z.latitude) - minLat) / cell))
+                        let left = max(c0, Int((min(a.longitude, z.longitude) - minLon) / cell))
+                        let right = min(c1, Int((max(a.longitude, z.longitude) - minLon) / cell))
+                        guard lo <= hi, left <= right else { continue }
+                        for r in lo...hi { for c in left...right { crossed[(r - r0) * width + c - c0] = true } }
+                    }
+                }
+            }
+            for r in r0...r1 {
+                for c in c0...c1 {
+                    let index = Int32(r * columns + c)
+                    if crossed[(r - r0) * width + c - c0] {
+                        pairs.append((index, Int32(e)))
+                    } else if Self.contains(entries, self.rings, e, minLon + (Double(c) + 0.5) * cell, minLat + (Double(r) + 0.5) * cell) {
+                        pairs.append((index, -Int32(e) - 1))
+                    }
+                }
+            }
         }
+        var counts = [Int32](repeating: 0, count: rows * columns + 1)
+        for p in pairs { counts[Int(p.cell) + 1] += 1 }
+        for i in 1..<counts.count { counts[i] += counts[i - 1] }
+        var fill = counts, list = [Int32](repeating: 0, count: pairs.count)
+        for p in pairs { list[Int(fill[Int(p.cell)])] = p.tag; fill[Int(p.cell)] += 1 }
         cellStart = counts; cellEntries = list
     }
 
     func contains(_ e: Int, _ lon: Double, _ lat: Double) -> Bool {
+        Self.contains(entries, rings, e, lon, lat)
+    }
+
+    static func contains(_ entries: [Entry], _ rings: RingIndex, _ e: Int, _ lon: Double, _ lat: Double) -> Bool {
         for (exterior, holes) in entries[e].polygons where rings.ring(Int(exterior), contains: lon, lat) {
             if !holes.contains(where: { rings.ring(Int($0), contains: lon, lat) }) { return true }
         }
@@ -88,8 +118,9 @@ struct ZoneLookup: Sendable {
         excluded.removeAll(keepingCapacity: true)
         let start = hits.count
         for k in Int(cellStart[cellIndex])..<Int(cellStart[cellIndex + 1]) {
-            let e = Int(cellEntries[k])
-            guard contains(e, c.longitude, c.latitude) else { continue }
+            let tagged = Int(cellEntries[k])
+            let e = tagged < 0 ? -tagged - 1 : tagged
+            guard tagged < 0 || contains(e, c.longitude, c.latitude) else { continue }
             if entries[e].isExclusion { excluded.append(entries[e].store) } else { hits.append(Int32(e)) }
         }
         if !excluded.isEmpty {

@@ -5,24 +5,42 @@
 /// and no spatial structure is touched. The buffers are raw memory owned by each list, so a
 /// lookup on the hot path is a binary search over plain loads, with no reference counting.
 final class StockTable: @unchecked Sendable {
-    /// One SKU's carriers: slots ascending, with on-hand and reserved counts at the same index;
-    /// or, for a SKU most stores carry, counts indexed by slot directly (dense: no search, and
-    /// 8 bytes a store instead of 12 a carrier), with on hand -1 where the store lacks it.
+    /// One SKU's carriers: slots ascending, with on-hand counts at the same index (8 bytes a
+    /// carrier); or, for a SKU most stores carry, on hand indexed by slot directly (dense: no
+    /// search, 4 bytes a store), with -1 where the store lacks it. Reserved counts, held only
+    /// while reservations are open, sit apart by slot and cost nothing when there are none.
     final class Posting {
         private(set) var isDense = false
         private(set) var count = 0
         private(set) var capacity = 0
         private(set) var slots: UnsafeMutablePointer<Int32>
         private(set) var onHand: UnsafeMutablePointer<Int32>
-        private(set) var reserved: UnsafeMutablePointer<Int32>
+        /// Reserved count by slot, for the slots that have any; nil when none has.
+        private(set) var holds: [Int32: Int32]?
 
         init() {
-            slots = .allocate(capacity: 1); onHand = .allocate(capacity: 1); reserved = .allocate(capacity: 1)
+            slots = .allocate(capacity: 1); onHand = .allocate(capacity: 1)
             capacity = 1
         }
 
         deinit {
-            slots.deallocate(); onHand.deallocate(); reserved.deallocate()
+            slots.deallocate(); onHand.deallocate()
+        }
+
+        @inline(__always)
+        private func reserved(_ slot: Int32) -> Int {
+            guard let holds else { return 0 }
+            return Int(holds[slot] ?? 0)
+        }
+
+        private func setReserved(_ slot: Int32, _ r: Int32) {
+            if r > 0 {
+                if holds == nil { holds = [:] }
+                holds![slot] = r
+            } else if holds != nil {
+                holds![slot] = nil
+                if holds!.isEmpty { holds = nil }
+            }
         }
 
         /// Where `slot` is, or would go.
@@ -41,10 +59,10 @@ final class StockTable: @unchecked Sendable {
             if isDense {
                 let s = Int(slot)
                 guard s < capacity, onHand[s] >= 0 else { return 0 }
-                return max(0, Int(onHand[s]) - Int(reserved[s]))
+                return max(0, Int(onHand[s]) - reserved(slot))
             }
             let (i, found) = position(of: slot)
-            return found ? max(0, Int(onHand[i]) - Int(reserved[i])) : 0
+            return found ? max(0, Int(onHand[i]) - reserved(slot)) : 0
         }
 
         /// On hand and reserved at `slot`, nil when the store lacks the SKU.
@@ -52,10 +70,10 @@ final class StockTable: @unchecked Sendable {
             if isDense {
                 let s = Int(slot)
                 guard s < capacity, onHand[s] >= 0 else { return nil }
-                return (Int(onHand[s]), Int(reserved[s]))
+                return (Int(onHand[s]), reserved(slot))
             }
             let (i, found) = position(of: slot)
-            return found ? (Int(onHand[i]), Int(reserved[i])) : nil
+            return found ? (Int(onHand[i]), reserved(slot)) : nil
         }
 
         func set(_ slot: Int32, onHand h: Int32, reserved r: Int32) {
@@ -64,7 +82,7 @@ final class StockTable: @unchecked Sendable {
                 if s >= capacity { resizeDense(to: max(s + 1, capacity * 2)) }
                 if onHand[s] < 0 { count += 1 }
                 onHand[s] = max(0, h)
-                reserved[s] = r
+                setReserved(slot, r)
                 return
             }
             let (i, found) = position(of: slot)
@@ -73,18 +91,17 @@ final class StockTable: @unchecked Sendable {
                 let tail = count - i
                 (slots + i + 1).update(from: slots + i, count: tail)
                 (onHand + i + 1).update(from: onHand + i, count: tail)
-                (reserved + i + 1).update(from: reserved + i, count: tail)
                 slots[i] = slot
                 count += 1
             }
             onHand[i] = h
-            reserved[i] = r
+            setReserved(slot, r)
         }
 
         func remove(_ slot: Int32) {
             if isDense {
                 let s = Int(slot)
-                if s < capacity, onHand[s] >= 0 { onHand[s] = -1; reserved[s] = 0; count -= 1 }
+                if s < capacity, onHand[s] >= 0 { onHand[s] = -1; setReserved(slot, 0); count -= 1 }
                 return
             }
             let (i, found) = position(of: slot)
@@ -92,7 +109,7 @@ final class StockTable: @unchecked Sendable {
             let tail = count - i - 1
             slots.advanced(by: i).update(from: slots + i + 1, count: tail)
             onHand.advanced(by: i).update(from: onHand + i + 1, count: tail)
-            reserved.advanced(by: i).update(from: reserved + i + 1, count: tail)
+            setReserved(slot, 0)
             count -= 1
         }
 
@@ -101,15 +118,10 @@ final class StockTable: @unchecked Sendable {
         func compact(slotCount: Int) {
             if !isDense, slotCount > 0, count * 3 > slotCount * 2 {
                 let denseOnHand = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
-                let denseReserved = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
                 denseOnHand.initialize(repeating: -1, count: slotCount)
-                denseReserved.initialize(repeating: 0, count: slotCount)
-                for i in 0..<count {
-                    denseOnHand[Int(slots[i])] = onHand[i]
-                    denseReserved[Int(slots[i])] = reserved[i]
-                }
-                onHand.deallocate(); reserved.deallocate()
-                onHand = denseOnHand; reserved = denseReserved
+                for i in 0..<count { denseOnHand[Int(slots[i])] = onHand[i] }
+                onHand.deallocate()
+                onHand = denseOnHand
                 capacity = slotCount
                 isDense = true
                 return
@@ -120,13 +132,10 @@ final class StockTable: @unchecked Sendable {
 
         private func resizeDense(to newCapacity: Int) {
             let newOnHand = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-            let newReserved = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
             newOnHand.initialize(from: onHand, count: capacity)
-            newReserved.initialize(from: reserved, count: capacity)
             (newOnHand + capacity).initialize(repeating: -1, count: newCapacity - capacity)
-            (newReserved + capacity).initialize(repeating: 0, count: newCapacity - capacity)
-            onHand.deallocate(); reserved.deallocate()
-            onHand = newOnHand; reserved = newReserved
+            onHand.deallocate()
+            onHand = newOnHand
             capacity = newCapacity
         }
 
@@ -139,7 +148,7 @@ final class StockTable: @unchecked Sendable {
                 old.deallocate()
                 return new
             }
-            slots = moved(slots); onHand = moved(onHand); reserved = moved(reserved)
+            slots = moved(slots); onHand = moved(onHand)
             capacity = newCapacity
         }
     }
@@ -172,7 +181,10 @@ final class StockTable: @unchecked Sendable {
     /// Bytes held per stored row, counting unused capacity.
     var bytesPerRow: Double {
         let rows = postings.reduce(0) { $0 + $1.count }
-        let bytes = postings.reduce(0) { $0 + $1.capacity * ($1.isDense ? 2 : 3) * MemoryLayout<Int32>.size }
+        // A held slot's entry in a dictionary takes about 4 times its 8 bytes of key and value.
+        let bytes = postings.reduce(0) {
+            $0 + $1.capacity * ($1.isDense ? 1 : 2) * MemoryLayout<Int32>.size + ($1.holds?.capacity ?? 0) * 32
+        }
         return rows == 0 ? 0 : Double(bytes) / Double(rows)
     }
 

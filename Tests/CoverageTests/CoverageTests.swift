@@ -256,3 +256,66 @@ struct CoverageScenarioTests {
         #expect(!html.contains("src=") && !html.contains("<link") && !html.contains("<script"), "nothing to fetch: it opens offline")
     }
 }
+
+@Suite("Zone lookup against brute force")
+struct ZoneLookupTests {
+    /// An irregular ring of `vertices` around `centre`, radius between 0.6 and 1 of `radius`.
+    static func ring(_ centre: Coordinate, _ radius: Double, _ vertices: Int, _ rng: inout SeededRandom) -> LinearRing {
+        var points = (0..<vertices).map { k in
+            centre.destination(distance: radius * Double.random(in: 0.6...1.0, using: &rng), bearing: Double(k) * 360 / Double(vertices))
+        }
+        points.append(points[0])
+        return try! LinearRing(points)
+    }
+
+    @Test("the zones serving each point equal a test of every zone: holes, multi-polygons, exclusions, 20,000 points")
+    func servingEqualsBruteForce() {
+        var rng = SeededRandom(seed: 17)
+        let origin = Coordinate(latitude: 41.1, longitude: -8.65)
+        func somewhere(_ within: Double = 12_000) -> Coordinate {
+            origin.destination(distance: Double.random(in: 0..<within, using: &rng), bearing: Double.random(in: 0..<360, using: &rng))
+        }
+        var zoneID: Int64 = 0
+        let stores: [CoverageStore] = (0..<120).map { s in
+            let centre = somewhere()
+            var zones: [CoverageStore.Zone] = []
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                var polygons: [Polygon] = []
+                for p in 0..<Int.random(in: 1...2, using: &rng) {
+                    let c = p == 0 ? centre : centre.destination(distance: Double.random(in: 2_000...5_000, using: &rng),
+                                                                bearing: Double.random(in: 0..<360, using: &rng))
+                    let radius = Double.random(in: 800...4_000, using: &rng)
+                    let holes = Bool.random(using: &rng) ? [Self.ring(c, radius * 0.3, 12, &rng)] : []
+                    polygons.append(Polygon(exterior: Self.ring(c, radius, Int.random(in: 8...40, using: &rng), &rng), holes: holes))
+                }
+                zoneID += 1
+                zones.append(.init(id: zoneID, area: MultiPolygon(polygons)))
+            }
+            if Int.random(in: 0..<4, using: &rng) == 0 {
+                zoneID += 1
+                zones.append(.init(id: zoneID, kind: .exclusion, area: MultiPolygon([Polygon(exterior: Self.ring(centre, 600, 10, &rng))])))
+            }
+            return CoverageStore(id: Int64(s + 1), name: "store \(s + 1)", location: centre, zones: zones)
+        }
+        let demand = Demand(name: "random", points: (0..<20_000).map { _ in Demand.Point(somewhere(16_000), weight: 1) })
+        // The analysis's zone list: every zone of every store, in order.
+        let zoneList = stores.flatMap { s in s.zones.map { (store: s.id, zone: $0) } }
+        let tables = [1, 2].map { CoverageAnalysis(stores: stores).serving(demand, threads: $0) }
+        var mismatches = [0, 0]
+        for (i, point) in demand.points.enumerated() {
+            var expected: [Int64] = []
+            for s in stores where !s.zones.contains(where: { $0.kind == .exclusion && $0.area.contains(point.coordinate) }) {
+                expected += s.zones.filter { $0.kind == .delivery && $0.area.contains(point.coordinate) }.map(\.id)
+            }
+            expected.sort()
+            for (t, table) in tables.enumerated() {
+                let got = table.zones[table.offsets[i]..<table.offsets[i + 1]].map { zoneList[Int($0)].zone.id }.sorted()
+                if got != expected { mismatches[t] += 1 }
+            }
+        }
+        for (t, threads) in [1, 2].enumerated() {
+            let mismatches = mismatches[t]
+            #expect(mismatches == 0, "\(mismatches) of \(demand.points.count) points differ (\(threads) threads)")
+        }
+    }
+}

@@ -2,54 +2,18 @@ import Benchmark
 import Dispatching
 import Foundation
 import GeoCore
+import NationalData
 import Persistence
 import SpatialIndex
 import StoreImport
 
-/// Orders and riders scattered over a 20 km square; the cost of a pair is the distance in
-/// metres (a stand-in for ETA), and an order left unassigned costs 30 km.
-func instance(orders: Int, riders: Int, nearest: Int?, seed: UInt64) -> AssignmentProblem {
-    var rng = SplitMix64(seed: seed)
-    let o = (0..<orders).map { _ in (Double.random(in: 0..<20_000, using: &rng), Double.random(in: 0..<20_000, using: &rng)) }
-    let r = (0..<riders).map { _ in (Double.random(in: 0..<20_000, using: &rng), Double.random(in: 0..<20_000, using: &rng)) }
-    var edges: [AssignmentProblem.Edge] = []
-    // Riders bucketed in a 500 m grid, so the k nearest of each order are found without a full scan.
-    let cell = 500.0, side = 40
-    var grid = [[Int]](repeating: [], count: side * side)
-    for (j, p) in r.enumerated() { grid[min(side - 1, Int(p.1 / cell)) * side + min(side - 1, Int(p.0 / cell))].append(j) }
-    for (i, p) in o.enumerated() {
-        if let k = nearest {
-            var found: [(Double, Int)] = []
-            var ring = 0
-            let cx = Int(p.0 / cell), cy = Int(p.1 / cell)
-            while found.count < k * 2, ring < side {
-                for y in max(0, cy - ring)...min(side - 1, cy + ring) {
-                    for x in max(0, cx - ring)...min(side - 1, cx + ring) where max(abs(x - cx), abs(y - cy)) == ring {
-                        for j in grid[y * side + x] {
-                            let d = ((p.0 - r[j].0) * (p.0 - r[j].0) + (p.1 - r[j].1) * (p.1 - r[j].1)).squareRoot()
-                            found.append((d, j))
-                        }
-                    }
-                }
-                ring += 1
-            }
-            for (d, j) in found.sorted(by: { $0.0 < $1.0 }).prefix(k) { edges.append(.init(row: i, column: j, cost: d)) }
-        } else {
-            for (j, q) in r.enumerated() {
-                edges.append(.init(row: i, column: j, cost: ((p.0 - q.0) * (p.0 - q.0) + (p.1 - q.1) * (p.1 - q.1)).squareRoot()))
-            }
-        }
-    }
-    return try! AssignmentProblem(rows: orders, columns: riders, edges: edges, unassignedCost: Array(repeating: 30_000, count: orders))
-}
-
 let benchmarks: @Sendable () -> Void = {
     let configuration = Benchmark.Configuration(metrics: [.wallClock], timeUnits: .milliseconds, maxDuration: .seconds(20), maxIterations: 20)
-    let dense = instance(orders: 1_000, riders: 2_000, nearest: nil, seed: 1)
+    let dense = SyntheticAssignment.make(orders: 1_000, riders: 2_000, nearest: nil, seed: 1)
     Benchmark("Assignment, dense: 1,000 orders × 2,000 riders (2 M edges)", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(AssignmentSolver.solve(dense)) }
     }
-    let sparse = instance(orders: 20_000, riders: 40_000, nearest: 20, seed: 2)
+    let sparse = SyntheticAssignment.make(orders: 20_000, riders: 40_000, nearest: 20, seed: 2)
     Benchmark("Assignment, sparse: 20,000 orders × 40,000 riders, 20 nearest riders each (400 k edges)", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(AssignmentSolver.solve(sparse)) }
     }

@@ -119,4 +119,5 @@ func riders(_ folder: URL) async throws {
     try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]).write(to: folder.appendingPathComponent("riders.json"))
     log(String(format: "nearest idle rider while %.2f M updates/s stream: p50 %.1f µs, p99 %.1f µs; %d of 500 differ from a full scan",
                Double(streamed) / elapsed / 1e6, latencies[queries / 2], latencies[queries * 99 / 100], mismatches))
+    if mismatches > 0 { exit(1) }
 }

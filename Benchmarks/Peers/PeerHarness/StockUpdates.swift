@@ -128,4 +128,5 @@ func stockUpdates(_ folder: URL, geoData: URL) async throws {
                o2oSum == rawSum ? "yes" : "no"))
     try database.close()
     try raw.close()
+    if o2oSum != rawSum { exit(1) }
 }

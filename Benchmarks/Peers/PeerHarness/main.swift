@@ -5,53 +5,18 @@
 //   PeerHarness assignment DIR
 //   PeerHarness stock-updates DIR
 //   PeerHarness riders DIR
+//   PeerHarness routing DIR            (O2O_ROUTING_SECONDS, default 1 s per instance)
+//   PeerHarness coverage DIR           (O2O_COVERAGE_POINTS, default 1,000,000)
 //
 // writes to DIR: stores.csv (id,lat,lon), zones.csv (id,store_id,kind,wkt), stock.csv
 // (store_id,sku_id,on_hand), queries.csv (query,lat,lon,sku_id), o2o-answers.csv
 // (query,rank,store_id,distance_m) and o2o-timing.json (per-query latency of the finder, one
 // thread, over every query). The peers load the same files and answer the same queries.
-import Dispatching
 import Foundation
 import GeoCore
 import NationalData
 import StoreImport
 import Stores
-
-/// The dense assignment instance of the benchmarks: 1,000 orders and 2,000 riders over a
-/// 20 km square, cost = metres; written as little-endian float64 rows for the peers, and
-/// solved by o2o (median of 5 runs).
-func assignment(_ folder: URL) throws {
-    var rng = SplitMix64(seed: 1)
-    let rows = 1_000, columns = 2_000
-    let o = (0..<rows).map { _ in (Double.random(in: 0..<20_000, using: &rng), Double.random(in: 0..<20_000, using: &rng)) }
-    let r = (0..<columns).map { _ in (Double.random(in: 0..<20_000, using: &rng), Double.random(in: 0..<20_000, using: &rng)) }
-    var matrix = [Double](), edges = [AssignmentProblem.Edge]()
-    matrix.reserveCapacity(rows * columns); edges.reserveCapacity(rows * columns)
-    for (i, p) in o.enumerated() {
-        for (j, q) in r.enumerated() {
-            let d = ((p.0 - q.0) * (p.0 - q.0) + (p.1 - q.1) * (p.1 - q.1)).squareRoot()
-            matrix.append(d); edges.append(.init(row: i, column: j, cost: d))
-        }
-    }
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    try matrix.withUnsafeBytes { Data($0) }.write(to: folder.appendingPathComponent("assignment-dense.f64"))
-    // Every order is worth assigning: leaving one costs more than the farthest pair.
-    let problem = try AssignmentProblem(rows: rows, columns: columns, edges: edges, unassignedCost: Array(repeating: 30_000, count: rows))
-    let clock = ContinuousClock()
-    var times: [Double] = [], cost = 0.0
-    for _ in 0..<5 {
-        let t0 = clock.now
-        let solution = AssignmentSolver.solve(problem)
-        let t = clock.now - t0
-        times.append(Double(t.components.seconds) * 1e3 + Double(t.components.attoseconds) * 1e-15)
-        cost = solution.cost
-        precondition(solution.assignedCount == rows)
-    }
-    times.sort()
-    let result: [String: Any] = ["system": "o2o", "rows": rows, "columns": columns, "cost": cost, "median_ms": times[2], "min_ms": times[0]]
-    try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]).write(to: folder.appendingPathComponent("o2o-assignment.json"))
-    FileHandle.standardError.write(Data(String(format: "  … o2o assignment 1,000 × 2,000: cost %.3f, median %.1f ms\n", cost, times[2]).utf8))
-}
 
 let geoData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("GeoData")
@@ -61,6 +26,12 @@ if CommandLine.arguments.count == 3 {
     case "assignment": try assignment(folder); exit(0)
     case "stock-updates": try await stockUpdates(folder, geoData: geoData); exit(0)
     case "riders": try await riders(folder); exit(0)
+    case "routing":
+        let seconds = ProcessInfo.processInfo.environment["O2O_ROUTING_SECONDS"].flatMap(Double.init) ?? 1
+        try routing(folder, instances: geoData.appendingPathComponent("vrp/lilim100"), seconds: seconds); exit(0)
+    case "coverage":
+        let points = ProcessInfo.processInfo.environment["O2O_COVERAGE_POINTS"].flatMap(Int.init) ?? 1_000_000
+        try coverage(folder, points: points); exit(0)
     default: break
     }
 }
@@ -87,7 +58,7 @@ struct Options {
 }
 
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: PeerHarness export DIR [--stores N] [--skus-per-store M] [--queries Q] | PeerHarness assignment|stock-updates|riders DIR\n".utf8))
+    FileHandle.standardError.write(Data("usage: PeerHarness export DIR [--stores N] [--skus-per-store M] [--queries Q] | PeerHarness assignment|stock-updates|riders|routing|coverage DIR\n".utf8))
     exit(2)
 }
 
