@@ -32,13 +32,22 @@ with open(f"{folder}/stores.csv") as f:
         if n % 10_000 == 0:
             pipe.execute()
 pipe.execute()
+# Each SKU's in-stock stores gathered first, then sent in commands of 10,000 members: at
+# 100 million rows one command per row would take most of an hour.
+carriers = {}
 with open(f"{folder}/stock.csv") as f:
-    for n, row in enumerate(csv.DictReader(f)):
-        if int(row["on_hand"]) >= 1:
-            pipe.sadd(f"sku:{row['sku_id']}", row["store_id"])
-        if n % 50_000 == 0:
-            pipe.execute()
+    next(f)
+    for line in f:
+        store, sku, on_hand = line.split(",")
+        if int(on_hand) >= 1:
+            carriers.setdefault(sku, []).append(store)
+for n, (sku, stores) in enumerate(carriers.items()):
+    for i in range(0, len(stores), 10_000):
+        pipe.sadd(f"sku:{sku}", *stores[i:i + 10_000])
+    if n % 100 == 0:
+        pipe.execute()
 pipe.execute()
+del carriers
 delivery, exclusion = {}, {}
 reach = 0.0
 with open(f"{folder}/zones.csv") as f:

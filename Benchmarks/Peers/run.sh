@@ -87,7 +87,9 @@ rm -f "$pgdata/spatialite.sqlite"
 
 echo "== nearby: Redis"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$pgdata" --daemonize no >"$pgdata/redis.log" 2>&1 &
+# Sets of store ids stay compact integer sets at any size (a sorted array each, searched by halves).
+redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$pgdata" --daemonize no \
+    --set-max-intset-entries 100000 >"$pgdata/redis.log" 2>&1 &
 redis_pid=$!
 for _ in $(seq 1 100); do "$venv/bin/python" -c "import redis; redis.Redis(port=$port).ping()" 2>/dev/null && break; sleep 0.1; done
 "$venv/bin/python" "$here/Benchmarks/Peers/redis_peer.py" "$port" "$data" || status=$?
