@@ -50,7 +50,8 @@ def load(conn):
         cur.execute("DROP TABLE IF EXISTS stock, zones, stores")
         cur.execute("CREATE TABLE stores (id bigint PRIMARY KEY, lat double precision, lon double precision, geog geography(Point, 4326))")
         cur.execute("CREATE TABLE zones (id bigint PRIMARY KEY, store_id bigint NOT NULL, kind text NOT NULL, area geometry(MultiPolygon, 4326))")
-        cur.execute("CREATE TABLE stock (store_id bigint NOT NULL, sku_id bigint NOT NULL, on_hand int NOT NULL, PRIMARY KEY (sku_id, store_id))")
+        # The key comes after the load: built once from sorted rows, not row by row in the file's order.
+        cur.execute("CREATE TABLE stock (store_id bigint NOT NULL, sku_id bigint NOT NULL, on_hand int NOT NULL)")
         started = time.perf_counter()
         with cur.copy("COPY stores (id, lat, lon) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, open(f"{folder}/stores.csv") as f:
             while chunk := f.read(1 << 20):
@@ -62,6 +63,7 @@ def load(conn):
         with cur.copy("COPY stock (store_id, sku_id, on_hand) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, open(f"{folder}/stock.csv") as f:
             while chunk := f.read(1 << 22):
                 copy.write(chunk)
+        cur.execute("ALTER TABLE stock ADD PRIMARY KEY (sku_id, store_id)")
         cur.execute("CREATE INDEX stores_geog ON stores USING gist (geog)")
         cur.execute("CREATE INDEX zones_area ON zones USING gist (area)")
         cur.execute("CREATE INDEX zones_store ON zones (store_id, kind)")

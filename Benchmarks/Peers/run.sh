@@ -76,7 +76,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 run_pg "$pgbin/initdb" -D "$pgdata/db" -U o2o --auth=trust -E UTF8 >/dev/null
 # A read benchmark: durability settings do not matter to the queries; memory as a small server's.
 run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -w -t 60 -l "$pgdata/log" \
-    -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c work_mem=64MB -c fsync=off -c synchronous_commit=off -c max_wal_size=8GB" start >/dev/null
+    -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=2GB -c fsync=off -c synchronous_commit=off -c max_wal_size=8GB" start >/dev/null
 "$venv/bin/python" "$here/Benchmarks/Peers/postgis_peer.py" "host=127.0.0.1 port=$port user=o2o dbname=postgres" "$data" || status=$?
 run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -m fast -w -t 60 stop >/dev/null
 rm -rf "$pgdata/db"
