@@ -2,15 +2,16 @@
 # o2o and its peers on the same data in the same run, one stage after another, each checking
 # that the peers' answers equal o2o's (a mismatch fails the run), then Benchmarks/RESULTS.md:
 #
-#   nearby    the national data set (PeerHarness, which times o2o's finder on it), then
-#             PostgreSQL + PostGIS and Redis on 127.0.0.1 in temporary folders and SQLite +
-#             SpatiaLite in process, each loading the same data and answering the same queries
 #   http      o2o serving the demo city, wrk against /v1/stores/nearby and /healthz
 #   stock     durable stock updates: o2o's batch path against raw SQLite upserts
 #   riders    rider location updates, nearest idle rider under a stream of updates
 #   assign    dense and sparse assignment: o2o against scipy and lap
 #   routing   Li & Lim 100 at 1 s per instance: o2o against VROOM (pyvroom)
 #   coverage  1,000,000 points × 2,000 zones: o2o against shapely's STRtree
+#   nearby    (last, the heavy one) the national data set (PeerHarness, which times o2o's
+#             finder on it), then PostgreSQL + PostGIS and Redis on 127.0.0.1 in temporary
+#             folders and SQLite + SpatiaLite in process, each loading the same data and
+#             answering the same queries
 #
 #   Benchmarks/Peers/run.sh [--stores N] [--skus-per-store M] [--queries Q] [--skip "STAGE ..."]
 #
@@ -67,37 +68,6 @@ trap cleanup EXIT
 harness=$here/Benchmarks/.build/release/PeerHarness
 status=0
 
-if stage nearby; then
-echo "== nearby: data and o2o ($stores stores × $per SKUs, $queries queries)"
-"$harness" export "$data" --stores "$stores" --skus-per-store "$per" --queries "$queries"
-
-echo "== nearby: PostGIS"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-run_pg "$pgbin/initdb" -D "$pgdata/db" -U o2o --auth=trust -E UTF8 >/dev/null
-# A read benchmark: durability settings do not matter to the queries; memory as a small server's.
-run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -w -t 60 -l "$pgdata/log" \
-    -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=2GB -c fsync=off -c synchronous_commit=off -c max_wal_size=8GB" start >/dev/null
-"$venv/bin/python" "$here/Benchmarks/Peers/postgis_peer.py" "host=127.0.0.1 port=$port user=o2o dbname=postgres" "$data" || status=$?
-run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -m fast -w -t 60 stop >/dev/null
-rm -rf "$pgdata/db"
-
-echo "== nearby: SpatiaLite"
-"$syspython" "$here/Benchmarks/Peers/spatialite_peer.py" "$pgdata/spatialite.sqlite" "$data" || status=$?
-rm -f "$pgdata/spatialite.sqlite"
-
-echo "== nearby: Redis"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-# Sets of store ids stay compact integer sets at any size (a sorted array each, searched by halves).
-redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$pgdata" --daemonize no \
-    --set-max-intset-entries 100000 >"$pgdata/redis.log" 2>&1 &
-redis_pid=$!
-for _ in $(seq 1 100); do "$venv/bin/python" -c "import redis; redis.Redis(port=$port).ping()" 2>/dev/null && break; sleep 0.1; done
-"$venv/bin/python" "$here/Benchmarks/Peers/redis_peer.py" "$port" "$data" || status=$?
-# Stopped before the next measurement, so that its background work does not share the cores.
-kill "$redis_pid" && wait "$redis_pid" 2>/dev/null || true
-redis_pid=""
-fi
-
 if stage http; then
 echo "== http: wrk against o2o"
 "$here/Benchmarks/Peers/http.sh" "$data" 15 || status=$?
@@ -130,6 +100,39 @@ echo "== coverage: o2o and shapely"
 "$harness" coverage "$data/coverage"
 "$venv/bin/python" "$here/Benchmarks/Peers/coverage_shapely.py" "$data/coverage" || status=$?
 cp "$data/coverage/coverage-o2o.json" "$data/coverage/coverage-shapely.json" "$data/"
+fi
+
+# Last: its servers load gigabytes, and the disk and page cache settle long after they stop,
+# which would disturb the latency of the stages above.
+if stage nearby; then
+echo "== nearby: data and o2o ($stores stores × $per SKUs, $queries queries)"
+"$harness" export "$data" --stores "$stores" --skus-per-store "$per" --queries "$queries"
+
+echo "== nearby: PostGIS"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+run_pg "$pgbin/initdb" -D "$pgdata/db" -U o2o --auth=trust -E UTF8 >/dev/null
+# A read benchmark: durability settings do not matter to the queries; memory as a small server's.
+run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -w -t 60 -l "$pgdata/log" \
+    -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=2GB -c fsync=off -c synchronous_commit=off -c max_wal_size=8GB" start >/dev/null
+"$venv/bin/python" "$here/Benchmarks/Peers/postgis_peer.py" "host=127.0.0.1 port=$port user=o2o dbname=postgres" "$data" || status=$?
+run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -m fast -w -t 60 stop >/dev/null
+rm -rf "$pgdata/db"
+
+echo "== nearby: SpatiaLite"
+"$syspython" "$here/Benchmarks/Peers/spatialite_peer.py" "$pgdata/spatialite.sqlite" "$data" || status=$?
+rm -f "$pgdata/spatialite.sqlite"
+
+echo "== nearby: Redis"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+# Sets of store ids stay compact integer sets at any size (a sorted array each, searched by halves).
+redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$pgdata" --daemonize no \
+    --set-max-intset-entries 100000 >"$pgdata/redis.log" 2>&1 &
+redis_pid=$!
+for _ in $(seq 1 100); do "$venv/bin/python" -c "import redis; redis.Redis(port=$port).ping()" 2>/dev/null && break; sleep 0.1; done
+"$venv/bin/python" "$here/Benchmarks/Peers/redis_peer.py" "$port" "$data" || status=$?
+# Stopped before the next measurement, so that its background work does not share the cores.
+kill "$redis_pid" && wait "$redis_pid" 2>/dev/null || true
+redis_pid=""
 fi
 
 echo "== results"
