@@ -75,7 +75,7 @@ let package = Package(
                 .product(name: "Routing", package: "o2o"),
                 .product(name: "Coverage", package: "o2o"),
             ],
-            path: "Peers/PeerHarness"
+            path: "peers/PeerHarness"
         ),
         .executableTarget(
             name: "CoverageBenchmarks",

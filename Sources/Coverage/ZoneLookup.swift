@@ -80,13 +80,20 @@ struct ZoneLookup: Sendable {
                 }
             }
             for r in r0...r1 {
+                // A run of uncrossed cells along a row holds no boundary point, so one test
+                // (at the first cell's centre) answers for the whole run.
+                var inside: Bool? = nil
                 for c in c0...c1 {
                     let index = Int32(r * columns + c)
                     if crossed[(r - r0) * width + c - c0] {
                         pairs.append((index, Int32(e)))
-                    } else if Self.contains(entries, self.rings, e, minLon + (Double(c) + 0.5) * cell, minLat + (Double(r) + 0.5) * cell) {
-                        pairs.append((index, -Int32(e) - 1))
+                        inside = nil
+                        continue
                     }
+                    if inside == nil {
+                        inside = Self.contains(entries, self.rings, e, minLon + (Double(c) + 0.5) * cell, minLat + (Double(r) + 0.5) * cell)
+                    }
+                    if inside == true { pairs.append((index, -Int32(e) - 1)) }
                 }
             }
         }

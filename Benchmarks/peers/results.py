@@ -17,6 +17,11 @@ def load(name):
     return json.load(open(path)) if os.path.exists(path) else None
 
 
+def heading(title, *intro):
+    """A section's title and its opening paragraph."""
+    return [f"## {title}", "", "".join(intro), ""]
+
+
 def yes(ok):
     return "yes" if ok else "**no**"
 
@@ -88,13 +93,12 @@ if o2o:
 http = load("http.json")
 if http:
     t, n = http["healthz"], http["nearby"]
-    lines += [
-        "## Over HTTP",
-        "",
+    lines += heading(
+        "Over HTTP",
         f"o2o serving the demo city (Porto) on 127.0.0.1; wrk, {http['threads']} threads, {http['connections']} connections, "
         f"{http['seconds']} s each, on the same two cores as the server. Nearby: the 10 nearest stores that deliver to a point "
         "and have a SKU (4,096 points over the city, the 20 most stocked SKUs); the ceiling: `GET /healthz`, a small JSON body from counters.",
-        "",
+    ) + [
         "| route | requests/s | p50 | p99 | errors |",
         "|---|---|---|---|---|",
         f"| `GET /healthz` | {t['rps']:,.0f} | {t['p50_ms']:.2f} ms | {t['p99_ms']:.2f} ms | {t['errors'] + t['non2xx']} |",
@@ -108,14 +112,13 @@ if http:
 # Stock updates.
 stock = load("stock-updates.json")
 if stock:
-    lines += [
-        "## Durable stock updates",
-        "",
+    lines += heading(
+        "Durable stock updates",
         f"{stock['batches']} batches of {stock['rows_per_batch']:,} rows, each one transaction, into {stock['stock_rows']:,} stock rows "
         "(the demo city), WAL with `synchronous = FULL` on both sides. o2o: the till-batch path (`POST /v1/stock/batches` without HTTP): "
         "sequence check, every row read and written with its version, stock events recorded, the finder updated. Raw SQLite: one "
         "prepared `INSERT … ON CONFLICT DO UPDATE` per row through SQLite's C interface, into a table of the same shape.",
-        "",
+    ) + [
         "| system | rows/s | batch p50 | batch p99 | same stock at the end |",
         "|---|---|---|---|---|",
         f"| o2o | {stock['o2o']['rows_per_s']:,.0f} | {stock['o2o']['batch_p50_ms']:.1f} ms | {stock['o2o']['batch_p99_ms']:.1f} ms | {yes(stock['equal'])} |",
@@ -127,11 +130,7 @@ if stock:
 # Riders.
 riders = load("riders.json")
 if riders:
-    lines += [
-        "## Rider locations",
-        "",
-        f"{riders['riders']:,} riders over a 20 km square (half signed off), each update a 10–200 m move.",
-        "",
+    lines += heading("Rider locations", f"{riders['riders']:,} riders over a 20 km square (half signed off), each update a 10–200 m move.") + [
         f"- Updates on one thread: {riders['service_updates_per_s'] / 1e6:.2f} M/s through the dispatch service "
         f"(as `PUT /v1/riders/{{id}}/location` makes them), {riders['index_updates_per_s'] / 1e6:.1f} M/s on the bare index.",
         f"- Nearest idle rider, nothing else running: p50 {riders['quiet_p50_us']:.1f} µs, p99 {riders['quiet_p99_us']:.1f} µs.",

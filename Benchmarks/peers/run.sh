@@ -13,7 +13,7 @@
 #             folders and SQLite + SpatiaLite in process, each loading the same data and
 #             answering the same queries
 #
-#   Benchmarks/Peers/run.sh [--stores N] [--skus-per-store M] [--queries Q] [--skip "STAGE ..."]
+#   Benchmarks/peers/run.sh [--stores N] [--skus-per-store M] [--queries Q] [--skip "STAGE ..."]
 #
 # Defaults are a quick run (5,000 stores × 500 SKUs); the national scale is
 # --stores 50000 --skus-per-store 2000 (100 million stock rows; loading the peers takes long).
@@ -70,7 +70,7 @@ status=0
 
 if stage http; then
 echo "== http: wrk against o2o"
-"$here/Benchmarks/Peers/http.sh" "$data" 15 || status=$?
+"$here/Benchmarks/peers/http.sh" "$data" 15 || status=$?
 fi
 
 if stage stock; then
@@ -86,19 +86,19 @@ fi
 if stage assign; then
 echo "== assign: o2o, scipy and lap"
 "$harness" assignment "$data"
-"$venv/bin/python" "$here/Benchmarks/Peers/assignment_peer.py" "$data" || status=$?
+"$venv/bin/python" "$here/Benchmarks/peers/assignment_peer.py" "$data" || status=$?
 fi
 
 if stage routing; then
 echo "== routing: o2o and VROOM on Li & Lim 100, 1 s each"
 "$harness" routing "$data" 2>"$data/routing-o2o.log" || status=$?
-"$venv/bin/python" "$here/Benchmarks/Peers/vroom_peer.py" "$here/GeoData/vrp/lilim100" "$data" 1 2>"$data/routing-vroom.log" || status=$?
+"$venv/bin/python" "$here/Benchmarks/peers/vroom_peer.py" "$here/GeoData/vrp/lilim100" "$data" 1 2>"$data/routing-vroom.log" || status=$?
 fi
 
 if stage coverage; then
 echo "== coverage: o2o and shapely"
 "$harness" coverage "$data/coverage"
-"$venv/bin/python" "$here/Benchmarks/Peers/coverage_shapely.py" "$data/coverage" || status=$?
+"$venv/bin/python" "$here/Benchmarks/peers/coverage_shapely.py" "$data/coverage" || status=$?
 cp "$data/coverage/coverage-o2o.json" "$data/coverage/coverage-shapely.json" "$data/"
 fi
 
@@ -114,12 +114,12 @@ run_pg "$pgbin/initdb" -D "$pgdata/db" -U o2o --auth=trust -E UTF8 >/dev/null
 # A read benchmark: durability settings do not matter to the queries; memory as a small server's.
 run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -w -t 60 -l "$pgdata/log" \
     -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=2GB -c fsync=off -c synchronous_commit=off -c max_wal_size=8GB" start >/dev/null
-"$venv/bin/python" "$here/Benchmarks/Peers/postgis_peer.py" "host=127.0.0.1 port=$port user=o2o dbname=postgres" "$data" || status=$?
+"$venv/bin/python" "$here/Benchmarks/peers/postgis_peer.py" "host=127.0.0.1 port=$port user=o2o dbname=postgres" "$data" || status=$?
 run_pg "$pgbin/pg_ctl" -D "$pgdata/db" -m fast -w -t 60 stop >/dev/null
 rm -rf "$pgdata/db"
 
 echo "== nearby: SpatiaLite"
-"$syspython" "$here/Benchmarks/Peers/spatialite_peer.py" "$pgdata/spatialite.sqlite" "$data" || status=$?
+"$syspython" "$here/Benchmarks/peers/spatialite_peer.py" "$pgdata/spatialite.sqlite" "$data" || status=$?
 rm -f "$pgdata/spatialite.sqlite"
 
 echo "== nearby: Redis"
@@ -129,13 +129,13 @@ redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$p
     --set-max-intset-entries 100000 >"$pgdata/redis.log" 2>&1 &
 redis_pid=$!
 for _ in $(seq 1 100); do "$venv/bin/python" -c "import redis; redis.Redis(port=$port).ping()" 2>/dev/null && break; sleep 0.1; done
-"$venv/bin/python" "$here/Benchmarks/Peers/redis_peer.py" "$port" "$data" || status=$?
+"$venv/bin/python" "$here/Benchmarks/peers/redis_peer.py" "$port" "$data" || status=$?
 # Stopped before the next measurement, so that its background work does not share the cores.
 kill "$redis_pid" && wait "$redis_pid" 2>/dev/null || true
 redis_pid=""
 fi
 
 echo "== results"
-"$venv/bin/python" "$here/Benchmarks/Peers/results.py" "$data" "$here/Benchmarks/RESULTS.md" \
-    "Benchmarks/Peers/run.sh --stores $stores --skus-per-store $per --queries $queries${skip:+ --skip \"$(echo $skip)\"}"
+"$venv/bin/python" "$here/Benchmarks/peers/results.py" "$data" "$here/Benchmarks/RESULTS.md" \
+    "Benchmarks/peers/run.sh --stores $stores --skus-per-store $per --queries $queries${skip:+ --skip \"$(echo $skip)\"}"
 exit $status

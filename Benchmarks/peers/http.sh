@@ -4,7 +4,7 @@
 # against GET /healthz (a small JSON body from counters: the server's ceiling), each for the
 # same time; writes http.json to DIR. Called by run.sh, or alone:
 #
-#   Benchmarks/Peers/http.sh DIR [SECONDS]
+#   Benchmarks/peers/http.sh DIR [SECONDS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1; seconds=${2:-15}
@@ -49,7 +49,7 @@ PY
 head -50 "$work/paths.txt" | while read -r path; do curl -fsS -o /dev/null "http://127.0.0.1:$port$path"; done
 
 run_wrk() {  # name, path
-    WRK_PATHS=${3:-} WRK_OUT="$out/wrk-$1.json" wrk -t2 -c64 -d"${seconds}s" --latency -s "$here/Benchmarks/Peers/wrk.lua" \
+    WRK_PATHS=${3:-} WRK_OUT="$out/wrk-$1.json" wrk -t2 -c64 -d"${seconds}s" --latency -s "$here/Benchmarks/peers/wrk.lua" \
         "http://127.0.0.1:$port$2" >"$out/wrk-$1.txt"
 }
 run_wrk warmup /healthz
