@@ -1,4 +1,5 @@
 import Foundation
+import GeoCore
 import GRDB
 import Stores
 
@@ -378,26 +379,10 @@ extension SpatiaLiteStoreRepository: StockRepository {
         return (ids, levels)
     }
 
-    /// A JSON array of strings (escaped as RFC 8259 asks), built directly: JSONEncoder costs
-    /// more than the query it feeds.
+    /// A JSON array of strings, as GeoCore's JSON writer writes it (JSONEncoder costs more than
+    /// the query it feeds).
     static func jsonArray(_ strings: [String]) -> String {
-        var out: [UInt8] = [UInt8(ascii: "[")]
-        out.reserveCapacity(strings.reduce(2) { $0 + $1.utf8.count + 3 })
-        let hex = Array("0123456789abcdef".utf8)
-        for (i, string) in strings.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            for byte in string.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
-                case 0..<0x20: out += Array("\\u00".utf8); out.append(hex[Int(byte >> 4)]); out.append(hex[Int(byte & 15)])
-                default: out.append(byte)
-                }
-            }
-            out.append(UInt8(ascii: "\""))
-        }
-        out.append(UInt8(ascii: "]"))
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: JSONValue.array(strings.map(JSONValue.string)).serialized(), as: UTF8.self)
     }
 
     static func stockLevel(_ db: Database, store: StoreID, skuID: Int64) throws -> StockLevel? {

@@ -169,4 +169,3 @@ public struct MovingPointIndex: Sendable {
             .sorted { ($0.distance, $0.id) < ($1.distance, $1.id) }
     }
 }
-
