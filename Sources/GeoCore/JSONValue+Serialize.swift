@@ -38,14 +38,47 @@ extension JSONValue {
     private static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
     private static let hex = Array("0123456789abcdef".utf8)
 
-    static func write(number n: Double, into out: inout [UInt8]) {
+    /// Appends a number as this writer writes it (integral values without a fraction).
+    public static func write(number n: Double, into out: inout [UInt8]) {
         guard n.isFinite else { out += nullBytes; return }
+        // Whole numbers, the usual case (ids, money, counts), without going through text.
+        if n == n.rounded(.towardZero), abs(n) < 1e15, !(n == 0 && n.sign == .minus) {
+            write(integer: Int(n), into: &out)
+            return
+        }
         // The shortest text that reads back as the same number; "99.0" is written "99".
         let text = n.description.utf8
         out += text.count > 2 && text.suffix(2).elementsEqual(".0".utf8) ? text.dropLast(2) : text[...]
     }
 
-    static func write(string s: String, into out: inout [UInt8]) {
+    /// Appends an integer's decimal digits.
+    public static func write(integer n: Int, into out: inout [UInt8]) {
+        if n < 0 {
+            out.append(UInt8(ascii: "-"))
+            // The magnitude as unsigned, so that Int.min has one too.
+            write(magnitude: n.magnitude, into: &out)
+        } else {
+            write(magnitude: UInt(n), into: &out)
+        }
+    }
+
+    private static func write(magnitude: UInt, into out: inout [UInt8]) {
+        if magnitude < 10 { out.append(UInt8(ascii: "0") &+ UInt8(magnitude)); return }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var count = 0
+        var rest = magnitude
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[23 - count] = UInt8(ascii: "0") &+ UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            out.append(contentsOf: buffer[(24 - count)...])
+        }
+    }
+
+    /// Appends a string, quoted and escaped as this writer writes it.
+    public static func write(string s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape: copied whole.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {

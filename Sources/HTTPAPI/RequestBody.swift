@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import Hummingbird
+import HummingbirdCore
 import NIOCore
 
 /// Reading JSON bodies and query parameters with errors that name the field.
@@ -59,8 +60,15 @@ enum Input {
 
     // MARK: - Query parameters
 
+    /// A request's query parameters, parsed once for handlers that read several.
+    typealias Query = FlatDictionary<Substring, Substring>
+
     static func queryDouble(_ request: Request, _ name: String, required: Bool = false) throws -> Double? {
-        guard let raw = request.uri.queryParameters[name[...]] else {
+        try queryDouble(request.uri.queryParameters, name, required: required)
+    }
+
+    static func queryDouble(_ query: Query, _ name: String, required: Bool = false) throws -> Double? {
+        guard let raw = query[name[...]] else {
             if required { throw Problem.invalid(name, "\(name) is required") }
             return nil
         }
@@ -69,13 +77,21 @@ enum Input {
     }
 
     static func queryInt(_ request: Request, _ name: String) throws -> Int? {
-        guard let raw = request.uri.queryParameters[name[...]] else { return nil }
+        try queryInt(request.uri.queryParameters, name)
+    }
+
+    static func queryInt(_ query: Query, _ name: String) throws -> Int? {
+        guard let raw = query[name[...]] else { return nil }
         guard let v = Int(String(raw)) else { throw Problem.invalid(name, "\(name) must be an integer, got \"\(raw)\"") }
         return v
     }
 
     static func queryBool(_ request: Request, _ name: String) throws -> Bool? {
-        guard let raw = request.uri.queryParameters[name[...]] else { return nil }
+        try queryBool(request.uri.queryParameters, name)
+    }
+
+    static func queryBool(_ query: Query, _ name: String) throws -> Bool? {
+        guard let raw = query[name[...]] else { return nil }
         switch raw.lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
@@ -85,7 +101,11 @@ enum Input {
 
     /// The coordinate from `lat` and `lon`, both required.
     static func point(_ request: Request) throws -> Coordinate {
-        let lat = try queryDouble(request, "lat", required: true)!, lon = try queryDouble(request, "lon", required: true)!
+        try point(request.uri.queryParameters)
+    }
+
+    static func point(_ query: Query) throws -> Coordinate {
+        let lat = try queryDouble(query, "lat", required: true)!, lon = try queryDouble(query, "lon", required: true)!
         return try Coordinate.validated(latitude: lat, longitude: lon)
     }
 
@@ -102,7 +122,11 @@ enum Input {
 
     /// Whether the client asked for GeoJSON (`Accept: application/geo+json` or `format=geojson`).
     static func wantsGeoJSON(_ request: Request) throws -> Bool {
-        if let format = request.uri.queryParameters["format"] {
+        try wantsGeoJSON(request, query: request.uri.queryParameters)
+    }
+
+    static func wantsGeoJSON(_ request: Request, query: Query) throws -> Bool {
+        if let format = query["format"] {
             switch format.lowercased() {
             case "geojson": return true
             case "json": return false

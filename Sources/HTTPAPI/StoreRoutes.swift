@@ -38,11 +38,11 @@ struct StoreRoutes: Sendable {
 
     // MARK: - Nearby
 
-    func nearby(_ request: Request) throws -> JSONBody {
+    func nearby(_ request: Request) throws -> JSONBytes {
         let q = request.uri.queryParameters
-        let point = try Input.point(request)
-        let limit = try Input.queryInt(request, "limit") ?? 10
-        let radius = try Input.queryDouble(request, "radius_m")
+        let point = try Input.point(q)
+        let limit = try Input.queryInt(q, "limit") ?? 10
+        let radius = try Input.queryDouble(q, "radius_m")
         let skus = q.getAll("sku").map { String($0) }
         let quantities = try q.getAll("qty").map { raw -> Int in
             guard let n = Int(String(raw)) else { throw Problem.invalid("qty", "qty must be an integer, got \"\(raw)\"") }
@@ -59,14 +59,15 @@ struct StoreRoutes: Sendable {
         }
         let now = service.now()
         let openAt = try q["open_at"].map { try Input.instant(String($0), field: "open_at", now: now) }
-        let query = NearbyQuery(point: point, limit: limit, radius: radius, mustDeliver: try Input.queryBool(request, "delivers") ?? false,
+        let query = NearbyQuery(point: point, limit: limit, radius: radius, mustDeliver: try Input.queryBool(q, "delivers") ?? false,
                                 openAt: openAt, items: items)
         let results = try service.finder.nearby(query, now: now)
         if try Input.wantsGeoJSON(request) {
-            return .geo(.object(["type": .string("FeatureCollection"),
-                                 "features": .array(results.map { Render.storeFeature($0.store, extra: Render.nearbyRow($0)) })]))
+            let collection = JSONValue.object(["type": .string("FeatureCollection"),
+                                               "features": .array(results.map { Render.storeFeature($0.store, extra: Render.nearbyRow($0)) })])
+            return JSONBytes(bytes: collection.serialized(capacity: 8_192), contentType: "application/geo+json")
         }
-        return JSONBody(value: nearbyJSON(results))
+        return JSONBytes(bytes: NearbyRenderer.shared.render(results))
     }
 
     // MARK: - Directory

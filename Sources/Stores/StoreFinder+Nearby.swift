@@ -69,6 +69,8 @@ extension StoreFinder {
         return try lock.withReadLock { () throws(StoreError) -> [NearbyResult] in
             try searchLocked(query, scratch: scratch)
             let at = query.openAt ?? now
+            // The local minute of the week once per time zone among the rows (usually one).
+            var minutes: [(zone: UInt16, minute: Int)] = []
             return scratch.hits.map { hit in
                 let slot = Int(hit.slot)
                 let zone: DeliveryZone? = hit.zoneRecord >= 0
@@ -76,8 +78,15 @@ extension StoreFinder {
                 let availability = zip(query.items, scratch.skuIndices).map { item, sku in
                     NearbyResult.Availability(sku: item.sku, available: stock.available(sku: sku, slot: hit.slot))
                 }
-                let tz = snapshot.timeZones[Int(snapshot.timeZoneOfSlot[slot])]
-                let open = snapshot.isOpen(slot: slot, minuteOfWeek: WeekClock.minuteOfWeek(at, in: tz))
+                let zoneIndex = snapshot.timeZoneOfSlot[slot]
+                let minute: Int
+                if let known = minutes.first(where: { $0.zone == zoneIndex }) {
+                    minute = known.minute
+                } else {
+                    minute = WeekClock.minuteOfWeek(at, in: snapshot.timeZones[Int(zoneIndex)])
+                    minutes.append((zoneIndex, minute))
+                }
+                let open = snapshot.isOpen(slot: slot, minuteOfWeek: minute)
                 return NearbyResult(store: snapshot.stores[slot]!, distance: hit.distance, zone: zone,
                                     availability: availability, isOpen: open)
             }

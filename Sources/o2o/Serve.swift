@@ -5,6 +5,8 @@ import HTTPAPI
 import Persistence
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -76,6 +78,12 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "o2o")
         logger.logLevel = .info
+        // Handlers run on the event loops that read their requests instead of hopping to
+        // Swift's global pool and back: one thread switch fewer per request. The handlers only
+        // await, never block (SQLite work runs on the database's own queues).
+        if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            logger.notice("the event loops could not take over as Swift's global executor; handlers hop between threads")
+        }
         do {
             let (db, service) = try await Runtime.open(database, importDemoWhenEmpty: !noDemo) { logger.info("\($0)") }
             logger.info("index holds \(service.finder.storeCount) stores, \(service.finder.zoneCount) zones, \(service.finder.skuCount) SKUs")

@@ -56,3 +56,17 @@ struct JSONSerializeTests {
         #expect(String(decoding: JSONValue.array([.number(.nan), .number(.infinity), .number(1)]).serialized(), as: UTF8.self) == "[null,null,1]")
     }
 }
+
+@Suite("JSON integers written directly")
+struct JSONIntegerTests {
+    @Test("integers as their decimal text, the extremes included")
+    func integers() {
+        var rng = SeededRandom(seed: 5)
+        let values = [0, 1, -1, 9, 10, -10, 99, 100, Int.max, Int.min] + (0..<2_000).map { _ in Int.random(in: .min ... .max, using: &rng) >> Int.random(in: 0...62, using: &rng) }
+        for n in values {
+            var out: [UInt8] = []
+            JSONValue.write(integer: n, into: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(n))
+        }
+    }
+}
