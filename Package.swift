@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
-                "Persistence", "Stores", "StoreImport", "GeoCore", "CSpatialite", "Dispatching", "O2OTestSupport",
+                "Persistence", "Stores", "StoreImport", "GeoCore", "CSpatialite", "Dispatching", "O2OTestSupport", "TestRandom",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

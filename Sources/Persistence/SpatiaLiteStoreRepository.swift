@@ -1,3 +1,4 @@
+import CSpatialite
 import Foundation
 import GeoCore
 import GRDB
@@ -69,6 +70,68 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
             }
             return result
         }
+    }
+
+    public func streamStock(stores: [StoreID], skus: [SKUCode], into sinks: [StockRowSink]) async throws {
+        guard !sinks.isEmpty else { return }
+        // Storage's SKU ids to the caller's indexes: ids are small integers, so an array.
+        let skuByID: [Int32] = try await writer.read { db in
+            let position = Dictionary(skus.enumerated().map { ($0.element.rawValue, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            var skuByID: [Int32] = []
+            for row in try Row.fetchAll(db, sql: "SELECT id, code FROM skus") {
+                let id: Int64 = row[0]
+                guard let index = position[row[1]], id >= 0, id < 1 << 31 else { continue }
+                if skuByID.count <= Int(id) { skuByID += repeatElement(-1, count: Int(id) + 1 - skuByID.count) }
+                skuByID[Int(id)] = Int32(index)
+            }
+            return skuByID
+        }
+        // Consecutive ranges of the store list, one per sink, read at once on the pool's readers.
+        let per = (stores.count + sinks.count - 1) / max(1, sinks.count)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (part, sink) in sinks.enumerated() {
+                let range = min(stores.count, part * per)..<min(stores.count, (part + 1) * per)
+                if range.isEmpty { continue }
+                let ids = Array(stores[range])
+                group.addTask {
+                    try await writer.read { db in
+                        try Self.streamStock(db, stores: ids, firstSlot: range.lowerBound, skuByID: skuByID, into: sink)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The rows of `stores` (a range of the whole list starting at `firstSlot`), in the primary
+    /// key's order (store, then SKU): each store's rows come together, so the store lookup runs
+    /// once per store, not per row, and each SKU's list grows by appending.
+    static func streamStock(_ db: Database, stores: [StoreID], firstSlot: Int, skuByID: [Int32], into sink: StockRowSink) throws {
+        guard let first = stores.first, let last = stores.last else { return }
+        let slotByID = Dictionary(stores.enumerated().map { ($0.element.rawValue, Int32(firstSlot + $0.offset)) }, uniquingKeysWith: { a, _ in a })
+        let statement = try db.makeStatement(sql: """
+            SELECT store_id, sku_id, on_hand, reserved FROM stock WHERE store_id BETWEEN ? AND ? ORDER BY store_id, sku_id
+            """)
+        try statement.setArguments([first.rawValue, last.rawValue])
+        var lastStore = Int64.min, slot: Int32 = -1
+        var batch: [StockRow] = []
+        batch.reserveCapacity(4_096)
+        try skuByID.withUnsafeBufferPointer { skuByID in
+            try statement.forEachRowDirect(db) { row in
+                let storeID = sqlite3_column_int64(row, 0), skuID = sqlite3_column_int64(row, 1)
+                if storeID != lastStore {
+                    lastStore = storeID
+                    slot = slotByID[storeID] ?? -1
+                }
+                guard slot >= 0, skuID >= 0, skuID < skuByID.count else { return }
+                let sku = skuByID[Int(skuID)]
+                guard sku >= 0 else { return }
+                batch.append(StockRow(store: slot, sku: sku, onHand: Int32(clamping: sqlite3_column_int64(row, 2)),
+                                      reserved: Int32(clamping: sqlite3_column_int64(row, 3))))
+                if batch.count == 4_096 { sink.add(batch); batch.removeAll(keepingCapacity: true) }
+            }
+        }
+        sink.add(batch)
     }
 
     public func store(_ id: StoreID) async throws -> Store? {

@@ -85,6 +85,16 @@ final class StockTable: @unchecked Sendable {
                 setReserved(slot, r)
                 return
             }
+            // Past the last slot (a bulk load, store by store): appended without a search, which
+            // on a cold list would cost a cache miss per step.
+            if count == 0 || slots[count - 1] < slot {
+                if count == capacity { grow() }
+                slots[count] = slot
+                onHand[count] = h
+                count += 1
+                setReserved(slot, r)
+                return
+            }
             let (i, found) = position(of: slot)
             if !found {
                 if count == capacity { grow() }
@@ -141,6 +151,22 @@ final class StockTable: @unchecked Sendable {
 
         private func grow() { resize(to: capacity * 2) }
 
+        /// Appends another list's entries, all past this one's last slot (a load split by store
+        /// ranges, joined in order). Both lists are still sparse.
+        func append(contentsOf other: Posting) {
+            precondition(!isDense && !other.isDense, "only lists still loading are joined")
+            guard other.count > 0 else { return }
+            precondition(count == 0 || slots[count - 1] < other.slots[0], "the joined list must come after this one")
+            if count + other.count > capacity { resize(to: count + other.count) }
+            (slots + count).initialize(from: other.slots, count: other.count)
+            (onHand + count).initialize(from: other.onHand, count: other.count)
+            count += other.count
+            if let theirs = other.holds {
+                if holds == nil { holds = [:] }
+                holds!.merge(theirs) { _, new in new }
+            }
+        }
+
         private func resize(to newCapacity: Int) {
             func moved(_ old: UnsafeMutablePointer<Int32>) -> UnsafeMutablePointer<Int32> {
                 let new = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
@@ -171,6 +197,21 @@ final class StockTable: @unchecked Sendable {
 
     func set(sku: Int, slot: Int32, onHand: Int, reserved: Int) {
         postings[sku].set(slot, onHand: Int32(clamping: onHand), reserved: Int32(clamping: reserved))
+    }
+
+    /// Sets many rows (a bulk load's), borrowing each list rather than retaining it per row.
+    func set(_ rows: [StockRow]) {
+        postings.withUnsafeBufferPointer { lists in
+            for row in rows {
+                lists[Int(row.sku)].set(row.store, onHand: row.onHand, reserved: row.reserved)
+            }
+        }
+    }
+
+    /// Appends every list of `other` to this one's (see ``Posting/append(contentsOf:)``).
+    func append(contentsOf other: StockTable) {
+        ensureSKUCount(other.postings.count)
+        for (mine, theirs) in zip(postings, other.postings) { mine.append(contentsOf: theirs) }
     }
 
     /// Compacts every posting list for `slotCount` store slots (see ``Posting/compact(slotCount:)``).

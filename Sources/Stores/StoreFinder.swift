@@ -74,23 +74,39 @@ public final class StoreFinder: @unchecked Sendable {
     /// `stores` must be in ascending id order.
     public func load(stores: [Store], zones: [DeliveryZone], skus: [SKU],
                      stockRows: (_ emit: (_ store: Int, _ sku: Int, _ onHand: Int, _ reserved: Int) -> Void) -> Void) {
+        let load = StockLoad(storeCount: stores.count, skuCount: skus.count)
+        var batch: [StockRow] = []
+        batch.reserveCapacity(4_096)
+        stockRows { store, sku, onHand, reserved in
+            batch.append(StockRow(store: Int32(store), sku: Int32(sku), onHand: Int32(clamping: onHand), reserved: Int32(clamping: reserved)))
+            if batch.count == 4_096 { load.add(batch); batch.removeAll(keepingCapacity: true) }
+        }
+        load.add(batch)
+        install(stores: stores, zones: zones, skus: skus, stock: load)
+    }
+
+    /// Installs a data set whose stock was streamed into `stock` (built outside the lock, so
+    /// searches go on against the old data while it loads). `stores` must be in ascending id
+    /// order and `skus` must have distinct codes, as the stream's indexes refer to them.
+    public func install(stores: [Store], zones: [DeliveryZone], skus: [SKU], stock load: StockLoad) {
         precondition(zip(stores, stores.dropFirst()).allSatisfy { $0.id < $1.id }, "stores must be in ascending id order")
+        precondition(Set(skus.map(\.code)).count == skus.count, "SKU codes must be distinct")
+        precondition(load.storeCount == stores.count && load.skuCount == skus.count, "the stock was streamed for other lists")
+        let table = load.finish()
+        var slotByID: [StoreID: Int32] = [:]
+        slotByID.reserveCapacity(stores.count)
+        for (slot, store) in stores.enumerated() { slotByID[store.id] = Int32(slot) }
+        var zonesBySlot = [[DeliveryZone]](repeating: [], count: stores.count)
+        for zone in zones {
+            if let slot = slotByID[zone.storeID] { zonesBySlot[Int(slot)].append(zone) }
+        }
+        let snapshot = FinderSnapshot(stores: stores, zones: zonesBySlot)
         lock.withWriteLock {
-            self.stores = stores; zonesBySlot = Array(repeating: [], count: stores.count); slotByID = [:]
+            self.stores = stores; self.zonesBySlot = zonesBySlot; self.slotByID = slotByID
             skuIndex = [:]; self.skus = []
-            self.stock = StockTable()
-            slotByID.reserveCapacity(stores.count)
-            for (slot, store) in stores.enumerated() { slotByID[store.id] = Int32(slot) }
-            for zone in zones {
-                if let slot = slotByID[zone.storeID] { zonesBySlot[Int(slot)].append(zone) }
-            }
             for sku in skus { addSKU(sku) }
-            self.stock.ensureSKUCount(self.skus.count)
-            stockRows { store, sku, onHand, reserved in
-                self.stock.set(sku: sku, slot: Int32(store), onHand: onHand, reserved: reserved)
-            }
-            self.stock.compact(slotCount: self.stores.count)
-            snapshot = FinderSnapshot(stores: self.stores, zones: zonesBySlot)
+            self.stock = table
+            self.snapshot = snapshot
             changeGeneration += 1
             snapshotGeneration = changeGeneration
         }

@@ -67,6 +67,26 @@ public enum StockWriteMode: Sendable {
     case adjust
 }
 
+/// Receives stock rows as storage reads them (see ``StoreRepository/streamStock(stores:skus:into:)``),
+/// from one thread at a time.
+public protocol StockRowSink: AnyObject, Sendable {
+    /// Rows in the order read, a few thousand at a time.
+    func add(_ rows: [StockRow])
+}
+
+/// One stock row as storage streams it: the store's and the SKU's index in the lists the
+/// stream was asked for, and the counts.
+public struct StockRow: Hashable, Sendable {
+    public var store: Int32
+    public var sku: Int32
+    public var onHand: Int32
+    public var reserved: Int32
+
+    public init(store: Int32, sku: Int32, onHand: Int32, reserved: Int32) {
+        self.store = store; self.sku = sku; self.onHand = onHand; self.reserved = reserved
+    }
+}
+
 /// Storage of stores, zones, SKUs and stock. Every method that writes is one transaction:
 /// it applies in full or not at all, and throws ``StoreError`` for input it refuses.
 public protocol StoreRepository: Sendable {
@@ -74,6 +94,12 @@ public protocol StoreRepository: Sendable {
     func allZones() async throws -> [DeliveryZone]
     func allSKUs() async throws -> [SKU]
     func allStock() async throws -> [(StoreID, SKUCode, StockLevel)]
+    /// Streams every stock row without materialising the rows, as indexes into `stores`
+    /// (ascending ids) and `skus`, grouped by store in that order; rows of stores or SKUs not
+    /// listed are skipped. The stores are split into as many consecutive ranges as there are
+    /// sinks, each range's rows going to its sink, read concurrently. What loads the finder at
+    /// national scale.
+    func streamStock(stores: [StoreID], skus: [SKUCode], into sinks: [StockRowSink]) async throws
 
     func store(_ id: StoreID) async throws -> Store?
     func create(_ draft: StoreDraft, zones: [ZoneDraft]) async throws -> (Store, [DeliveryZone])

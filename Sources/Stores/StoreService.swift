@@ -31,11 +31,15 @@ public struct StoreService: Sendable {
 
     /// Reloads without taking the gate: for writers that already hold it.
     func reloadNow() async throws {
-        let stores = try await repository.allStores()
+        let stores = try await repository.allStores().sorted { $0.id < $1.id }
         let zones = try await repository.allZones()
         let skus = try await repository.allSKUs()
-        let stock = try await repository.allStock()
-        finder.load(stores: stores, zones: zones, skus: skus, stock: stock)
+        // The stock streams into the finder's table as it is read (at 100 million rows,
+        // materialising them as values first would take gigabytes), a part per core.
+        let parts = stores.count < 1_000 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let loads = (0..<parts).map { _ in StockLoad(storeCount: stores.count, skuCount: skus.count) }
+        try await repository.streamStock(stores: stores.map(\.id), skus: skus.map(\.code), into: loads)
+        finder.install(stores: stores, zones: zones, skus: skus, stock: StockLoad.joined(loads))
     }
 
     public func create(_ draft: StoreDraft, zones: [ZoneDraft] = []) async throws -> (Store, [DeliveryZone]) {

@@ -1,7 +1,7 @@
 // PeerHarness: the national-scale data set for the peer systems, and o2o's own answers and
 // timings on it, in one run.
 //
-//   PeerHarness export DIR [--stores N] [--skus-per-store M] [--queries Q]
+//   PeerHarness export DIR [--stores N] [--skus-per-store M] [--queries Q]   (then the index build from the database)
 //   PeerHarness assignment DIR
 //   PeerHarness stock-updates DIR
 //   PeerHarness riders DIR
@@ -150,3 +150,6 @@ let timing: [String: Any] = [
 ]
 try JSONSerialization.data(withJSONObject: timing, options: [.sortedKeys]).write(to: folder.appendingPathComponent("o2o-timing.json"))
 log(String(format: "o2o: p50 %.1f µs, p99 %.1f µs over %d queries; finder load %.1f s", percentile(0.5), percentile(0.99), sorted.count, loadSeconds))
+
+// The same finder built from an o2o database holding this data, as `o2o serve` builds it.
+try await indexBuild(folder, data: data, queries: queries, reference: finder)
