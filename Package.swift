@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Coverage", targets: ["Coverage"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
+        .library(name: "Accounts", targets: ["Accounts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +41,14 @@ let package = Package(
             providers: [.apt(["libproj-dev"])]
         ),
         .target(name: "GeoCore"),
+        .target(
+            name: "Accounts",
+            dependencies: [
+                "GeoCore", "Stores",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "LiveEvents"),
         .target(name: "Routing"),
         .target(name: "Coverage", dependencies: ["GeoCore", "SpatialIndex", "Projection", "Dispatching"]),
@@ -54,14 +64,14 @@ let package = Package(
         .target(
             name: "Persistence",
             dependencies: [
-                "GeoCore", "Stores", "Dispatching", "Coverage", "CSpatialite",
+                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +91,7 @@ let package = Package(
         ),
         .target(
             name: "O2OTestSupport",
-            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching"],
+            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts"],
             path: "Tests/Support"
         ),
         .target(name: "TestRandom", path: "Tests/Random"),
@@ -90,6 +100,7 @@ let package = Package(
         .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoCore"]),
         .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore", "TestRandom"]),
         .testTarget(name: "DispatchingTests", dependencies: ["Dispatching", "GeoCore", "TestRandom"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Persistence", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(
             name: "CoverageTests",
@@ -111,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom",
+                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -1,3 +1,4 @@
+import Accounts
 import Dispatching
 import Foundation
 import GeoCore
@@ -18,10 +19,11 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
-public func buildRouter(service: StoreService, dispatch: DispatchService, heartbeat: Duration = .seconds(15),
+public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, heartbeat: Duration = .seconds(15),
                         geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
+    router.add(middleware: AuthenticationMiddleware(accounts: accounts))
     router.get("/healthz") { _, _ in
         JSONBody(value: .object([
             "status": .string("ok"),
@@ -46,6 +48,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, heartb
     InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
     DispatchRoutes(stores: service, dispatch: dispatch, heartbeat: heartbeat).register(on: router)
     CoverageRoutes(stores: service, geoData: geoData).register(on: router)
+    AccountRoutes(accounts: accounts, stores: service).register(on: router)
     return router
 }
 
@@ -64,11 +67,11 @@ public struct BackgroundIntervals: Sendable {
 /// flusher beside it until SIGINT or SIGTERM. On shutdown the event streams end first, so open
 /// SSE connections do not hold the server up; the running round finishes and positions are
 /// flushed a last time.
-public func runServer(service: StoreService, dispatch: DispatchService, configuration: ServerConfiguration, logger: Logger,
+public func runServer(service: StoreService, dispatch: DispatchService, accounts: AccountService, configuration: ServerConfiguration, logger: Logger,
                       intervals: BackgroundIntervals = BackgroundIntervals(), geoData: URL = URL(fileURLWithPath: "GeoData"),
                       onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
-        router: buildRouter(service: service, dispatch: dispatch, geoData: geoData),
+        router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, geoData: geoData),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
@@ -78,6 +81,7 @@ public func runServer(service: StoreService, dispatch: DispatchService, configur
         services: [PositionFlusher(dispatch: dispatch, interval: intervals.positionFlush, logger: logger), app,
                    DispatchRounds(dispatch: dispatch, interval: intervals.dispatchRound, logger: logger),
                    ReservationSweeper(service: service, interval: intervals.sweep, logger: logger),
+                   SessionSweeper(accounts: accounts, logger: logger),
                    EventStreamCloser(service: service, dispatch: dispatch)],
         gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
@@ -102,6 +106,24 @@ public struct ReservationSweeper: Service {
                 logger.error("releasing expired reservations failed: \(error)")
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
+
+/// Deletes sessions that lapsed (they no longer sign anyone in), every hour.
+struct SessionSweeper: Service {
+    let accounts: AccountService
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let removed = try await accounts.deleteLapsedSessions()
+                if removed > 0 { logger.info("deleted \(removed) lapsed session(s)") }
+            } catch {
+                logger.error("deleting lapsed sessions failed: \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3_600)) }
         }
     }
 }

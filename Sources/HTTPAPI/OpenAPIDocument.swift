@@ -23,6 +23,8 @@ enum OpenAPIDocument {
         var requestExample: J? = nil
         /// Status → (description, schema name or nil, content type).
         var responses: [(Int, String, String?, String)]
+        /// Who may call it: nil for anyone; else the roles, or "signed-in" for any account.
+        var access: [String]? = nil
     }
 
     static let jsonType = "application/json"
@@ -53,7 +55,9 @@ enum OpenAPIDocument {
                                     "min_order_minor": .number(1000), "promised_minutes": .number(25)]),
     ]).json
 
-    static let operations: [Operation] = [
+    static let operations: [Operation] = coreOperations + accountOperations
+
+    static let coreOperations: [Operation] = [
         Operation(route: APIRoute(method: .get, path: "/healthz", operationID: "health", summary: "Liveness and what the index holds"),
                   responses: [(200, "ok", "Health", jsonType)]),
         Operation(route: APIRoute(method: .get, path: "/openapi.json", operationID: "openapi", summary: "This document"),
@@ -305,7 +309,9 @@ enum OpenAPIDocument {
         "time_zone": type("string", "IANA time zone"), "lat": type("number"), "lon": type("number"),
     ]
 
-    static let schemas: [String: J] = [
+    static let schemas: [String: J] = coreSchemas.merging(accountSchemas) { a, _ in a }
+
+    static let coreSchemas: [String: J] = [
         "Problem": object(["type": type("string"), "title": type("string"), "status": type("integer"), "detail": type("string"),
                            "instance": type("string"), "field": type("string", "the parameter or member at fault"),
                            "errors": array(ref("Detail"))],
@@ -496,6 +502,10 @@ enum OpenAPIDocument {
                 responses[String(status)] = .object(response)
             }
             operation["responses"] = .object(responses)
+            if let access = op.access {
+                operation["security"] = .array([.object(["bearer": .array([])])])
+                operation["x-o2o-access"] = .array(access.map(J.string))
+            }
             paths[op.route.path, default: [:]][op.route.method.rawValue.lowercased()] = .object(operation)
         }
         return .object([
@@ -504,7 +514,10 @@ enum OpenAPIDocument {
                              "description": .string("Nearby stores with stock, delivery zones, stock sync and delivery dispatch for same-city retail.")]),
             "servers": .array([.object(["url": .string("http://127.0.0.1:8080")])]),
             "paths": .object(paths.mapValues(J.object)),
-            "components": .object(["schemas": .object(schemas)]),
+            "components": .object(["schemas": .object(schemas), "securitySchemes": .object([
+                "bearer": .object(["type": .string("http"), "scheme": .string("bearer"),
+                                   "description": .string("a session token from POST /v1/sessions")]),
+            ])]),
         ])
     }()
 }

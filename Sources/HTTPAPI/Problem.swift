@@ -1,3 +1,4 @@
+import Accounts
 import Coverage
 import Dispatching
 import Foundation
@@ -57,6 +58,24 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         }
     }
 
+    static func accountProblem(_ e: AccountError) -> Problem {
+        switch e.kind {
+        case .invalid: return storeProblem(StoreError(.invalid, field: e.field, e.message))
+        case .notFound: return storeProblem(StoreError(.notFound, field: e.field, e.message))
+        case .conflict: return storeProblem(StoreError(.conflict, field: e.field, e.message))
+        case .unauthenticated:
+            var p = Problem(.unauthorized, type: "unauthenticated", title: "Unauthenticated", detail: e.message, field: e.field)
+            p.headers[.wwwAuthenticate] = #"Bearer realm="o2o""#
+            return p
+        case .forbidden:
+            return Problem(.forbidden, type: "forbidden", title: "Forbidden", detail: e.message, field: e.field)
+        case .throttled:
+            var p = Problem(.tooManyRequests, type: "throttled", title: "Too many requests", detail: e.message, field: e.field)
+            p.headers[.retryAfter] = String(e.retryAfter ?? 60)
+            return p
+        }
+    }
+
     /// The one place where domain and framework errors become HTTP answers.
     static func from(_ error: any Error) -> Problem? {
         switch error {
@@ -73,6 +92,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             case .conflict: .conflict
             }
             return storeProblem(StoreError(kind, field: e.field, e.message))
+        case let e as AccountError:
+            return accountProblem(e)
         case let e as CoverageError:
             return Problem(.unprocessableContent, type: "unprocessable", title: "Unprocessable content", detail: e.message, field: e.field)
         case let e as GeoError:

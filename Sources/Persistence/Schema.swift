@@ -204,6 +204,57 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v5: accounts, sessions, addresses, favourites, browsing history") { db in
+            try db.execute(sql: """
+                CREATE TABLE accounts (
+                    id INTEGER PRIMARY KEY,
+                    email TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    phone TEXT,
+                    role TEXT NOT NULL CHECK (role IN ('customer', 'staff', 'dispatcher', 'planner', 'admin')),
+                    password_hash TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE account_stores (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    store_id INTEGER NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+                    PRIMARY KEY (account_id, store_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE sessions (
+                    token_hash BLOB PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+                CREATE TABLE addresses (
+                    id INTEGER PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    label TEXT,
+                    recipient TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    line TEXT NOT NULL,
+                    lat REAL NOT NULL, lon REAL NOT NULL,
+                    given_lat REAL NOT NULL, given_lon REAL NOT NULL,
+                    system TEXT NOT NULL CHECK (system IN ('wgs84', 'gcj02', 'bd09')),
+                    is_default INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX addresses_by_account ON addresses(account_id, id);
+                CREATE TABLE favourites (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    store_id INTEGER NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+                    added_at REAL NOT NULL,
+                    PRIMARY KEY (account_id, store_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE browsing_history (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    item TEXT NOT NULL,
+                    viewed_at REAL NOT NULL,
+                    PRIMARY KEY (account_id, item)
+                ) WITHOUT ROWID;
+                CREATE INDEX browsing_history_by_time ON browsing_history(account_id, viewed_at);
+                """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Accounts
 import ArgumentParser
 import Dispatching
 import Foundation
@@ -23,6 +24,12 @@ enum Runtime {
         return (database, service)
     }
 
+    /// The accounts service over the database, checking store ids against the finder.
+    static func accounts(_ db: SpatiaLiteDatabase, stores: StoreService, cost: UInt8 = 10) -> AccountService {
+        AccountService(repository: SpatiaLiteAccountRepository(database: db), hasher: BcryptHasher(cost: cost),
+                       storeExists: { [finder = stores.finder] in finder.store($0) != nil })
+    }
+
     static func progressPrinter() -> @Sendable (Int, Int) -> Void {
         { done, total in
             FileHandle.standardError.write(Data("  … \(done)/\(total) stores written\n".utf8))
@@ -36,6 +43,7 @@ enum Runtime {
         case let e as StoreError: message = e.field.map { "\($0): \(e.message)" } ?? e.message
         case let e as GeoError: message = "\(e.field): \(e.message)"
         case let e as DispatchError: message = e.description
+        case let e as AccountError: message = e.description
         case let e as CSV.Error: message = e.description
         default: message = String(describing: error)
         }

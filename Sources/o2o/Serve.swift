@@ -1,3 +1,4 @@
+import Accounts
 import ArgumentParser
 import Dispatching
 import Foundation
@@ -44,6 +45,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds at the door handing it over (default 120).")
     var dropServiceSeconds: Double?
 
+    @Option(help: "bcrypt's cost for new passwords (2^cost rounds; 4 to 31).")
+    var bcryptCost: UInt8 = 10
+
     @Option(help: "Seconds a rider has to accept an offer before it returns to the pool.")
     var offerTimeout: Double = 60
 
@@ -71,6 +75,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--position-flush-interval must be between 0.1 and 3600 seconds")
         }
         guard HaversineETAModel.city(etaCity) != nil else { throw ValidationError("--eta-city must be porto or helsinki") }
+        guard (4...31).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 31") }
         guard (1...3600).contains(offerTimeout) else { throw ValidationError("--offer-timeout must be between 1 and 3600 seconds") }
         _ = try etaModel()
     }
@@ -97,7 +102,8 @@ struct Serve: AsyncParsableCommand {
             intervals.sweep = .milliseconds(Int(sweepInterval * 1000))
             intervals.dispatchRound = dispatchInterval == 0 ? nil : .milliseconds(Int(dispatchInterval * 1000))
             intervals.positionFlush = .milliseconds(Int(positionFlushInterval * 1000))
-            try await runServer(service: service, dispatch: dispatch, configuration: ServerConfiguration(host: host, port: port),
+            let accounts = Runtime.accounts(db, stores: service, cost: bcryptCost)
+            try await runServer(service: service, dispatch: dispatch, accounts: accounts, configuration: ServerConfiguration(host: host, port: port),
                                 logger: logger, intervals: intervals, geoData: URL(fileURLWithPath: database.geodata)) { [host] port in
                 // One line on stdout, for scripts that start the server on port 0.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))

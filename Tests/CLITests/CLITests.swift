@@ -16,10 +16,11 @@ struct CLITests {
 
     struct Run { var status: Int32; var out: String; var err: String }
 
-    static func run(_ arguments: [String]) throws -> Run {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -32,6 +33,23 @@ struct CLITests {
 
     static func tempDB() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("o2o-cli-\(UUID().uuidString)/o2o.sqlite").path
+    }
+
+    @Test("the first admin from the command line, once; a weak password or a second admin exits non-zero with a message")
+    func createAdmin() throws {
+        let db = Self.tempDB()
+        let weak = try Self.run(["accounts", "create-admin", "--db", db, "--email", "root@example.com", "--bcrypt-cost", "4"],
+                                environment: ["O2O_ADMIN_PASSWORD": "short"])
+        #expect(weak.status != 0 && weak.err.contains("password: password must be at least 8 characters"), "\(weak.err)")
+        let first = try Self.run(["accounts", "create-admin", "--db", db, "--email", "Root@Example.com", "--bcrypt-cost", "4"],
+                                 environment: ["O2O_ADMIN_PASSWORD": "a long admin password"])
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.out.contains("admin 1 created: root@example.com"))
+        let second = try Self.run(["accounts", "create-admin", "--db", db, "--email", "other@example.com", "--bcrypt-cost", "4"],
+                                  environment: ["O2O_ADMIN_PASSWORD": "a long admin password"])
+        #expect(second.status != 0 && second.err.contains("an admin exists already"), "\(second.err)")
+        let badCost = try Self.run(["accounts", "create-admin", "--db", db, "--email", "x@example.com", "--bcrypt-cost", "3"])
+        #expect(badCost.status != 0 && badCost.err.contains("--bcrypt-cost"))
     }
 
     @Test("import the demo city twice, then search offline as a table and as JSON")

@@ -14,7 +14,8 @@ struct DispatchHTTPTests {
         let (db, service, _) = try await DemoFixture.demoDatabase()
         let clock = TestClock()
         let dispatch = DemoFixture.dispatch(db, now: { clock.now })
-        return (Application(router: buildRouter(service: service, dispatch: dispatch, heartbeat: .milliseconds(50)),
+        return (Application(router: buildRouter(service: service, dispatch: dispatch, accounts: DemoFixture.accounts(db, stores: service),
+                                                heartbeat: .milliseconds(50)),
                             configuration: .init(address: .hostname("127.0.0.1", port: 0))), service, dispatch, clock)
     }
 

@@ -12,7 +12,8 @@ import Stores
 func demoApp() async throws -> (some ApplicationProtocol, StoreService) {
     let (db, service, _) = try await DemoFixture.demoDatabase()
     let dispatch = DemoFixture.dispatch(db)
-    return (Application(router: buildRouter(service: service, dispatch: dispatch, geoData: DemoFixture.geoData),
+    return (Application(router: buildRouter(service: service, dispatch: dispatch, accounts: DemoFixture.accounts(db, stores: service),
+                                            geoData: DemoFixture.geoData),
                         configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
 }
 
@@ -20,7 +21,8 @@ func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
     let (db, _) = try DemoFixture.emptyDatabase()
     let service = DemoFixture.service(db)
     try await service.reload()
-    return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), geoData: DemoFixture.geoData),
+    return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: DemoFixture.accounts(db, stores: service),
+                                            geoData: DemoFixture.geoData),
                         configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
 }
 

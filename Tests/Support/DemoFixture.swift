@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Synchronization
 import Dispatching
@@ -43,6 +44,14 @@ public final class TestClock: Sendable {
 }
 
 extension DemoFixture {
+    /// Accounts over the database, with bcrypt at its least cost (tests sign in often).
+    public static func accounts(_ db: SpatiaLiteDatabase, stores: StoreService, throttle: LoginThrottle = LoginThrottle(),
+                                sessionLifetime: TimeInterval = 3_600,
+                                now: @escaping @Sendable () -> Date = { Date() }) -> AccountService {
+        AccountService(repository: SpatiaLiteAccountRepository(database: db), hasher: BcryptHasher(cost: 4), throttle: throttle,
+                       sessionLifetime: sessionLifetime, now: now, storeExists: { [finder = stores.finder] in finder.store($0) != nil })
+    }
+
     /// A service over `db` whose clock is `clock`.
     public static func service(_ db: SpatiaLiteDatabase, clock: TestClock, lowThreshold: Int = 5) -> StoreService {
         StoreService(repository: SpatiaLiteStoreRepository(database: db, defaultLowThreshold: lowThreshold), finder: StoreFinder(),

@@ -1,0 +1,107 @@
+import Accounts
+import GeoCore
+
+/// The accounts part of the OpenAPI document: sign-up, sessions, the caller's own data, and the
+/// admin's account management.
+extension OpenAPIDocument {
+    static let unauthorized = (401, "no valid session token (Authorization: Bearer …)", Optional("Problem"), problemType)
+    static let forbidden = (403, "signed in, but the role may not do this", Optional("Problem"), problemType)
+    static let addressID = Parameter(name: "id", location: "path", required: true, type: "integer", description: "address id", example: .number(1))
+    static let favouriteStore = Parameter(name: "store_id", location: "path", required: true, type: "integer", description: "store id", example: .number(1))
+
+    static let exampleAddress: J = .object([
+        "label": .string("home"), "recipient": .string("Ana Silva"), "phone": .string("+351 912 345 678"),
+        "line": .string("Rua de Santa Catarina 100, 2º esq., Porto"), "lat": .number(41.1486), "lon": .number(-8.6063),
+        "crs": .string("wgs84"), "default": .bool(true),
+    ])
+
+    static let accountOperations: [Operation] = [
+        Operation(route: APIRoute(method: .post, path: "/v1/accounts", operationID: "register", summary: "Sign up as a customer"),
+                  requestSchema: "RegisterInput",
+                  requestExample: .object(["email": .string("ana@example.com"), "password": .string("correct horse battery"),
+                                           "name": .string("Ana Silva"), "phone": .string("+351 912 345 678")]),
+                  responses: [(201, "the new account", "Account", jsonType), badRequest, tooLarge,
+                              (409, "the email has an account already", "Problem", problemType)]),
+        Operation(route: APIRoute(method: .post, path: "/v1/sessions", operationID: "login", summary: "Sign in: a bearer token with its expiry"),
+                  requestSchema: "LoginInput",
+                  requestExample: .object(["email": .string("ana@example.com"), "password": .string("correct horse battery")]),
+                  responses: [(201, "the session", "Session", jsonType), badRequest, tooLarge,
+                              (401, "wrong email or password", "Problem", problemType),
+                              (429, "too many failed sign-ins for the email; Retry-After says when to try again", "Problem", problemType)]),
+        Operation(route: APIRoute(method: .delete, path: "/v1/sessions/current", operationID: "logout", summary: "Sign out: the token stops working"),
+                  responses: [(204, "signed out", nil, jsonType), unauthorized], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .get, path: "/v1/me", operationID: "me", summary: "The signed-in account"),
+                  responses: [(200, "the account", "Account", jsonType), unauthorized], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .patch, path: "/v1/me", operationID: "updateMe", summary: "Change one's name or phone (phone null clears it)"),
+                  requestSchema: "ProfileInput", requestExample: .object(["name": .string("Ana M. Silva")]),
+                  responses: [(200, "the account", "Account", jsonType), badRequest, unauthorized, tooLarge], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .get, path: "/v1/me/addresses", operationID: "listAddresses", summary: "One's delivery addresses"),
+                  responses: [(200, "the addresses, oldest first", "Addresses", jsonType), unauthorized], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .post, path: "/v1/me/addresses", operationID: "addAddress",
+                                  summary: "Add a delivery address; a position in GCJ-02 or BD-09 (crs) is converted to WGS84"),
+                  requestSchema: "AddressInput", requestExample: exampleAddress,
+                  responses: [(201, "the address", "Address", jsonType), badRequest, unauthorized, tooLarge,
+                              (409, "the account has the most addresses it may keep", "Problem", problemType)], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .put, path: "/v1/me/addresses/{id}", operationID: "replaceAddress", summary: "Replace one of one's addresses"),
+                  parameters: [addressID], requestSchema: "AddressInput", requestExample: exampleAddress,
+                  responses: [(200, "the address", "Address", jsonType), badRequest, unauthorized, tooLarge,
+                              (404, "no such address of this account", "Problem", problemType)], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .delete, path: "/v1/me/addresses/{id}", operationID: "deleteAddress", summary: "Delete one of one's addresses"),
+                  parameters: [addressID],
+                  responses: [(204, "deleted", nil, jsonType), badRequest, unauthorized, (404, "no such address of this account", "Problem", problemType)],
+                  access: ["signed-in"]),
+        Operation(route: APIRoute(method: .get, path: "/v1/me/favourites", operationID: "listFavourites", summary: "One's favourite stores"),
+                  responses: [(200, "the stores, last added first", "Favourites", jsonType), unauthorized], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .put, path: "/v1/me/favourites/{store_id}", operationID: "addFavourite", summary: "Mark a store a favourite"),
+                  parameters: [favouriteStore],
+                  responses: [(204, "marked (again)", nil, jsonType), badRequest, unauthorized, (422, "no such store", "Problem", problemType)],
+                  access: ["signed-in"]),
+        Operation(route: APIRoute(method: .delete, path: "/v1/me/favourites/{store_id}", operationID: "removeFavourite", summary: "Unmark a favourite store"),
+                  parameters: [favouriteStore], responses: [(204, "unmarked", nil, jsonType), badRequest, unauthorized], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .get, path: "/v1/me/history", operationID: "history", summary: "What one looked at, most recent first"),
+                  parameters: [Parameter(name: "limit", type: "integer", description: "1 to 100 (default 20)", example: .number(20))],
+                  responses: [(200, "the views", "History", jsonType), badRequest, unauthorized], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .post, path: "/v1/me/history", operationID: "recordView", summary: "Record a view of a store or a product"),
+                  requestSchema: "ViewInput", requestExample: .object(["store_id": .number(1)]),
+                  responses: [(204, "recorded", nil, jsonType), badRequest, unauthorized, tooLarge,
+                              (422, "no such store", "Problem", problemType)], access: ["signed-in"]),
+        Operation(route: APIRoute(method: .post, path: "/v1/admin/accounts", operationID: "createAccount",
+                                  summary: "Create an account of any role; staff name their stores"),
+                  requestSchema: "AccountInput",
+                  requestExample: .object(["email": .string("staff1@example.com"), "password": .string("counter shift 01"), "name": .string("Rui"),
+                                           "role": .string("staff"), "stores": .array([.number(1)])]),
+                  responses: [(201, "the account", "Account", jsonType), badRequest, unauthorized, forbidden, tooLarge,
+                              (409, "the email has an account already", "Problem", problemType),
+                              (422, "an unknown store", "Problem", problemType)], access: ["admin"]),
+        Operation(route: APIRoute(method: .get, path: "/v1/admin/accounts", operationID: "listAccounts", summary: "Accounts by id"),
+                  parameters: [Parameter(name: "limit", type: "integer", description: "1 to 1000 (default 100)", example: .number(100)),
+                               Parameter(name: "cursor", type: "integer", description: "the next_cursor of the previous page", example: .string(""))],
+                  responses: [(200, "a page of accounts", "Accounts", jsonType), badRequest, unauthorized, forbidden], access: ["admin"]),
+    ]
+
+    static let accountSchemas: [String: J] = [
+        "RegisterInput": object(["email": type("string"), "password": type("string", "8 to 72 bytes"), "name": type("string"), "phone": type("string")],
+                                required: ["email", "password", "name"]),
+        "AccountInput": object(["email": type("string"), "password": type("string"), "name": type("string"), "phone": type("string"),
+                                "role": .object(["enum": .array(Role.allCases.map { .string($0.rawValue) })]),
+                                "stores": array(type("integer"))], required: ["email", "password", "name", "role"]),
+        "LoginInput": object(["email": type("string"), "password": type("string")], required: ["email", "password"]),
+        "ProfileInput": object(["name": type("string"), "phone": nullable("string")]),
+        "Account": object(["id": type("integer"), "email": type("string"), "name": type("string"), "phone": nullable("string"),
+                           "role": type("string"), "stores": array(type("integer")), "created_at": type("string")]),
+        "Accounts": object(["accounts": array(ref("Account")), "next_cursor": nullable("string")]),
+        "Session": object(["token": type("string"), "token_type": type("string"), "expires_at": type("string"), "account": ref("Account")]),
+        "AddressInput": object(["label": type("string"), "recipient": type("string"), "phone": type("string"), "line": type("string"),
+                                "lat": type("number"), "lon": type("number"),
+                                "crs": .object(["enum": .array(CoordinateSystem.allCases.map { .string($0.rawValue) }),
+                                                "description": .string("the datum of lat and lon (default wgs84)")]),
+                                "default": type("boolean")], required: ["recipient", "phone", "line", "lat", "lon"]),
+        "Address": object(["id": type("integer"), "label": nullable("string"), "recipient": type("string"), "phone": type("string"),
+                           "line": type("string"), "lat": type("number", "WGS84"), "lon": type("number", "WGS84"),
+                           "given": object(["lat": type("number"), "lon": type("number"), "crs": type("string")]), "default": type("boolean")]),
+        "Addresses": object(["addresses": array(ref("Address"))]),
+        "Favourites": object(["stores": array(type("object"))]),
+        "ViewInput": object(["store_id": type("integer"), "sku": type("string")]),
+        "History": object(["views": array(object(["store_id": type("integer"), "sku": type("string"), "viewed_at": type("string")]))]),
+    ]
+}
