@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
         .library(name: "Accounts", targets: ["Accounts"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -41,6 +42,7 @@ let package = Package(
             providers: [.apt(["libproj-dev"])]
         ),
         .target(name: "GeoCore"),
+        .target(name: "Catalog", dependencies: ["GeoCore", "Stores"]),
         .target(
             name: "Accounts",
             dependencies: [
@@ -64,14 +66,14 @@ let package = Package(
         .target(
             name: "Persistence",
             dependencies: [
-                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "CSpatialite",
+                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "Catalog", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts", "Catalog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,7 +93,7 @@ let package = Package(
         ),
         .target(
             name: "O2OTestSupport",
-            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts"],
+            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog"],
             path: "Tests/Support"
         ),
         .target(name: "TestRandom", path: "Tests/Random"),
@@ -101,6 +103,7 @@ let package = Package(
         .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore", "TestRandom"]),
         .testTarget(name: "DispatchingTests", dependencies: ["Dispatching", "GeoCore", "TestRandom"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Persistence", "Stores", "GeoCore", "O2OTestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(
             name: "CoverageTests",
@@ -122,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts",
+                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -1,4 +1,5 @@
 import Accounts
+import Catalog
 import Dispatching
 import Foundation
 import GeoCore
@@ -19,7 +20,8 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
-public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, heartbeat: Duration = .seconds(15),
+public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
+                        heartbeat: Duration = .seconds(15),
                         geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
@@ -49,6 +51,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     DispatchRoutes(stores: service, dispatch: dispatch, heartbeat: heartbeat).register(on: router)
     CoverageRoutes(stores: service, geoData: geoData).register(on: router)
     AccountRoutes(accounts: accounts, stores: service).register(on: router)
+    CatalogRoutes(catalog: catalog).register(on: router)
     return router
 }
 
@@ -67,11 +70,12 @@ public struct BackgroundIntervals: Sendable {
 /// flusher beside it until SIGINT or SIGTERM. On shutdown the event streams end first, so open
 /// SSE connections do not hold the server up; the running round finishes and positions are
 /// flushed a last time.
-public func runServer(service: StoreService, dispatch: DispatchService, accounts: AccountService, configuration: ServerConfiguration, logger: Logger,
+public func runServer(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
+                      configuration: ServerConfiguration, logger: Logger,
                       intervals: BackgroundIntervals = BackgroundIntervals(), geoData: URL = URL(fileURLWithPath: "GeoData"),
                       onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
-        router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, geoData: geoData),
+        router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, geoData: geoData),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

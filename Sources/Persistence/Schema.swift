@@ -255,6 +255,38 @@ enum Schema {
                 CREATE INDEX browsing_history_by_time ON browsing_history(account_id, viewed_at);
                 """)
         }
+        migrator.registerMigration("v6: categories, products, store prices, the catalog's full-text index") { db in
+            try db.execute(sql: """
+                CREATE TABLE categories (
+                    id INTEGER PRIMARY KEY,
+                    parent_id INTEGER REFERENCES categories(id),
+                    slug TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL
+                );
+                CREATE TABLE products (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    brand TEXT,
+                    category_id INTEGER NOT NULL REFERENCES categories(id),
+                    description TEXT,
+                    attributes_json TEXT NOT NULL DEFAULT '{}',
+                    images_json TEXT NOT NULL DEFAULT '[]',
+                    sales_count INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX products_by_category ON products(category_id);
+                ALTER TABLE skus ADD COLUMN product_id INTEGER REFERENCES products(id);
+                ALTER TABLE skus ADD COLUMN variant_json TEXT NOT NULL DEFAULT '{}';
+                CREATE INDEX skus_by_product ON skus(product_id);
+                CREATE TABLE store_prices (
+                    store_id INTEGER NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+                    sku_id INTEGER NOT NULL REFERENCES skus(id),
+                    price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+                    PRIMARY KEY (store_id, sku_id)
+                ) WITHOUT ROWID;
+                CREATE VIRTUAL TABLE catalog_fts USING fts5(name, brand, category, description, tokenize = 'unicode61 remove_diacritics 2');
+                """)
+        }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import Accounts
+import Catalog
 import ArgumentParser
 import Dispatching
 import Foundation
@@ -28,6 +29,11 @@ enum Runtime {
     static func accounts(_ db: SpatiaLiteDatabase, stores: StoreService, cost: UInt8 = 10) -> AccountService {
         AccountService(repository: SpatiaLiteAccountRepository(database: db), hasher: BcryptHasher(cost: cost),
                        storeExists: { [finder = stores.finder] in finder.store($0) != nil })
+    }
+
+    /// The catalog over the database (prices in euros, as the demo city's).
+    static func catalog(_ db: SpatiaLiteDatabase, stores: StoreService) -> CatalogService {
+        CatalogService(repository: SpatiaLiteCatalogRepository(database: db), stores: stores)
     }
 
     static func progressPrinter() -> @Sendable (Int, Int) -> Void {

@@ -103,7 +103,11 @@ struct Serve: AsyncParsableCommand {
             intervals.dispatchRound = dispatchInterval == 0 ? nil : .milliseconds(Int(dispatchInterval * 1000))
             intervals.positionFlush = .milliseconds(Int(positionFlushInterval * 1000))
             let accounts = Runtime.accounts(db, stores: service, cost: bcryptCost)
-            try await runServer(service: service, dispatch: dispatch, accounts: accounts, configuration: ServerConfiguration(host: host, port: port),
+            let catalog = Runtime.catalog(db, stores: service)
+            // A database without a catalog yet (the demo city's first run) gets a product per SKU.
+            let seeded = try await catalog.seedFromSKUs()
+            if seeded > 0 { logger.info("catalog: a product for each of \(seeded) SKUs") }
+            try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, configuration: ServerConfiguration(host: host, port: port),
                                 logger: logger, intervals: intervals, geoData: URL(fileURLWithPath: database.geodata)) { [host] port in
                 // One line on stdout, for scripts that start the server on port 0.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))

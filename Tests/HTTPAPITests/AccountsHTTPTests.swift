@@ -14,7 +14,7 @@ struct AccountsHTTPTests {
     static func app() async throws -> (some ApplicationProtocol, AccountService, StoreService) {
         let (db, service, _) = try await DemoFixture.demoDatabase()
         let accounts = DemoFixture.accounts(db, stores: service)
-        return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: accounts,
+        return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service),
                                                 geoData: DemoFixture.geoData),
                             configuration: .init(address: .hostname("127.0.0.1", port: 0))), accounts, service)
     }

@@ -1,4 +1,5 @@
 import Accounts
+import Catalog
 import Foundation
 import Synchronization
 import Dispatching
@@ -50,6 +51,13 @@ extension DemoFixture {
                                 now: @escaping @Sendable () -> Date = { Date() }) -> AccountService {
         AccountService(repository: SpatiaLiteAccountRepository(database: db), hasher: BcryptHasher(cost: 4), throttle: throttle,
                        sessionLifetime: sessionLifetime, now: now, storeExists: { [finder = stores.finder] in finder.store($0) != nil })
+    }
+
+    /// The catalog over the database, seeded with a product per SKU it holds.
+    public static func catalog(_ db: SpatiaLiteDatabase, stores: StoreService) async throws -> CatalogService {
+        let catalog = CatalogService(repository: SpatiaLiteCatalogRepository(database: db), stores: stores)
+        try await catalog.seedFromSKUs()
+        return catalog
     }
 
     /// A service over `db` whose clock is `clock`.
