@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
         .library(name: "Accounts", targets: ["Accounts"]),
         .library(name: "Catalog", targets: ["Catalog"]),
+        .library(name: "Commerce", targets: ["Commerce"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -43,6 +44,7 @@ let package = Package(
         ),
         .target(name: "GeoCore"),
         .target(name: "Catalog", dependencies: ["GeoCore", "Stores"]),
+        .target(name: "Commerce", dependencies: ["GeoCore", "Stores", "Accounts", "Catalog"]),
         .target(
             name: "Accounts",
             dependencies: [
@@ -66,14 +68,14 @@ let package = Package(
         .target(
             name: "Persistence",
             dependencies: [
-                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "Catalog", "CSpatialite",
+                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "Catalog", "Commerce", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts", "Catalog",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts", "Catalog", "Commerce",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog", "Commerce",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +95,7 @@ let package = Package(
         ),
         .target(
             name: "O2OTestSupport",
-            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog"],
+            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog", "Commerce"],
             path: "Tests/Support"
         ),
         .target(name: "TestRandom", path: "Tests/Random"),
@@ -104,6 +106,7 @@ let package = Package(
         .testTarget(name: "DispatchingTests", dependencies: ["Dispatching", "GeoCore", "TestRandom"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Persistence", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
+        .testTarget(name: "CommerceTests", dependencies: ["Commerce", "Accounts", "Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(
             name: "CoverageTests",
@@ -125,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog",
+                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog", "Commerce",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

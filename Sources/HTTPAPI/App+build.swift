@@ -1,5 +1,6 @@
 import Accounts
 import Catalog
+import Commerce
 import Dispatching
 import Foundation
 import GeoCore
@@ -21,7 +22,7 @@ public struct ServerConfiguration: Sendable {
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
 public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
-                        heartbeat: Duration = .seconds(15),
+                        carts: CartService, heartbeat: Duration = .seconds(15),
                         geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
@@ -52,6 +53,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     CoverageRoutes(stores: service, geoData: geoData).register(on: router)
     AccountRoutes(accounts: accounts, stores: service).register(on: router)
     CatalogRoutes(catalog: catalog).register(on: router)
+    CartRoutes(carts: carts).register(on: router)
     return router
 }
 
@@ -71,11 +73,11 @@ public struct BackgroundIntervals: Sendable {
 /// SSE connections do not hold the server up; the running round finishes and positions are
 /// flushed a last time.
 public func runServer(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
-                      configuration: ServerConfiguration, logger: Logger,
+                      carts: CartService, configuration: ServerConfiguration, logger: Logger,
                       intervals: BackgroundIntervals = BackgroundIntervals(), geoData: URL = URL(fileURLWithPath: "GeoData"),
                       onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
-        router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, geoData: geoData),
+        router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, geoData: geoData),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

@@ -287,6 +287,25 @@ enum Schema {
                 CREATE VIRTUAL TABLE catalog_fts USING fts5(name, brand, category, description, tokenize = 'unicode61 remove_diacritics 2');
                 """)
         }
+        migrator.registerMigration("v7: carts") { db in
+            try db.execute(sql: """
+                CREATE TABLE carts (
+                    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                    fulfilment TEXT CHECK (fulfilment IN ('delivery', 'pickup')),
+                    address_id INTEGER REFERENCES addresses(id) ON DELETE SET NULL,
+                    store_id INTEGER REFERENCES stores(id) ON DELETE SET NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE TABLE cart_lines (
+                    account_id INTEGER NOT NULL REFERENCES carts(account_id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    sku TEXT NOT NULL,
+                    qty INTEGER NOT NULL CHECK (qty > 0),
+                    seen_price_minor INTEGER,
+                    PRIMARY KEY (account_id, position)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -69,6 +69,10 @@ public struct BasketOption: Hashable, Sendable {
     public var isOpen: Bool?
     /// Available quantity of each basket item at this store, in basket order.
     public var available: [Int]
+
+    public init(store: Store, distance: Meters, zone: DeliveryZone?, isOpen: Bool?, available: [Int]) {
+        self.store = store; self.distance = distance; self.zone = zone; self.isOpen = isOpen; self.available = available
+    }
 }
 
 /// The answer to a ``BasketQuery``.

@@ -13,8 +13,10 @@ import Testing
 struct AccountsHTTPTests {
     static func app() async throws -> (some ApplicationProtocol, AccountService, StoreService) {
         let (db, service, _) = try await DemoFixture.demoDatabase()
-        let accounts = DemoFixture.accounts(db, stores: service)
-        return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service),
+        // A clock that stands still: Retry-After is then exact however slowly the test runs.
+        let clock = TestClock()
+        let accounts = DemoFixture.accounts(db, stores: service, now: { clock.now })
+        return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service)),
                                                 geoData: DemoFixture.geoData),
                             configuration: .init(address: .hostname("127.0.0.1", port: 0))), accounts, service)
     }
@@ -130,6 +132,45 @@ struct AccountsHTTPTests {
             }
             let locked = try await client.execute(uri: "/v1/sessions", method: .post, body: body(#"{"email":"ana@example.com","password":"correct horse"}"#))
             #expect(locked.status == .tooManyRequests && locked.headers[.retryAfter] == "900")
+        }
+    }
+}
+
+@Suite("The cart over HTTP")
+struct CartHTTPTests {
+    @Test("a signed-in customer fills a cart, chooses delivery to an address, and gets a quote that says what stops a checkout")
+    func cartFlow() async throws {
+        let (db, service, _) = try await DemoFixture.demoDatabase()
+        let (accounts, catalog, carts) = try await DemoFixture.commerce(db, stores: service)
+        let app = Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: accounts, catalog: catalog,
+                                                  carts: carts, geoData: DemoFixture.geoData),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        _ = try await accounts.register(AccountDraft(email: "ana@example.com", name: "Ana"), password: "correct horse")
+        let auth: HTTPFields = [.authorization: "Bearer \(try await accounts.login(email: "ana@example.com", password: "correct horse").1.token)"]
+        try await app.test(.router) { client in
+            #expect(try await client.execute(uri: "/v1/cart", method: .get).status == .unauthorized)
+            let added = try await client.execute(uri: "/v1/cart/lines", method: .post, headers: auth, body: body(#"{"sku":"DAIRY-001","qty":2}"#))
+            #expect(added.status == .ok && added.json["lines"]?.arrayValue?.first?["qty"] == .number(2))
+            #expect(added.json["problems"]?.arrayValue?.first?["field"] == .string("fulfilment") && added.json["can_check_out"] == .bool(false))
+            let address = try await client.execute(uri: "/v1/me/addresses", method: .post, headers: auth, body: body(
+                #"{"recipient":"Ana","phone":"+351 912 345 678","line":"Rua de Santa Catarina 100","lat":41.1486,"lon":-8.6063}"#))
+            let addressID = try #require(address.json["id"]?.numberValue)
+            let quoted = try await client.execute(uri: "/v1/cart/fulfilment", method: .put, headers: auth,
+                                                  body: body(#"{"kind":"delivery","address_id":\#(Int(addressID))}"#))
+            #expect(quoted.status == .ok && quoted.json["store"] != .null && quoted.json["currency"] == .string("EUR"))
+            let subtotal = quoted.json["subtotal_minor"]?.numberValue ?? -1, fee = quoted.json["delivery_fee_minor"]?.numberValue ?? -1
+            #expect(quoted.json["total_minor"]?.numberValue == subtotal + fee)
+            let changed = try await client.execute(uri: "/v1/cart/lines/DAIRY-001", method: .put, headers: auth, body: body(#"{"qty":5}"#))
+            #expect(changed.json["lines"]?.arrayValue?.first?["qty"] == .number(5))
+            for (method, uri, text, field) in [(HTTPRequest.Method.post, "/v1/cart/lines", #"{"sku":"NOPE","qty":1}"#, "sku"),
+                                               (.put, "/v1/cart/lines/DAIRY-001", #"{"qty":-1}"#, "qty"),
+                                               (.put, "/v1/cart/fulfilment", #"{"kind":"drone"}"#, "kind"),
+                                               (.put, "/v1/cart/fulfilment", #"{"kind":"pickup","store_id":999999}"#, "store_id")] {
+                let r = try await client.execute(uri: uri, method: method, headers: auth, body: body(text))
+                #expect(r.status.code >= 400 && r.status.code < 500 && r.json["field"] == .string(field), "\(text): \(r.json)")
+            }
+            #expect(try await client.execute(uri: "/v1/cart", method: .delete, headers: auth).status == .noContent)
+            #expect(try await client.execute(uri: "/v1/cart", method: .get, headers: auth).json["lines"] == .array([]))
         }
     }
 }

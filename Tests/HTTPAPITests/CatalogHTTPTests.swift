@@ -16,7 +16,7 @@ struct CatalogHTTPTests {
         let (db, service, _) = try await DemoFixture.demoDatabase()
         let accounts = DemoFixture.accounts(db, stores: service)
         return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: accounts,
-                                                catalog: try await DemoFixture.catalog(db, stores: service), geoData: DemoFixture.geoData),
+                                                catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service)), geoData: DemoFixture.geoData),
                             configuration: .init(address: .hostname("127.0.0.1", port: 0))), accounts, service)
     }
 

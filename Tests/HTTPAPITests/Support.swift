@@ -12,7 +12,7 @@ import Stores
 func demoApp() async throws -> (some ApplicationProtocol, StoreService) {
     let (db, service, _) = try await DemoFixture.demoDatabase()
     let dispatch = DemoFixture.dispatch(db)
-    return (Application(router: buildRouter(service: service, dispatch: dispatch, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service),
+    return (Application(router: buildRouter(service: service, dispatch: dispatch, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service)),
                                             geoData: DemoFixture.geoData),
                         configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
 }
@@ -21,7 +21,7 @@ func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
     let (db, _) = try DemoFixture.emptyDatabase()
     let service = DemoFixture.service(db)
     try await service.reload()
-    return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service),
+    return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service)),
                                             geoData: DemoFixture.geoData),
                         configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
 }

@@ -1,5 +1,6 @@
 import Accounts
 import Catalog
+import Commerce
 import Foundation
 import Synchronization
 import Dispatching
@@ -58,6 +59,19 @@ extension DemoFixture {
         let catalog = CatalogService(repository: SpatiaLiteCatalogRepository(database: db), stores: stores)
         try await catalog.seedFromSKUs()
         return catalog
+    }
+
+    /// Carts over the database.
+    public static func carts(_ db: SpatiaLiteDatabase, accounts: AccountService, catalog: CatalogService,
+                             now: @escaping @Sendable () -> Date = { Date() }) -> CartService {
+        CartService(repository: SpatiaLiteCartRepository(database: db), accounts: accounts, catalog: catalog, now: now)
+    }
+
+    /// Accounts, catalog and carts over the demo database, as the server wires them.
+    public static func commerce(_ db: SpatiaLiteDatabase, stores: StoreService) async throws -> (AccountService, CatalogService, CartService) {
+        let accounts = accounts(db, stores: stores)
+        let catalog = try await catalog(db, stores: stores)
+        return (accounts, catalog, carts(db, accounts: accounts, catalog: catalog))
     }
 
     /// A service over `db` whose clock is `clock`.
