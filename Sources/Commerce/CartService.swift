@@ -61,7 +61,7 @@ public struct CartQuote: Hashable, Sendable {
 /// delivery zone that serves the address.
 public struct CartService: Sendable {
     public let repository: any CartRepository
-    let accounts: AccountService
+    public let accounts: AccountService
     let catalog: CatalogService
     let discounts: any DiscountPolicy
     let now: @Sendable () -> Date

@@ -1,6 +1,7 @@
 import Accounts
 import Catalog
 import Commerce
+import Orders
 import Dispatching
 import Foundation
 import GeoCore
@@ -22,7 +23,7 @@ public struct ServerConfiguration: Sendable {
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
 public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
-                        carts: CartService, heartbeat: Duration = .seconds(15),
+                        carts: CartService, orders: OrderService, heartbeat: Duration = .seconds(15),
                         geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
@@ -54,6 +55,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     AccountRoutes(accounts: accounts, stores: service).register(on: router)
     CatalogRoutes(catalog: catalog).register(on: router)
     CartRoutes(carts: carts).register(on: router)
+    OrderRoutes(orders: orders).register(on: router)
     return router
 }
 
@@ -73,11 +75,11 @@ public struct BackgroundIntervals: Sendable {
 /// SSE connections do not hold the server up; the running round finishes and positions are
 /// flushed a last time.
 public func runServer(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
-                      carts: CartService, configuration: ServerConfiguration, logger: Logger,
+                      carts: CartService, orders: OrderService, configuration: ServerConfiguration, logger: Logger,
                       intervals: BackgroundIntervals = BackgroundIntervals(), geoData: URL = URL(fileURLWithPath: "GeoData"),
                       onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
-        router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, geoData: geoData),
+        router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, geoData: geoData),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
@@ -87,7 +89,10 @@ public func runServer(service: StoreService, dispatch: DispatchService, accounts
         services: [PositionFlusher(dispatch: dispatch, interval: intervals.positionFlush, logger: logger), app,
                    DispatchRounds(dispatch: dispatch, interval: intervals.dispatchRound, logger: logger),
                    ReservationSweeper(service: service, interval: intervals.sweep, logger: logger),
-                   SessionSweeper(accounts: accounts, logger: logger),
+                   PeriodicSweep(interval: .seconds(3_600), logger: logger, what: "lapsed sessions deleted") {
+                       try await accounts.deleteLapsedSessions()
+                   },
+                   PeriodicSweep(interval: intervals.sweep, logger: logger, what: "unpaid orders expired") { try await orders.expireUnpaid() },
                    EventStreamCloser(service: service, dispatch: dispatch)],
         gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
@@ -116,20 +121,24 @@ public struct ReservationSweeper: Service {
     }
 }
 
-/// Deletes sessions that lapsed (they no longer sign anyone in), every hour.
-struct SessionSweeper: Service {
-    let accounts: AccountService
+/// Work run every `interval` until shutdown: lapsed sessions deleted, unpaid orders expired.
+/// Each run's count is logged when it did something.
+struct PeriodicSweep: Service {
+    let interval: Duration
     let logger: Logger
+    /// What the count counts ("lapsed sessions deleted").
+    let what: String
+    let work: @Sendable () async throws -> Int
 
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                let removed = try await accounts.deleteLapsedSessions()
-                if removed > 0 { logger.info("deleted \(removed) lapsed session(s)") }
+                let done = try await work()
+                if done > 0 { logger.info("\(what): \(done)") }
             } catch {
-                logger.error("deleting lapsed sessions failed: \(error)")
+                logger.error("\(what) failed: \(error)")
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3_600)) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

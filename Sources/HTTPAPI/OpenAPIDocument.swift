@@ -55,7 +55,7 @@ enum OpenAPIDocument {
                                     "min_order_minor": .number(1000), "promised_minutes": .number(25)]),
     ]).json
 
-    static let operations: [Operation] = coreOperations + accountOperations + catalogOperations + cartOperations
+    static let operations: [Operation] = coreOperations + accountOperations + catalogOperations + cartOperations + orderOperations
 
     static let coreOperations: [Operation] = [
         Operation(route: APIRoute(method: .get, path: "/healthz", operationID: "health", summary: "Liveness and what the index holds"),
@@ -309,7 +309,7 @@ enum OpenAPIDocument {
         "time_zone": type("string", "IANA time zone"), "lat": type("number"), "lon": type("number"),
     ]
 
-    static let schemas: [String: J] = coreSchemas.merging(accountSchemas) { a, _ in a }.merging(catalogSchemas) { a, _ in a }.merging(cartSchemas) { a, _ in a }
+    static let schemas: [String: J] = coreSchemas.merging(accountSchemas) { a, _ in a }.merging(catalogSchemas) { a, _ in a }.merging(cartSchemas) { a, _ in a }.merging(orderSchemas) { a, _ in a }
 
     static let coreSchemas: [String: J] = [
         "Problem": object(["type": type("string"), "title": type("string"), "status": type("integer"), "detail": type("string"),

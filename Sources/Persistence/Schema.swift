@@ -306,6 +306,43 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8: orders, their lines and timelines") { db in
+            try db.execute(sql: """
+                CREATE TABLE orders (
+                    id INTEGER PRIMARY KEY,
+                    customer_id INTEGER NOT NULL REFERENCES accounts(id),
+                    store_id INTEGER NOT NULL REFERENCES stores(id),
+                    fulfilment TEXT NOT NULL CHECK (fulfilment IN ('delivery', 'pickup')),
+                    recipient TEXT, phone TEXT, line TEXT, lat REAL, lon REAL,
+                    pickup_code TEXT,
+                    subtotal_minor INTEGER NOT NULL, delivery_fee_minor INTEGER NOT NULL, discount_minor INTEGER NOT NULL,
+                    total_minor INTEGER NOT NULL, currency TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    reservation_id TEXT NOT NULL,
+                    idempotency_key TEXT,
+                    request_hash TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    pay_by REAL NOT NULL,
+                    UNIQUE (customer_id, idempotency_key)
+                );
+                CREATE INDEX orders_by_customer ON orders(customer_id, id);
+                CREATE INDEX orders_by_store ON orders(store_id, status, id);
+                CREATE INDEX orders_unpaid ON orders(status, pay_by);
+                CREATE TABLE order_lines (
+                    order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    sku TEXT NOT NULL, name TEXT NOT NULL, qty INTEGER NOT NULL CHECK (qty > 0),
+                    unit_price_minor INTEGER NOT NULL, total_minor INTEGER NOT NULL,
+                    PRIMARY KEY (order_id, position)
+                ) WITHOUT ROWID;
+                CREATE TABLE order_events (
+                    id INTEGER PRIMARY KEY,
+                    order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL, actor TEXT NOT NULL, note TEXT, at REAL NOT NULL
+                );
+                CREATE INDEX order_events_by_order ON order_events(order_id, id);
+                """)
+        }
         return migrator
     }
 }

@@ -16,8 +16,7 @@ struct AccountsHTTPTests {
         // A clock that stands still: Retry-After is then exact however slowly the test runs.
         let clock = TestClock()
         let accounts = DemoFixture.accounts(db, stores: service, now: { clock.now })
-        return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service)),
-                                                geoData: DemoFixture.geoData),
+        return (Application(router: try await testRouter(db, service, accounts: accounts),
                             configuration: .init(address: .hostname("127.0.0.1", port: 0))), accounts, service)
     }
 
@@ -141,9 +140,8 @@ struct CartHTTPTests {
     @Test("a signed-in customer fills a cart, chooses delivery to an address, and gets a quote that says what stops a checkout")
     func cartFlow() async throws {
         let (db, service, _) = try await DemoFixture.demoDatabase()
-        let (accounts, catalog, carts) = try await DemoFixture.commerce(db, stores: service)
-        let app = Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: accounts, catalog: catalog,
-                                                  carts: carts, geoData: DemoFixture.geoData),
+        let accounts = DemoFixture.accounts(db, stores: service)
+        let app = Application(router: try await testRouter(db, service, accounts: accounts),
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         _ = try await accounts.register(AccountDraft(email: "ana@example.com", name: "Ana"), password: "correct horse")
         let auth: HTTPFields = [.authorization: "Bearer \(try await accounts.login(email: "ana@example.com", password: "correct horse").1.token)"]

@@ -15,8 +15,7 @@ struct CatalogHTTPTests {
     static func app() async throws -> (some ApplicationProtocol, AccountService, StoreService) {
         let (db, service, _) = try await DemoFixture.demoDatabase()
         let accounts = DemoFixture.accounts(db, stores: service)
-        return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: accounts,
-                                                catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service)), geoData: DemoFixture.geoData),
+        return (Application(router: try await testRouter(db, service, accounts: accounts),
                             configuration: .init(address: .hostname("127.0.0.1", port: 0))), accounts, service)
     }
 

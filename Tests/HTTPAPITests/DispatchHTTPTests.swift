@@ -14,8 +14,7 @@ struct DispatchHTTPTests {
         let (db, service, _) = try await DemoFixture.demoDatabase()
         let clock = TestClock()
         let dispatch = DemoFixture.dispatch(db, now: { clock.now })
-        return (Application(router: buildRouter(service: service, dispatch: dispatch, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service)),
-                                                heartbeat: .milliseconds(50)),
+        return (Application(router: try await testRouter(db, service, dispatch: dispatch, heartbeat: .milliseconds(50)),
                             configuration: .init(address: .hostname("127.0.0.1", port: 0))), service, dispatch, clock)
     }
 

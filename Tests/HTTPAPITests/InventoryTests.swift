@@ -15,8 +15,7 @@ struct InventoryTests {
         let (db, demo, _) = try await DemoFixture.demoDatabase()
         let clock = TestClock()
         let service = StoreService(repository: demo.repository, finder: demo.finder, now: { clock.now })
-        return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db, now: { clock.now }),
-                                                accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service)), heartbeat: .milliseconds(50)),
+        return (Application(router: try await testRouter(db, service, dispatch: DemoFixture.dispatch(db, now: { clock.now }), heartbeat: .milliseconds(50)),
                             configuration: .init(address: .hostname("127.0.0.1", port: 0))), service, clock)
     }
 

@@ -1,3 +1,5 @@
+import Accounts
+import Dispatching
 import Foundation
 import GeoCore
 import Hummingbird
@@ -12,8 +14,7 @@ import Stores
 func demoApp() async throws -> (some ApplicationProtocol, StoreService) {
     let (db, service, _) = try await DemoFixture.demoDatabase()
     let dispatch = DemoFixture.dispatch(db)
-    return (Application(router: buildRouter(service: service, dispatch: dispatch, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service)),
-                                            geoData: DemoFixture.geoData),
+    return (Application(router: try await testRouter(db, service, dispatch: dispatch),
                         configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
 }
 
@@ -21,9 +22,20 @@ func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
     let (db, _) = try DemoFixture.emptyDatabase()
     let service = DemoFixture.service(db)
     try await service.reload()
-    return (Application(router: buildRouter(service: service, dispatch: DemoFixture.dispatch(db), accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service), carts: DemoFixture.carts(db, accounts: DemoFixture.accounts(db, stores: service), catalog: try await DemoFixture.catalog(db, stores: service)),
-                                            geoData: DemoFixture.geoData),
+    return (Application(router: try await testRouter(db, service),
                         configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
+}
+
+/// The router over the database as the server wires it: stores, dispatch, and the commerce
+/// services (accounts with bcrypt at its least cost, the catalog seeded from the SKUs, carts,
+/// orders). `accounts` replaces the default accounts service.
+func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: DispatchService? = nil, accounts: AccountService? = nil,
+                heartbeat: Duration = .seconds(15)) async throws -> Router<AppRequestContext> {
+    let accounts = accounts ?? DemoFixture.accounts(db, stores: service)
+    let catalog = try await DemoFixture.catalog(db, stores: service)
+    let carts = DemoFixture.carts(db, accounts: accounts, catalog: catalog)
+    return buildRouter(service: service, dispatch: dispatch ?? DemoFixture.dispatch(db), accounts: accounts, catalog: catalog, carts: carts,
+                       orders: DemoFixture.orders(db, carts: carts, stores: service), heartbeat: heartbeat, geoData: DemoFixture.geoData)
 }
 
 extension TestResponse {

@@ -1,6 +1,7 @@
 import Accounts
 import Catalog
 import Commerce
+import Orders
 import Foundation
 import Synchronization
 import Dispatching
@@ -72,6 +73,12 @@ extension DemoFixture {
         let accounts = accounts(db, stores: stores)
         let catalog = try await catalog(db, stores: stores)
         return (accounts, catalog, carts(db, accounts: accounts, catalog: catalog))
+    }
+
+    /// Orders over the database.
+    public static func orders(_ db: SpatiaLiteDatabase, carts: CartService, stores: StoreService, payWindow: Int = 900,
+                              now: @escaping @Sendable () -> Date = { Date() }) -> OrderService {
+        OrderService(repository: SpatiaLiteOrderRepository(database: db), carts: carts, stores: stores, payWindow: payWindow, now: now)
     }
 
     /// A service over `db` whose clock is `clock`.

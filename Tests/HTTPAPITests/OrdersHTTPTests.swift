@@ -1,0 +1,74 @@
+import Accounts
+import Foundation
+import GeoCore
+import Hummingbird
+import HummingbirdTesting
+import HTTPAPI
+import O2OTestSupport
+import Orders
+import Persistence
+import Stores
+import Testing
+
+@Suite("Orders over HTTP")
+struct OrdersHTTPTests {
+    @Test("checkout with an Idempotency-Key, the store's queue, each step, a refused step and a stranger's read")
+    func flow() async throws {
+        let (db, service, _) = try await DemoFixture.demoDatabase()
+        let clock = TestClock()
+        let accounts = DemoFixture.accounts(db, stores: service, now: { clock.now })
+        let app = Application(router: try await testRouter(db, service, accounts: accounts),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        _ = try await accounts.register(AccountDraft(email: "ana@example.com", name: "Ana"), password: "correct horse")
+        _ = try await accounts.register(AccountDraft(email: "bo@example.com", name: "Bo"), password: "password two")
+        let admin = try await accounts.bootstrapAdmin(AccountDraft(email: "root@example.com", name: "Root"), password: "admin password")
+        func auth(_ email: String, _ password: String) async throws -> HTTPFields {
+            [.authorization: "Bearer \(try await accounts.login(email: email, password: password).1.token)"]
+        }
+        let ana = try await auth("ana@example.com", "correct horse"), bo = try await auth("bo@example.com", "password two")
+        let store = service.finder.stores(after: nil, limit: 300).first { (service.finder.available("DAIRY-001", at: $0.id) ?? 0) >= 2 }!
+        _ = try await accounts.create(AccountDraft(email: "staff@example.com", name: "S", role: .staff, stores: [store.id]),
+                                      password: "staff password", by: admin.principal)
+        let staff = try await auth("staff@example.com", "staff password")
+        try await app.test(.router) { client in
+            _ = try await client.execute(uri: "/v1/cart/lines", method: .post, headers: ana, body: body(#"{"sku":"DAIRY-001","qty":2}"#))
+            _ = try await client.execute(uri: "/v1/cart/fulfilment", method: .put, headers: ana, body: body(#"{"kind":"pickup","store_id":\#(store.id)}"#))
+            var keyed = ana
+            keyed[.init("Idempotency-Key")!] = "checkout-1"
+            let created = try await client.execute(uri: "/v1/orders", method: .post, headers: keyed)
+            #expect(created.status == .created && created.json["status"] == .string("awaiting_payment"))
+            let again = try await client.execute(uri: "/v1/orders", method: .post, headers: keyed)
+            #expect(again.status == .ok && again.json["id"] == created.json["id"])
+            let id = Int(created.json["id"]?.numberValue ?? 0)
+            let code = try #require(created.json["fulfilment"]?["code"]?.stringValue)
+
+            #expect(try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: bo).status == .forbidden)
+            let early = try await client.execute(uri: "/v1/orders/\(id)/status", method: .post, headers: staff, body: body(#"{"status":"accepted"}"#))
+            #expect(early.status == .conflict && early.json["field"] == .string("status"))
+
+            _ = try await OrderService(repository: SpatiaLiteOrderRepository(database: db), carts: DemoFixture.carts(db, accounts: accounts,
+                catalog: try await DemoFixture.catalog(db, stores: service)), stores: service).markPaid(OrderID(Int64(id)), note: "sandbox")
+            let queue = try await client.execute(uri: "/v1/stores/\(store.id)/orders", method: .get, headers: staff)
+            #expect(queue.json["orders"]?.arrayValue?.map { $0["id"] } == [.number(Double(id))])
+            #expect(try await client.execute(uri: "/v1/stores/\(store.id)/orders", method: .get, headers: ana).status == .forbidden)
+            for step in ["accepted", "picking", "ready"] {
+                let r = try await client.execute(uri: "/v1/orders/\(id)/status", method: .post, headers: staff, body: body(#"{"status":"\#(step)"}"#))
+                #expect(r.status == .ok && r.json["status"] == .string(step))
+            }
+            let wrong = try await client.execute(uri: "/v1/orders/\(id)/status", method: .post, headers: staff, body: body(#"{"status":"collected","code":"x"}"#))
+            #expect(wrong.status == .conflict && wrong.json["field"] == .string("code"))
+            let handed = try await client.execute(uri: "/v1/orders/\(id)/status", method: .post, headers: staff, body: body(#"{"status":"collected","code":"\#(code)"}"#))
+            #expect(handed.json["status"] == .string("collected"))
+            let done = try await client.execute(uri: "/v1/orders/\(id)/status", method: .post, headers: ana, body: body(#"{"status":"completed"}"#))
+            #expect(done.json["timeline"]?.arrayValue?.count == 7)
+            let late = try await client.execute(uri: "/v1/orders/\(id)/cancel", method: .post, headers: ana, body: body("{}"))
+            #expect(late.status == .conflict)
+            let history = try await client.execute(uri: "/v1/orders", method: .get, headers: ana)
+            #expect(history.json["orders"]?.arrayValue?.count == 1)
+            let bad = try await client.execute(uri: "/v1/orders/\(id)/status", method: .post, headers: ana, body: body(#"{"status":"teleported"}"#))
+            #expect(bad.status == .badRequest && bad.json["field"] == .string("status"))
+            #expect(try await client.execute(uri: "/v1/orders/0", method: .get, headers: ana).status == .badRequest)
+            #expect(try await client.execute(uri: "/v1/orders/999999", method: .get, headers: ana).status == .notFound)
+        }
+    }
+}
