@@ -43,6 +43,18 @@ struct OrderRoutes: Sendable {
             }
             return JSONBody(value: Render.order(try await orders.advance(try Self.id(context), to: next, code: try Input.string(o, "code"), by: caller)))
         }
+        router.post("/v1/orders/:id/review") { request, context in
+            let caller = try context.signedIn()
+            let o = try Input.object(try await Input.json(request, context: context), allowed: ["rating", "text"])
+            let review = try await orders.review(try Self.id(context), rating: try Input.integer(o, "rating", required: true)!,
+                                                 text: try Input.string(o, "text"), by: caller)
+            return JSONBody(value: Render.review(review), status: .created)
+        }
+        router.get("/v1/stores/:id/reviews") { request, context in
+            let (reviews, count, mean) = try await orders.reviews(store: try StoreRoutes.storeID(context), limit: try Input.queryInt(request, "limit") ?? 20)
+            return JSONBody(value: .object(["count": .number(Double(count)), "mean_rating": mean.map { .number(($0 * 100).rounded() / 100) } ?? .null,
+                                            "reviews": .array(reviews.map(Render.review))]))
+        }
         router.get("/v1/stores/:id/orders") { request, context in
             let caller = try context.signedIn()
             var statuses: Set<OrderStatus> = []
@@ -62,6 +74,12 @@ struct OrderRoutes: Sendable {
 }
 
 extension Render {
+    /// A review as the store shows it: the customer is not named.
+    static func review(_ r: Review) -> JSONValue {
+        .object(["order_id": .number(Double(r.order.rawValue)), "store_id": .number(Double(r.store.rawValue)), "rating": number(r.rating),
+                 "text": optional(r.text), "at": .string(iso8601(r.at))])
+    }
+
     static func order(_ o: Order) -> JSONValue {
         var fulfilment: [String: JSONValue]
         switch o.fulfilment {

@@ -105,4 +105,23 @@ public protocol OrderRepository: Sendable {
     func transition(_ id: OrderID, from expected: OrderStatus, to next: OrderStatus, by: OrderStatus.Actor, note: String?, at: Date) async throws -> Order
     /// Unpaid orders whose time ran out.
     func unpaid(before: Date, limit: Int) async throws -> [Order]
+    /// Records the customer's review and moves the order from completed to reviewed, in one
+    /// transaction; `.conflict` when it is not completed (or reviewed already).
+    func review(_ id: OrderID, rating: Int, text: String?, at: Date) async throws -> Review
+    /// A store's reviews, newest first, with the count and mean rating of them all.
+    func reviews(store: StoreID, limit: Int) async throws -> (reviews: [Review], count: Int, meanRating: Double?)
+}
+
+/// A customer's rating (1 to 5) and words on a completed order, shown on the store.
+public struct Review: Hashable, Sendable {
+    public var order: OrderID
+    public var store: StoreID
+    public var customer: AccountID
+    public var rating: Int
+    public var text: String?
+    public var at: Date
+
+    public init(order: OrderID, store: StoreID, customer: AccountID, rating: Int, text: String?, at: Date) {
+        self.order = order; self.store = store; self.customer = customer; self.rating = rating; self.text = text; self.at = at
+    }
 }

@@ -119,8 +119,8 @@ public struct OrderService: Sendable {
     public func advance(_ id: OrderID, to next: OrderStatus, code: String? = nil, by caller: Principal) async throws -> Order {
         let order = try await order(id, by: caller)
         guard let actor = actor(caller, on: order) else { throw AccountError(.forbidden, "not this order's customer or store") }
-        guard ![.cancelled, .refunded, .paid, .expired].contains(next) else {
-            throw StoreError(.invalid, field: "status", "\(next.rawValue) is reached by cancelling, paying or waiting, not set")
+        guard ![.cancelled, .refunded, .paid, .expired, .reviewed].contains(next) else {
+            throw StoreError(.invalid, field: "status", "\(next.rawValue) is reached by cancelling, paying, reviewing or waiting, not set")
         }
         guard order.status.allows(next, by: actor, delivery: order.fulfilment.isDelivery) else {
             throw StoreError(.conflict, field: "status", "an order \(order.status.rawValue) cannot become \(next.rawValue) by its \(actor.rawValue)")
@@ -150,6 +150,25 @@ public struct OrderService: Sendable {
         let cancelled = try await repository.transition(id, from: order.status, to: next, by: actor, note: reason, at: now())
         if next == .cancelled { _ = try? await stores.release(order.reservation) }
         return cancelled
+    }
+
+    /// The customer reviews a completed order: a rating of 1 to 5 and, if they like, words.
+    public func review(_ id: OrderID, rating: Int, text: String?, by caller: Principal) async throws -> Review {
+        let order = try await order(id, by: caller)
+        guard order.customer == caller.account else { throw AccountError(.forbidden, "an order is reviewed by its customer") }
+        guard (1...5).contains(rating) else { throw StoreError(.invalid, field: "rating", "rating must be 1 to 5") }
+        let text = text?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let text, text.count > 2_000 { throw StoreError(.invalid, field: "text", "text must be at most 2000 characters") }
+        guard order.status == .completed else {
+            throw StoreError(.conflict, field: "status", "an order is reviewed once, after it is completed; this one is \(order.status.rawValue)")
+        }
+        return try await repository.review(id, rating: rating, text: text.flatMap { $0.isEmpty ? nil : $0 }, at: now())
+    }
+
+    public func reviews(store: StoreID, limit: Int) async throws -> (reviews: [Review], count: Int, meanRating: Double?) {
+        guard stores.finder.store(store) != nil else { throw StoreError(.notFound, field: "id", "no store \(store)") }
+        guard (1...100).contains(limit) else { throw StoreError(.invalid, field: "limit", "limit must be between 1 and 100") }
+        return try await repository.reviews(store: store, limit: limit)
     }
 
     /// Unpaid orders past their time expire; their holds go with them. Returns how many.

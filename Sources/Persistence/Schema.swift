@@ -343,6 +343,19 @@ enum Schema {
                 CREATE INDEX order_events_by_order ON order_events(order_id, id);
                 """)
         }
+        migrator.registerMigration("v9: reviews") { db in
+            try db.execute(sql: """
+                CREATE TABLE reviews (
+                    order_id INTEGER PRIMARY KEY REFERENCES orders(id),
+                    store_id INTEGER NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+                    customer_id INTEGER NOT NULL REFERENCES accounts(id),
+                    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+                    text TEXT,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX reviews_by_store ON reviews(store_id, at);
+                """)
+        }
         return migrator
     }
 }

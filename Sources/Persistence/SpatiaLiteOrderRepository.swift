@@ -124,4 +124,30 @@ public struct SpatiaLiteOrderRepository: OrderRepository {
                              arguments: [OrderStatus.awaitingPayment.rawValue, date.timeIntervalSince1970, limit]).map { try Self.order(db, $0) }
         }
     }
+
+    public func review(_ id: OrderID, rating: Int, text: String?, at date: Date) async throws -> Review {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE orders SET status = ? WHERE id = ? AND status = ?",
+                           arguments: [OrderStatus.reviewed.rawValue, id.rawValue, OrderStatus.completed.rawValue])
+            guard db.changesCount == 1 else { throw StoreError(.conflict, field: "status", "the order is not completed, or is reviewed already") }
+            try db.execute(sql: "INSERT INTO order_events (order_id, status, actor, note, at) VALUES (?, ?, ?, NULL, ?)",
+                           arguments: [id.rawValue, OrderStatus.reviewed.rawValue, OrderStatus.Actor.customer.rawValue, date.timeIntervalSince1970])
+            let row = try Row.fetchOne(db, sql: "SELECT store_id, customer_id FROM orders WHERE id = ?", arguments: [id.rawValue])!
+            try db.execute(sql: "INSERT INTO reviews (order_id, store_id, customer_id, rating, text, at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id.rawValue, row["store_id"], row["customer_id"], rating, text, date.timeIntervalSince1970])
+            return Review(order: id, store: StoreID(row["store_id"]), customer: AccountID(row["customer_id"]), rating: rating, text: text, at: date)
+        }
+    }
+
+    public func reviews(store: StoreID, limit: Int) async throws -> (reviews: [Review], count: Int, meanRating: Double?) {
+        try await writer.read { db in
+            let reviews = try Row.fetchAll(db, sql: "SELECT * FROM reviews WHERE store_id = ? ORDER BY at DESC, order_id DESC LIMIT ?",
+                                           arguments: [store.rawValue, limit]).map {
+                Review(order: OrderID($0["order_id"]), store: store, customer: AccountID($0["customer_id"]), rating: $0["rating"], text: $0["text"],
+                       at: Date(timeIntervalSince1970: $0["at"]))
+            }
+            let summary = try Row.fetchOne(db, sql: "SELECT count(*) AS n, avg(rating) AS mean FROM reviews WHERE store_id = ?", arguments: [store.rawValue])!
+            return (reviews, summary["n"], summary["mean"])
+        }
+    }
 }

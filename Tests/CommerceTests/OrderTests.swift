@@ -72,6 +72,21 @@ struct OrderTests {
         let done = try await s.orders.advance(order.id, to: .completed, by: s.customer)
         #expect(done.timeline.map(\.status) == [.awaitingPayment, .paid, .accepted, .picking, .ready, .withDispatch, .pickedUp, .delivered, .completed])
         #expect(try await s.orders.history(after: nil, limit: 10, by: s.customer).map(\.id) == [order.id])
+        // Reviewed once, by its customer, through a review (not by setting the status); the store shows it.
+        do { _ = try await s.orders.advance(order.id, to: .reviewed, by: s.customer); Issue.record("reviewed without a review") } catch let e as StoreError {
+            #expect(e.kind == .invalid && e.field == "status")
+        }
+        do { _ = try await s.orders.review(order.id, rating: 5, text: nil, by: staff); Issue.record("staff reviewed") } catch let e as AccountError {
+            #expect(e.kind == .forbidden)
+        }
+        let review = try await s.orders.review(order.id, rating: 4, text: "  Quick  ", by: s.customer)
+        #expect(review.text == "Quick" && review.store == store)
+        do { _ = try await s.orders.review(order.id, rating: 5, text: nil, by: s.customer); Issue.record("reviewed twice") } catch let e as StoreError {
+            #expect(e.kind == .conflict)
+        }
+        let shown = try await s.orders.reviews(store: store, limit: 10)
+        #expect(shown.count == 1 && shown.meanRating == 4 && shown.reviews.map(\.order) == [order.id])
+        #expect(try await s.orders.repository.order(order.id)!.status == .reviewed)
     }
 
     @Test("pickup: collected only with the right code")
@@ -107,7 +122,7 @@ struct OrderTests {
             // Put the order in `status` (storage's compare-and-set, as the service's steps use it).
             let current = try await s.orders.repository.order(order.id)!.status
             if current != status { _ = try await s.orders.repository.transition(order.id, from: current, to: status, by: .system, note: "test", at: s.clock.now) }
-            for next in OrderStatus.allCases where ![.cancelled, .refunded, .paid, .expired].contains(next) {
+            for next in OrderStatus.allCases where ![.cancelled, .refunded, .paid, .expired, .reviewed].contains(next) {
                 for (caller, actor) in callers where !status.allows(next, by: actor, delivery: true) {
                     do {
                         _ = try await s.orders.advance(order.id, to: next, by: caller)
