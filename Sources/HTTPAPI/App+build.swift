@@ -93,6 +93,7 @@ public func runServer(service: StoreService, dispatch: DispatchService, accounts
                        try await accounts.deleteLapsedSessions()
                    },
                    PeriodicSweep(interval: intervals.sweep, logger: logger, what: "unpaid orders expired") { try await orders.expireUnpaid() },
+                   CourierReports(dispatch: dispatch, orders: orders, logger: logger),
                    EventStreamCloser(service: service, dispatch: dispatch)],
         gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()

@@ -14,10 +14,13 @@ public struct OrderService: Sendable {
     let now: @Sendable () -> Date
     /// Seconds a customer has to pay before the order and its hold lapse.
     public let payWindow: Int
+    /// The couriers ready delivery orders are handed to.
+    let couriers: (any CourierDispatch)?
 
-    public init(repository: any OrderRepository, carts: CartService, stores: StoreService, payWindow: Int = 900,
-                now: @escaping @Sendable () -> Date = { Date() }) {
-        self.repository = repository; self.carts = carts; self.stores = stores; self.payWindow = payWindow; self.now = now
+    public init(repository: any OrderRepository, carts: CartService, stores: StoreService, couriers: (any CourierDispatch)? = nil,
+                payWindow: Int = 900, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.repository = repository; self.carts = carts; self.stores = stores; self.couriers = couriers
+        self.payWindow = payWindow; self.now = now
     }
 
     // MARK: - Checkout
@@ -128,7 +131,24 @@ public struct OrderService: Sendable {
         if next == .collected, case .pickup(let expected) = order.fulfilment, code != expected {
             throw StoreError(.conflict, field: "code", "the pickup code does not match")
         }
+        // Handing over to dispatch creates the courier's delivery first: if that fails, the order stays ready.
+        if next == .withDispatch, let couriers { try await couriers.send(order) }
         return try await repository.transition(id, from: order.status, to: next, by: actor, note: nil, at: now())
+    }
+
+    /// The couriers report a delivery order picked up or delivered.
+    public func courierReported(_ id: OrderID, _ status: OrderStatus) async throws -> Order? {
+        let from: OrderStatus
+        switch status {
+        case .pickedUp: from = .withDispatch
+        case .delivered: from = .pickedUp
+        default: return nil
+        }
+        do {
+            return try await repository.transition(id, from: from, to: status, by: .dispatch, note: nil, at: now())
+        } catch let e as StoreError where e.kind == .conflict {
+            return nil  // told twice, or moved on by hand
+        }
     }
 
     /// The payment has cleared: the hold becomes a sale.

@@ -110,7 +110,8 @@ struct Serve: AsyncParsableCommand {
             let seeded = try await catalog.seedFromSKUs()
             if seeded > 0 { logger.info("catalog: a product for each of \(seeded) SKUs") }
             let carts = CartService(repository: SpatiaLiteCartRepository(database: db), accounts: accounts, catalog: catalog)
-            let orders = OrderService(repository: SpatiaLiteOrderRepository(database: db), carts: carts, stores: service)
+            let orders = OrderService(repository: SpatiaLiteOrderRepository(database: db), carts: carts, stores: service,
+                                      couriers: DispatchCouriers(dispatch: dispatch, stores: service))
             try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, configuration: ServerConfiguration(host: host, port: port),
                                 logger: logger, intervals: intervals, geoData: URL(fileURLWithPath: database.geodata)) { [host] port in
                 // One line on stdout, for scripts that start the server on port 0.
