@@ -152,7 +152,8 @@ public struct CartService: Sendable {
                 quote.problems.append(.init(field: "address_id", message: "address \(addressID) no longer exists"))
                 break
             }
-            let answer = try finder.basket(BasketQuery(point: address.location, items: items, fulfilment: .delivery, limit: 10, order: .fee),
+            let answer = try finder.basket(BasketQuery(point: address.location, items: items, fulfilment: .delivery,
+                                                       limit: NearbyQuery.maximumLimit, order: .fee),
                                            now: now())
             var best: (total: Int, distance: Meters, option: BasketOption)?
             for candidate in answer.stores {

@@ -151,11 +151,21 @@ public struct OrderService: Sendable {
         }
     }
 
-    /// The payment has cleared: the hold becomes a sale.
+    /// The payment has cleared: the hold becomes a sale. A payment after the time to pay is
+    /// refused (the order expires with its hold); should the hold have lapsed all the same, the
+    /// order is refunded rather than sold without stock.
     public func markPaid(_ id: OrderID, note: String?) async throws -> Order {
         guard let order = try await repository.order(id) else { throw StoreError(.notFound, field: "id", "no order \(id)") }
+        guard order.status != .awaitingPayment || order.payBy > now() else {
+            throw StoreError(.conflict, field: "status", "the time to pay this order ran out at \(order.payBy)")
+        }
         let paid = try await repository.transition(id, from: .awaitingPayment, to: .paid, by: .payment, note: note, at: now())
-        _ = try await stores.confirm(order.reservation)
+        do {
+            _ = try await stores.confirm(order.reservation)
+        } catch {
+            return try await repository.transition(id, from: .paid, to: .refunded, by: .system,
+                                                   note: "paid after its stock hold lapsed; the payment is to be returned", at: now())
+        }
         return paid
     }
 

@@ -58,7 +58,7 @@ struct CartTests {
         #expect(quote.canCheckOut, "\(quote.problems)")
         // The oracle: every store that delivers to the address with the whole cart, priced by hand.
         let items = [Reservation.Item(sku: "DAIRY-001", quantity: 2), Reservation.Item(sku: "BAKERY-001", quantity: 1)]
-        let answer = try s.stores.finder.basket(BasketQuery(point: s.home.location, items: items, fulfilment: .delivery, limit: 50), now: Date())
+        let answer = try s.stores.finder.basket(BasketQuery(point: s.home.location, items: items, fulfilment: .delivery, limit: NearbyQuery.maximumLimit), now: Date())
         var best: (Int, Meters, StoreID)?
         for option in answer.stores {
             let prices = try await s.catalog.repository.prices(store: option.store.id, skus: ["DAIRY-001", "BAKERY-001"])

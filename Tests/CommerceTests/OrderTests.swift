@@ -203,6 +203,13 @@ struct OrderTests {
         #expect(s.stores.finder.available("DAIRY-001", at: store) == held + 2)
         // Paying after expiry changes nothing.
         do { _ = try await s.orders.markPaid(fourth.id, note: nil); Issue.record("paid after expiry") } catch let e as StoreError { #expect(e.kind == .conflict) }
+
+        // A payment that arrives in time for an order whose hold is gone all the same is refunded, not sold without stock.
+        try await Self.fill(s, quantity: 2)
+        let fifth = try await s.orders.checkout(idempotencyKey: nil, by: s.customer).order
+        _ = try await s.stores.release(fifth.reservation)
+        let refunded = try await s.orders.markPaid(fifth.id, note: "late")
+        #expect(refunded.status == .refunded && refunded.timeline.map(\.status) == [.awaitingPayment, .paid, .refunded])
     }
 
     @Test("a cart that cannot be checked out is refused naming why, and nothing is held")

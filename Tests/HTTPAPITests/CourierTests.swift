@@ -19,8 +19,9 @@ struct CourierTests {
         let accounts = DemoFixture.accounts(db, stores: stores)
         let catalog = try await DemoFixture.catalog(db, stores: stores)
         let carts = DemoFixture.carts(db, accounts: accounts, catalog: catalog)
+        // On the demo services' clock, as the reservations are.
         let orders = OrderService(repository: SpatiaLiteOrderRepository(database: db), carts: carts, stores: stores,
-                                  couriers: DispatchCouriers(dispatch: dispatch, stores: stores))
+                                  couriers: DispatchCouriers(dispatch: dispatch, stores: stores), now: { Date(timeIntervalSince1970: 1_767_603_600) })
         let reports = Task { try await CourierReports(dispatch: dispatch, orders: orders, logger: Logger(label: "test")).run() }
         defer { reports.cancel() }
         try await Self.wait { dispatch.tracking.subscriberCount > 0 }

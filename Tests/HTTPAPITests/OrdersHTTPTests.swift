@@ -46,8 +46,8 @@ struct OrdersHTTPTests {
             let early = try await client.execute(uri: "/v1/orders/\(id)/status", method: .post, headers: staff, body: body(#"{"status":"accepted"}"#))
             #expect(early.status == .conflict && early.json["field"] == .string("status"))
 
-            _ = try await OrderService(repository: SpatiaLiteOrderRepository(database: db), carts: DemoFixture.carts(db, accounts: accounts,
-                catalog: try await DemoFixture.catalog(db, stores: service)), stores: service).markPaid(OrderID(Int64(id)), note: "sandbox")
+            _ = try await DemoFixture.orders(db, carts: DemoFixture.carts(db, accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service)),
+                                             stores: service).markPaid(OrderID(Int64(id)), note: "sandbox")
             let queue = try await client.execute(uri: "/v1/stores/\(store.id)/orders", method: .get, headers: staff)
             #expect(queue.json["orders"]?.arrayValue?.map { $0["id"] } == [.number(Double(id))])
             #expect(try await client.execute(uri: "/v1/stores/\(store.id)/orders", method: .get, headers: ana).status == .forbidden)

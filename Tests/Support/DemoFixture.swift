@@ -76,8 +76,10 @@ extension DemoFixture {
     }
 
     /// Orders over the database.
+    /// (Its clock stands at the demo services' fixed instant unless told otherwise: reservations
+    /// and payment deadlines are then on one clock.)
     public static func orders(_ db: SpatiaLiteDatabase, carts: CartService, stores: StoreService, payWindow: Int = 900,
-                              now: @escaping @Sendable () -> Date = { Date() }) -> OrderService {
+                              now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_767_603_600) }) -> OrderService {
         OrderService(repository: SpatiaLiteOrderRepository(database: db), carts: carts, stores: stores, payWindow: payWindow, now: now)
     }
 
