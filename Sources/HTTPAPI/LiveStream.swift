@@ -6,9 +6,11 @@ enum LiveStream {
     }
 
     /// Live events interleaved with heartbeats, so proxies keep an idle stream open; ends when
-    /// the events end.
+    /// the events end. The first heartbeat goes out at once, as the live part begins: it
+    /// flushes what a proxy buffered of the backlog and tells the client the stream is live.
     static func merge<Event: Sendable>(_ live: AsyncStream<Event>, heartbeat: Duration) -> AsyncStream<Signal<Event>> {
         AsyncStream { continuation in
+            continuation.yield(.beat)
             let forward = Task {
                 for await event in live { continuation.yield(.event(event)) }
                 continuation.finish()

@@ -21,15 +21,9 @@ public struct SpatiaLiteCatalogRepository: CatalogRepository {
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? { try? JSONDecoder().decode(type, from: Data(text.utf8)) }
 
+    /// Runs a write transaction; a taken category slug is the client's conflict.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await writer.write(body)
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            if error.message?.contains("categories.slug") == true {
-                throw StoreError(.conflict, field: "slug", "a category with this slug exists already")
-            }
-            throw StoreError(.conflict, "a unique value is already taken: \(error.message ?? "")")
-        }
+        try await writer.write(refusing: [UniqueRule(column: "categories.slug", field: "slug", message: "a category with this slug exists already")], body)
     }
 
     // MARK: - Categories

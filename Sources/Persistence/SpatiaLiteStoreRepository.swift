@@ -300,16 +300,10 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
 
     // MARK: - Statements
 
-    /// Runs a write transaction, turning constraint failures into ``StoreError``s.
+    /// Runs a write transaction; a duplicate external reference is the client's conflict.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await writer.write(body)
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            if error.message?.contains("external_ref") == true {
-                throw StoreError(.conflict, field: "external_ref", "another store already has this external_ref")
-            }
-            throw StoreError(.conflict, "a unique value is already taken: \(error.message ?? "")")
-        }
+        try await writer.write(refusing: [UniqueRule(column: "external_ref", field: "external_ref",
+                                                     message: "another store already has this external_ref")], body)
     }
 
     static func exists(_ db: Database, _ id: StoreID) throws -> Bool {

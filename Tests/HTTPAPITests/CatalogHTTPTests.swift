@@ -74,6 +74,9 @@ struct CatalogHTTPTests {
             let category = try await client.execute(uri: "/v1/catalog/categories", method: .post, headers: adminAuth,
                                                     body: body(#"{"slug":"cheese","name":"Cheese","parent":"dairy"}"#))
             #expect(category.status == .created && category.json["path"] == .array([.string("Groceries"), .string("Dairy and eggs"), .string("Cheese")]))
+            let taken = try await client.execute(uri: "/v1/catalog/categories", method: .post, headers: adminAuth,
+                                                 body: body(#"{"slug":"cheese","name":"Cheese again"}"#))
+            #expect(taken.status == .conflict && taken.json["field"] == .string("slug"))
 
             let price = body(#"{"price_minor":99}"#)
             #expect(try await client.execute(uri: "/v1/stores/\(two[0])/prices/DAIRY-001", method: .put, headers: staffAuth, body: price).status == .noContent)

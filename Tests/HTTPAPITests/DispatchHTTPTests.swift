@@ -143,8 +143,9 @@ struct DispatchHTTPTests {
             clock.advance(10)
             try dispatch.updateLocation(rider.id, to: store.location.destination(distance: 100, bearing: 0))
             _ = try await dispatch.pickUp(d.id, by: rider.id)
-            // Time for heartbeats (every 50 ms; the stream merger's own test checks them without a
-            // server). Longer would risk the test client's 20 s limit on a loaded machine.
+            // Time for the interval's heartbeats too (every 50 ms; the first goes out at once; the
+            // merger's own test checks them without a server). Longer would risk the test client's
+            // 20 s limit on a loaded machine.
             try await Task.sleep(for: .seconds(1))
             _ = try await dispatch.deliver(d.id, by: rider.id)
             let response = try await streamed

@@ -171,8 +171,9 @@ struct InventoryTests {
             #expect(service.events.subscriberCount == 1)
             _ = try await service.writeStock(of: store.id, [("DAIRY-001", 50)], mode: .set)
             _ = try await service.writeStock(of: store.id, [("DAIRY-001", 1)], mode: .set)
-            // Time for heartbeats (every 50 ms; the stream merger's own test checks them without a
-            // server). Longer would risk the test client's 20 s limit on a loaded machine.
+            // Time for the interval's heartbeats too (every 50 ms; the first goes out at once; the
+            // merger's own test checks them without a server). Longer would risk the test client's
+            // 20 s limit on a loaded machine.
             try await Task.sleep(for: .seconds(1))
             service.events.finish()
             let response = try await streamed
