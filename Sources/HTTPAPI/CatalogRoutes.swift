@@ -50,6 +50,18 @@ struct CatalogRoutes: Sendable {
     }
 
     func search(_ request: Request) async throws -> JSONBody {
+        let page = try await catalog.search(try Self.query(request))
+        let tree = try await catalog.categoryTree()
+        return JSONBody(value: .object([
+            "total": .number(Double(page.total)), "currency": .string(catalog.currency),
+            "results": .array(page.hits.map { Render.hit($0, tree: tree) }),
+            "next_cursor": page.nextOffset.map { .string(String($0)) } ?? .null,
+        ]))
+    }
+
+    /// The search as the query string asks for it. Kept out of the async handler: Swift 6.3's
+    /// optimizer crashes splitting that coroutine when the parsing is inside it (release builds).
+    static func query(_ request: Request) throws -> CatalogSearch {
         let q = request.uri.queryParameters
         var query = CatalogSearch()
         query.text = q["q"].map(String.init)
@@ -74,13 +86,7 @@ struct CatalogRoutes: Sendable {
         } else if q["radius_m"] != nil || q["delivers"] != nil {
             throw Problem.invalid("lat", "radius_m and delivers need lat and lon")
         }
-        let page = try await catalog.search(query)
-        let tree = try await catalog.categoryTree()
-        return JSONBody(value: .object([
-            "total": .number(Double(page.total)), "currency": .string(catalog.currency),
-            "results": .array(page.hits.map { Render.hit($0, tree: tree) }),
-            "next_cursor": page.nextOffset.map { .string(String($0)) } ?? .null,
-        ]))
+        return query
     }
 
     static let productMembers: Set<String> = ["name", "brand", "category", "description", "attributes", "images", "skus"]
