@@ -42,10 +42,8 @@ struct CartTests {
     static func setup() async throws -> Setup {
         let (db, stores, _) = try await DemoFixture.demoDatabase()
         let (accounts, catalog, carts) = try await DemoFixture.commerce(db, stores: stores)
-        let ana = try await accounts.register(AccountDraft(email: "ana@example.com", name: "Ana"), password: "correct horse")
-        let home = try await accounts.addAddress(AddressDraft(recipient: "Ana", phone: "+351 912 345 678", line: "Rua de Santa Catarina 100",
-                                                              given: Coordinate(latitude: 41.1486, longitude: -8.6063)), by: ana.principal)
-        return Setup(stores: stores, accounts: accounts, catalog: catalog, carts: carts, customer: ana.principal, home: home)
+        let (ana, home) = try await DemoFixture.customer(accounts)
+        return Setup(stores: stores, accounts: accounts, catalog: catalog, carts: carts, customer: ana, home: home)
     }
 
     @Test("delivery: the store that has the whole cart, delivers to the address and costs least; items at its prices plus its zone's fee")

@@ -30,10 +30,8 @@ struct OrderTests {
         let catalog = try await DemoFixture.catalog(db, stores: stores)
         let carts = DemoFixture.carts(db, accounts: accounts, catalog: catalog, now: { clock.now })
         let orders = DemoFixture.orders(db, carts: carts, stores: stores, now: { clock.now })
-        let ana = try await accounts.register(AccountDraft(email: "ana@example.com", name: "Ana"), password: "correct horse")
-        let home = try await accounts.addAddress(AddressDraft(recipient: "Ana", phone: "+351 912 345 678", line: "Rua de Santa Catarina 100",
-                                                              given: Coordinate(latitude: 41.1486, longitude: -8.6063)), by: ana.principal)
-        return Setup(stores: stores, accounts: accounts, carts: carts, orders: orders, clock: clock, customer: ana.principal, home: home)
+        let (ana, home) = try await DemoFixture.customer(accounts)
+        return Setup(stores: stores, accounts: accounts, carts: carts, orders: orders, clock: clock, customer: ana, home: home)
     }
 
     /// A staff account for the store.

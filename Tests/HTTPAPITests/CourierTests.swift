@@ -26,9 +26,7 @@ struct CourierTests {
         defer { reports.cancel() }
         try await Self.wait { dispatch.tracking.subscriberCount > 0 }
 
-        let ana = try await accounts.register(AccountDraft(email: "ana@example.com", name: "Ana"), password: "correct horse").principal
-        let home = try await accounts.addAddress(AddressDraft(recipient: "Ana", phone: "+351 912 345 678", line: "Rua de Santa Catarina 100",
-                                                              given: Coordinate(latitude: 41.1486, longitude: -8.6063)), by: ana)
+        let (ana, home) = try await DemoFixture.customer(accounts)
         _ = try await carts.setQuantity(2, of: "DAIRY-001", by: ana)
         _ = try await carts.choose(.delivery(home.id), by: ana)
         let order = try await orders.checkout(idempotencyKey: nil, by: ana).order

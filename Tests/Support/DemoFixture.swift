@@ -3,6 +3,7 @@ import Catalog
 import Commerce
 import Orders
 import Foundation
+import GeoCore
 import Synchronization
 import Dispatching
 import Persistence
@@ -73,6 +74,14 @@ extension DemoFixture {
         let accounts = accounts(db, stores: stores)
         let catalog = try await catalog(db, stores: stores)
         return (accounts, catalog, carts(db, accounts: accounts, catalog: catalog))
+    }
+
+    /// Ana, a customer with a home address in central Porto (where the demo stores deliver).
+    public static func customer(_ accounts: AccountService) async throws -> (Principal, DeliveryAddress) {
+        let ana = try await accounts.register(AccountDraft(email: "ana@example.com", name: "Ana"), password: "correct horse")
+        let home = try await accounts.addAddress(AddressDraft(recipient: "Ana", phone: "+351 912 345 678", line: "Rua de Santa Catarina 100",
+                                                              given: Coordinate(latitude: 41.1486, longitude: -8.6063)), by: ana.principal)
+        return (ana.principal, home)
     }
 
     /// Orders over the database.
