@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Commerce", targets: ["Commerce"]),
         .library(name: "Orders", targets: ["Orders"]),
+        .library(name: "Payments", targets: ["Payments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -48,6 +49,15 @@ let package = Package(
         .target(name: "Commerce", dependencies: ["GeoCore", "Stores", "Accounts", "Catalog"]),
         .target(name: "Orders", dependencies: ["GeoCore", "Stores", "Accounts", "Commerce", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
+            name: "Payments",
+            dependencies: [
+                "GeoCore", "Stores", "Accounts", "Commerce", "Orders",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Accounts",
             dependencies: [
                 "GeoCore", "Stores",
@@ -70,14 +80,14 @@ let package = Package(
         .target(
             name: "Persistence",
             dependencies: [
-                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "CSpatialite",
+                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts", "Catalog", "Commerce", "Orders",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog", "Commerce", "Orders",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,7 +107,8 @@ let package = Package(
         ),
         .target(
             name: "O2OTestSupport",
-            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog", "Commerce", "Orders"],
+            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog", "Commerce", "Orders", "Payments",
+                           .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support"
         ),
         .target(name: "TestRandom", path: "Tests/Random"),
@@ -108,7 +119,7 @@ let package = Package(
         .testTarget(name: "DispatchingTests", dependencies: ["Dispatching", "GeoCore", "TestRandom"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Persistence", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
-        .testTarget(name: "CommerceTests", dependencies: ["Commerce", "Orders", "Accounts", "Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport"]),
+        .testTarget(name: "CommerceTests", dependencies: ["Commerce", "Orders", "Payments", "Accounts", "Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(
             name: "CoverageTests",
@@ -130,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog", "Commerce",
+                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog", "Commerce", "Orders", "Payments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -20,6 +20,7 @@ struct OrderTests {
         let clock: TestClock
         let customer: Principal
         let home: DeliveryAddress
+        let db: SpatiaLiteDatabase
     }
 
     static func setup() async throws -> Setup {
@@ -31,7 +32,7 @@ struct OrderTests {
         let carts = DemoFixture.carts(db, accounts: accounts, catalog: catalog, now: { clock.now })
         let orders = DemoFixture.orders(db, carts: carts, stores: stores, now: { clock.now })
         let (ana, home) = try await DemoFixture.customer(accounts)
-        return Setup(stores: stores, accounts: accounts, carts: carts, orders: orders, clock: clock, customer: ana, home: home)
+        return Setup(stores: stores, accounts: accounts, carts: carts, orders: orders, clock: clock, customer: ana, home: home, db: db)
     }
 
     /// A staff account for the store.
