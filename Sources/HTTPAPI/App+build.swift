@@ -2,6 +2,7 @@ import Accounts
 import Catalog
 import Commerce
 import Orders
+import Payments
 import Dispatching
 import Foundation
 import GeoCore
@@ -23,7 +24,7 @@ public struct ServerConfiguration: Sendable {
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
 public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
-                        carts: CartService, orders: OrderService, heartbeat: Duration = .seconds(15),
+                        carts: CartService, orders: OrderService, payments: PaymentService, heartbeat: Duration = .seconds(15),
                         geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
@@ -55,7 +56,8 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     AccountRoutes(accounts: accounts, stores: service).register(on: router)
     CatalogRoutes(catalog: catalog).register(on: router)
     CartRoutes(carts: carts).register(on: router)
-    OrderRoutes(orders: orders).register(on: router)
+    OrderRoutes(orders: orders, payments: payments).register(on: router)
+    PaymentRoutes(payments: payments).register(on: router)
     return router
 }
 
@@ -67,6 +69,8 @@ public struct BackgroundIntervals: Sendable {
     public var dispatchRound: Duration? = .seconds(10)
     /// Writing rider positions to the database.
     public var positionFlush: Duration = .seconds(5)
+    /// Settling payments: applying any a crash left unapplied, asking for refunds due.
+    public var paymentSettle: Duration = .seconds(30)
     public init() {}
 }
 
@@ -75,11 +79,12 @@ public struct BackgroundIntervals: Sendable {
 /// SSE connections do not hold the server up; the running round finishes and positions are
 /// flushed a last time.
 public func runServer(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
-                      carts: CartService, orders: OrderService, configuration: ServerConfiguration, logger: Logger,
+                      carts: CartService, orders: OrderService, payments: PaymentService, configuration: ServerConfiguration, logger: Logger,
                       intervals: BackgroundIntervals = BackgroundIntervals(), geoData: URL = URL(fileURLWithPath: "GeoData"),
                       onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
-        router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, geoData: geoData),
+        router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders,
+                            payments: payments, geoData: geoData),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
@@ -93,6 +98,7 @@ public func runServer(service: StoreService, dispatch: DispatchService, accounts
                        try await accounts.deleteLapsedSessions()
                    },
                    PeriodicSweep(interval: intervals.sweep, logger: logger, what: "unpaid orders expired") { try await orders.expireUnpaid() },
+                   PeriodicSweep(interval: intervals.paymentSettle, logger: logger, what: "payments applied or refunded") { try await payments.settle() },
                    CourierReports(dispatch: dispatch, orders: orders, logger: logger),
                    EventStreamCloser(service: service, dispatch: dispatch)],
         gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

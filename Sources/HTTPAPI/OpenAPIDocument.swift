@@ -55,7 +55,7 @@ enum OpenAPIDocument {
                                     "min_order_minor": .number(1000), "promised_minutes": .number(25)]),
     ]).json
 
-    static let operations: [Operation] = coreOperations + accountOperations + catalogOperations + cartOperations + orderOperations
+    static let operations: [Operation] = coreOperations + accountOperations + catalogOperations + cartOperations + orderOperations + paymentOperations
 
     static let coreOperations: [Operation] = [
         Operation(route: APIRoute(method: .get, path: "/healthz", operationID: "health", summary: "Liveness and what the index holds"),
@@ -309,7 +309,7 @@ enum OpenAPIDocument {
         "time_zone": type("string", "IANA time zone"), "lat": type("number"), "lon": type("number"),
     ]
 
-    static let schemas: [String: J] = coreSchemas.merging(accountSchemas) { a, _ in a }.merging(catalogSchemas) { a, _ in a }.merging(cartSchemas) { a, _ in a }.merging(orderSchemas) { a, _ in a }
+    static let schemas: [String: J] = coreSchemas.merging(accountSchemas) { a, _ in a }.merging(catalogSchemas) { a, _ in a }.merging(cartSchemas) { a, _ in a }.merging(orderSchemas) { a, _ in a }.merging(paymentSchemas) { a, _ in a }
 
     static let coreSchemas: [String: J] = [
         "Problem": object(["type": type("string"), "title": type("string"), "status": type("integer"), "detail": type("string"),
@@ -490,7 +490,7 @@ enum OpenAPIDocument {
                                 "description": .string(p.description), "schema": schema, "example": p.example])
             })
             if let schema = op.requestSchema {
-                let contentType = schema == "ZoneCollection" ? geoType : jsonType
+                let contentType = schema == "ZoneCollection" ? geoType : schema == "ProviderNotification" ? "application/x-www-form-urlencoded" : jsonType
                 var media: [String: J] = ["schema": ref(schema)]
                 if let example = op.requestExample { media["example"] = example }
                 operation["requestBody"] = .object(["required": .bool(true), "content": .object([contentType: .object(media)])])

@@ -4,11 +4,14 @@ import Foundation
 import GeoCore
 import Hummingbird
 import Orders
+import Payments
 import Stores
 
 /// `/v1/orders`: checkout, the customer's orders, each order's steps; and each store's queue.
 struct OrderRoutes: Sendable {
     let orders: OrderService
+    /// Refunds a cancelled paid order's payment at once (the payment sweep would later).
+    let payments: PaymentService?
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/v1/orders") { request, context in
@@ -32,7 +35,9 @@ struct OrderRoutes: Sendable {
             let caller = try context.signedIn()
             let json = try await Input.json(request, context: context)
             let o = try Input.object(json, allowed: ["reason"])
-            return JSONBody(value: Render.order(try await orders.cancel(try Self.id(context), reason: try Input.string(o, "reason"), by: caller)))
+            let cancelled = try await orders.cancel(try Self.id(context), reason: try Input.string(o, "reason"), by: caller)
+            if cancelled.status == .refunded { await payments?.orderRefunded(cancelled.id) }
+            return JSONBody(value: Render.order(cancelled))
         }
         router.post("/v1/orders/:id/status") { request, context in
             let caller = try context.signedIn()

@@ -5,7 +5,8 @@ struct O2O: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "o2o",
         abstract: "Nearby stores with stock and delivery zones, for same-city retail.",
-        subcommands: [Serve.self, Import.self, Nearby.self, Stock.self, Simulate.self, Routes.self, CoverageCommand.self, AccountsCommand.self],
+        subcommands: [Serve.self, Import.self, Nearby.self, Stock.self, Simulate.self, Routes.self, CoverageCommand.self, AccountsCommand.self,
+                      PaySandbox.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -4,6 +4,9 @@ import ArgumentParser
 import Dispatching
 import Foundation
 import GeoCore
+import Logging
+import Orders
+import Payments
 import Persistence
 import StoreImport
 import Stores
@@ -34,6 +37,20 @@ enum Runtime {
     /// The catalog over the database (prices in euros, as the demo city's).
     static func catalog(_ db: SpatiaLiteDatabase, stores: StoreService) -> CatalogService {
         CatalogService(repository: SpatiaLiteCatalogRepository(database: db), stores: stores)
+    }
+
+    /// Payments with the configured providers. A missing settings file gets fresh sandbox keys
+    /// for every provider; refunds go to the sandbox gateway, whose records are the statements.
+    static func payments(_ db: SpatiaLiteDatabase, orders: OrderService, file: URL, publicURL: String?, defaultURL: String,
+                         logger: Logger) throws -> PaymentService {
+        let (settings, created) = try PaymentSettings.loadOrCreateSandbox(file, notifyBaseURL: publicURL ?? defaultURL)
+        if created { logger.notice("payments: new sandbox keys for alipay, wechat and unionpay in \(file.path)") }
+        let records = SandboxRecords(folder: URL(fileURLWithPath: settings.sandboxRecords ?? file.deletingLastPathComponent().appendingPathComponent("payment-sandbox").path))
+        let providers = try settings.providers()
+        logger.info("payments: \(providers.keys.map(\.rawValue).sorted().joined(separator: ", ")) (sandbox), notifications to \(publicURL ?? settings.notifyBaseURL)")
+        return PaymentService(repository: SpatiaLitePaymentRepository(database: db), orders: orders, providers: providers,
+                              gateway: SandboxGateway(providers: try settings.sandboxProviders(), records: records), statements: records,
+                              notifyBaseURL: publicURL ?? settings.notifyBaseURL, logger: logger)
     }
 
     static func progressPrinter() -> @Sendable (Int, Int) -> Void {

@@ -1,4 +1,5 @@
 import Orders
+import Payments
 import Commerce
 import Accounts
 import ArgumentParser
@@ -52,6 +53,13 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Seconds a rider has to accept an offer before it returns to the pool.")
     var offerTimeout: Double = 60
+
+    @Option(help: ArgumentHelp("The payment settings (JSON with the providers' keys).",
+                               discussion: "Default: $O2O_PAYMENTS, else payments.json beside the database. A missing file is created with fresh sandbox keys."))
+    var payments: String?
+
+    @Option(help: "The base URL payment providers reach this server at (default http://HOST:PORT, or the settings' notify_base_url).")
+    var publicURL: String?
 
     /// The city's travel-time factors with any overrides, checked.
     func etaModel() throws -> HaversineETAModel {
@@ -112,7 +120,10 @@ struct Serve: AsyncParsableCommand {
             let carts = CartService(repository: SpatiaLiteCartRepository(database: db), accounts: accounts, catalog: catalog)
             let orders = OrderService(repository: SpatiaLiteOrderRepository(database: db), carts: carts, stores: service,
                                       couriers: DispatchCouriers(dispatch: dispatch, stores: service))
-            try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, configuration: ServerConfiguration(host: host, port: port),
+            let paymentsFile = PaymentsFile.resolve(payments, beside: database.db)
+            let payments = try Runtime.payments(db, orders: orders, file: paymentsFile, publicURL: publicURL,
+                                                defaultURL: "http://\(host):\(port)", logger: logger)
+            try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments, configuration: ServerConfiguration(host: host, port: port),
                                 logger: logger, intervals: intervals, geoData: URL(fileURLWithPath: database.geodata)) { [host] port in
                 // One line on stdout, for scripts that start the server on port 0.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))

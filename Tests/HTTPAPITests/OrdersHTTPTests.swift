@@ -6,18 +6,29 @@ import HummingbirdTesting
 import HTTPAPI
 import O2OTestSupport
 import Orders
+import Payments
 import Persistence
 import Stores
 import Testing
 
 @Suite("Orders over HTTP")
 struct OrdersHTTPTests {
-    @Test("checkout with an Idempotency-Key, the store's queue, each step, a refused step and a stranger's read")
+    /// A payment's payload as the API renders it.
+    static func payload(_ json: JSONValue) throws -> PaymentPayload {
+        let p = try #require(json["payload"])
+        return PaymentPayload(kind: try #require(PaymentPayload.Kind(rawValue: p["kind"]?.stringValue ?? "")), url: try #require(p["url"]?.stringValue),
+                              fields: try #require(p["fields"]?.objectValue).compactMapValues(\.stringValue))
+    }
+
+    @Test("pickup end to end: checkout with an Idempotency-Key, payment through a provider's signed callback (forged and replayed ones refused or ignored), the store's queue, each step, a refused step and a stranger's read")
     func flow() async throws {
         let (db, service, _) = try await DemoFixture.demoDatabase()
         let clock = TestClock()
         let accounts = DemoFixture.accounts(db, stores: service, now: { clock.now })
-        let app = Application(router: try await testRouter(db, service, accounts: accounts),
+        let records = DemoFixture.sandboxRecords()
+        let provider = SandboxGateway(providers: try DemoFixture.paymentSettings.sandboxProviders(), records: records,
+                                      now: { Date(timeIntervalSince1970: 1_767_603_600) })
+        let app = Application(router: try await testRouter(db, service, accounts: accounts, paymentRecords: records),
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         _ = try await accounts.register(AccountDraft(email: "ana@example.com", name: "Ana"), password: "correct horse")
         _ = try await accounts.register(AccountDraft(email: "bo@example.com", name: "Bo"), password: "password two")
@@ -30,6 +41,7 @@ struct OrdersHTTPTests {
         _ = try await accounts.create(AccountDraft(email: "staff@example.com", name: "S", role: .staff, stores: [store.id]),
                                       password: "staff password", by: admin.principal)
         let staff = try await auth("staff@example.com", "staff password")
+        let rootAuth = try await auth("root@example.com", "admin password")
         try await app.test(.router) { client in
             _ = try await client.execute(uri: "/v1/cart/lines", method: .post, headers: ana, body: body(#"{"sku":"DAIRY-001","qty":2}"#))
             _ = try await client.execute(uri: "/v1/cart/fulfilment", method: .put, headers: ana, body: body(#"{"kind":"pickup","store_id":\#(store.id)}"#))
@@ -46,8 +58,43 @@ struct OrdersHTTPTests {
             let early = try await client.execute(uri: "/v1/orders/\(id)/status", method: .post, headers: staff, body: body(#"{"status":"accepted"}"#))
             #expect(early.status == .conflict && early.json["field"] == .string("status"))
 
-            _ = try await DemoFixture.orders(db, carts: DemoFixture.carts(db, accounts: accounts, catalog: try await DemoFixture.catalog(db, stores: service)),
-                                             stores: service).markPaid(OrderID(Int64(id)), note: "sandbox")
+            // Paying: the customer's alone; the provider must be one o2o knows.
+            let payBody = body(#"{"provider":"unionpay"}"#)
+            #expect(try await client.execute(uri: "/v1/orders/\(id)/payments", method: .post, headers: bo, body: payBody).status == .forbidden)
+            #expect(try await client.execute(uri: "/v1/orders/\(id)/payments", method: .post, headers: ana, body: body(#"{"provider":"paypal"}"#)).json["field"]
+                == .string("provider"))
+            let payment = try await client.execute(uri: "/v1/orders/\(id)/payments", method: .post, headers: ana, body: payBody)
+            #expect(payment.status == .created && payment.json["status"] == .string("pending") && payment.json["amount_minor"] == created.json["total_minor"])
+            #expect(try await client.execute(uri: "/v1/orders/\(id)/payments", method: .post, headers: ana, body: payBody).status == .ok)
+            let payload = try Self.payload(payment.json)
+            #expect(payload.kind == .form && payload.fields["signature"] != nil)
+            // The provider's callbacks: a forged one and one for another amount are refused and change nothing.
+            func notify(_ n: (contentType: String, body: Data)) async throws -> TestResponse {
+                try await client.execute(uri: "/v1/payments/unionpay/notify", method: .post, headers: [.contentType: n.contentType],
+                                         body: ByteBuffer(bytes: n.body))
+            }
+            let forged = try await notify(try provider.pay(payload, provider: .unionpay, forged: true).notification)
+            #expect(forged.status == .badRequest && forged.contentType == "application/problem+json" && forged.json["field"] == .string("signature"))
+            let short = try await notify(try provider.pay(payload, provider: .unionpay, amount: .init(minor: 1, currency: "EUR")).notification)
+            #expect(short.status == .unprocessableContent && short.json["field"] == .string("txnAmt"))
+            #expect(try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: ana).json["status"] == .string("awaiting_payment"))
+            let genuine = try provider.pay(payload, provider: .unionpay).notification
+            let acked = try await notify(genuine)
+            #expect(acked.status == .ok && String(buffer: acked.body) == "ok")
+            let paid = try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: ana)
+            #expect(paid.json["status"] == .string("paid"))
+            // Replayed: acknowledged the same, nothing changes.
+            #expect(String(buffer: try await notify(genuine).body) == "ok")
+            #expect(try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: ana).json["timeline"] == paid.json["timeline"])
+            let payments = try await client.execute(uri: "/v1/orders/\(id)/payments", method: .get, headers: staff)
+            #expect(payments.json["payments"]?.arrayValue?.map { $0["status"] } == [.string("paid")])
+            let log = try await client.execute(uri: "/v1/payments/notifications?provider=unionpay", method: .get, headers: rootAuth)
+            #expect(log.json["notifications"]?.arrayValue?.map { $0["outcome"] } == [.string("duplicate"), .string("accepted"), .string("rejected"), .string("rejected")])
+            #expect(try await client.execute(uri: "/v1/payments/notifications", method: .get, headers: ana).status == .forbidden)
+            let rec = try await client.execute(uri: "/v1/payments/reconciliation?provider=unionpay&from=2026-01-05&to=2026-01-06", method: .get, headers: rootAuth)
+            #expect(rec.json["balanced"] == .bool(true) && rec.json["matched"] == .number(1))
+            let reversed = try await client.execute(uri: "/v1/payments/reconciliation?provider=unionpay&from=2026-01-06&to=2026-01-05", method: .get, headers: rootAuth)
+            #expect(reversed.status == .badRequest && reversed.json["field"] == .string("from"))
             let queue = try await client.execute(uri: "/v1/stores/\(store.id)/orders", method: .get, headers: staff)
             #expect(queue.json["orders"]?.arrayValue?.map { $0["id"] } == [.number(Double(id))])
             #expect(try await client.execute(uri: "/v1/stores/\(store.id)/orders", method: .get, headers: ana).status == .forbidden)

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import HTTPAPI
 import NIOCore
 import O2OTestSupport
+import Payments
 import Persistence
 import Stores
 
@@ -30,12 +31,13 @@ func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
 /// services (accounts with bcrypt at its least cost, the catalog seeded from the SKUs, carts,
 /// orders). `accounts` replaces the default accounts service.
 func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: DispatchService? = nil, accounts: AccountService? = nil,
-                heartbeat: Duration = .seconds(15)) async throws -> Router<AppRequestContext> {
+                heartbeat: Duration = .seconds(15), paymentRecords: SandboxRecords = DemoFixture.sandboxRecords()) async throws -> Router<AppRequestContext> {
     let accounts = accounts ?? DemoFixture.accounts(db, stores: service)
     let catalog = try await DemoFixture.catalog(db, stores: service)
     let carts = DemoFixture.carts(db, accounts: accounts, catalog: catalog)
+    let orders = DemoFixture.orders(db, carts: carts, stores: service)
     return buildRouter(service: service, dispatch: dispatch ?? DemoFixture.dispatch(db), accounts: accounts, catalog: catalog, carts: carts,
-                       orders: DemoFixture.orders(db, carts: carts, stores: service), heartbeat: heartbeat, geoData: DemoFixture.geoData)
+                       orders: orders, payments: try DemoFixture.payments(db, orders: orders, records: paymentRecords).0, heartbeat: heartbeat, geoData: DemoFixture.geoData)
 }
 
 extension TestResponse {

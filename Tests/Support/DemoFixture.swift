@@ -111,14 +111,19 @@ extension DemoFixture {
 }
 
 extension DemoFixture {
+    /// A fresh folder for the sandbox providers' records.
+    public static func sandboxRecords() -> SandboxRecords {
+        SandboxRecords(folder: FileManager.default.temporaryDirectory.appendingPathComponent("o2o-sandbox-\(UUID().uuidString)"))
+    }
+
     /// Sandbox keys for every provider, made once per test process (RSA keys take a while).
     public static let paymentSettings: PaymentSettings = try! PaymentSettings.sandbox(notifyBaseURL: "http://127.0.0.1:8080", records: "")
 
     /// Payments over the database with the sandbox providers, whose records go to a fresh
     /// folder; the gateway plays the providers.
     public static func payments(_ db: SpatiaLiteDatabase, orders: OrderService, settings: PaymentSettings = paymentSettings,
+                                records: SandboxRecords = sandboxRecords(),
                                 now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_767_603_600) }) throws -> (PaymentService, SandboxGateway) {
-        let records = SandboxRecords(folder: FileManager.default.temporaryDirectory.appendingPathComponent("o2o-sandbox-\(UUID().uuidString)"))
         let gateway = SandboxGateway(providers: try settings.sandboxProviders(), records: records, now: now)
         let payments = PaymentService(repository: SpatiaLitePaymentRepository(database: db), orders: orders, providers: try settings.providers(),
                                       gateway: gateway, statements: records, notifyBaseURL: settings.notifyBaseURL,
