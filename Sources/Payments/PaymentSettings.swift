@@ -15,6 +15,11 @@ public struct PaymentSettings: Codable, Sendable, Equatable {
         public var alipayPublicKey: String
         /// Sandbox only: Alipay's private key, with which `o2o pay-sandbox` signs notifications.
         public var sandboxAlipayPrivateKey: String?
+
+        enum CodingKeys: String, CodingKey {
+            case appID = "app_id", appPrivateKey = "app_private_key", alipayPublicKey = "alipay_public_key"
+            case sandboxAlipayPrivateKey = "sandbox_alipay_private_key"
+        }
     }
 
     public struct WeChat: Codable, Sendable, Equatable {
@@ -22,6 +27,8 @@ public struct PaymentSettings: Codable, Sendable, Equatable {
         public var mchID: String
         /// The API key (32 characters) both sides sign with.
         public var apiKey: String
+
+        enum CodingKeys: String, CodingKey { case appID = "app_id", mchID = "mch_id", apiKey = "api_key" }
     }
 
     public struct UnionPay: Codable, Sendable, Equatable {
@@ -33,6 +40,11 @@ public struct PaymentSettings: Codable, Sendable, Equatable {
         public var unionpayPublicKey: String
         /// Sandbox only: UnionPay's private key.
         public var sandboxUnionpayPrivateKey: String?
+
+        enum CodingKeys: String, CodingKey {
+            case merID = "mer_id", certID = "cert_id", merchantPrivateKey = "merchant_private_key", unionpayPublicKey = "unionpay_public_key"
+            case sandboxUnionpayPrivateKey = "sandbox_unionpay_private_key"
+        }
     }
 
     /// The base URL providers reach this server at; notifications go to
@@ -44,6 +56,10 @@ public struct PaymentSettings: Codable, Sendable, Equatable {
     public var alipay: Alipay?
     public var wechat: WeChat?
     public var unionpay: UnionPay?
+
+    enum CodingKeys: String, CodingKey {
+        case notifyBaseURL = "notify_base_url", sandboxRecords = "sandbox_records", alipay, wechat, unionpay
+    }
 
     public init(notifyBaseURL: String, sandboxRecords: String?, alipay: Alipay?, wechat: WeChat?, unionpay: UnionPay?) {
         self.notifyBaseURL = notifyBaseURL; self.sandboxRecords = sandboxRecords
@@ -66,11 +82,9 @@ public struct PaymentSettings: Codable, Sendable, Equatable {
     }
 
     static let coder: (JSONEncoder, JSONDecoder) = {
-        let e = JSONEncoder(), d = JSONDecoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        return (e, d)
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (e, JSONDecoder())
     }()
 
     public static func load(_ url: URL) throws -> PaymentSettings {
