@@ -169,7 +169,8 @@ public struct OrderService: Sendable {
         return paid
     }
 
-    /// Cancels: an unpaid order releases its hold; a paid one not yet picked is refunded.
+    /// Cancels: an unpaid order releases its hold; a paid one not yet picked is refunded and
+    /// its goods, never taken off the shelf, go back on hand (once, under the order's key).
     public func cancel(_ id: OrderID, reason: String?, by caller: Principal) async throws -> Order {
         let order = try await order(id, by: caller)
         guard let actor = actor(caller, on: order) else { throw AccountError(.forbidden, "not this order's customer or store") }
@@ -179,6 +180,11 @@ public struct OrderService: Sendable {
         }
         let cancelled = try await repository.transition(id, from: order.status, to: next, by: actor, note: reason, at: now())
         if next == .cancelled { _ = try? await stores.release(order.reservation) }
+        if next == .refunded {
+            _ = try? await stores.apply(StockBatch(
+                storeID: order.store, kind: .delta, idempotencyKey: "restock:order:\(order.id)", partial: true,
+                lines: order.lines.enumerated().map { StockBatch.Line(sku: $1.sku, quantity: $1.quantity, field: "lines[\($0)]") }))
+        }
         return cancelled
     }
 

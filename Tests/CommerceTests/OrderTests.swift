@@ -181,7 +181,9 @@ struct OrderTests {
         try await Self.fill(s, quantity: 2)
         let second = try await s.orders.checkout(idempotencyKey: nil, by: s.customer).order
         _ = try await s.orders.markPaid(second.id, note: nil)
+        #expect(s.stores.finder.available("DAIRY-001", at: store) == before - 2, "sold")
         #expect(try await s.orders.cancel(second.id, reason: nil, by: s.customer).status == .refunded)
+        #expect(s.stores.finder.available("DAIRY-001", at: store) == before, "refunded before picking: back on the shelf")
 
         try await Self.fill(s, quantity: 2)
         let third = try await s.orders.checkout(idempotencyKey: nil, by: s.customer).order
