@@ -1,5 +1,6 @@
 import Accounts
 import Hummingbird
+import Stores
 
 /// The request context of every o2o route.
 public struct AppRequestContext: RequestContext {
@@ -15,6 +16,20 @@ public struct AppRequestContext: RequestContext {
     func signedIn() throws -> Principal {
         guard let principal else { throw AccountError(.unauthenticated, field: "authorization", "sign in first (Authorization: Bearer <token>)") }
         return principal
+    }
+
+    /// The signed-in caller if they run the store (its staff, or an admin); else 401 or 403.
+    func runs(_ store: StoreID) throws -> Principal {
+        let caller = try signedIn()
+        guard caller.mayRun(store: store) else { throw AccountError(.forbidden, "only store \(store)'s staff or an admin may do this") }
+        return caller
+    }
+
+    /// The signed-in caller if an admin; else 401 or 403.
+    func admin(_ what: String) throws -> Principal {
+        let caller = try signedIn()
+        guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may \(what)") }
+        return caller
     }
 
     /// Request bodies above this many bytes are refused with 413.

@@ -71,8 +71,10 @@ struct InventoryRoutes: Sendable {
     // MARK: - Reservations
 
     func reserve(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        _ = try context.signedIn()
         let o = try Input.object(try await Input.json(request, context: context), allowed: ["store_id", "items", "ttl_s", "idempotency_key"])
         let store = StoreID(Int64(try Input.integer(o, "store_id", required: true)!))
+        _ = try context.runs(store)
         let items = try Self.basket(o, defaultQuantity: nil)
         let ttl = try Input.integer(o, "ttl_s") ?? 900
         let key = try Input.string(o, "idempotency_key") ?? request.headers[.init("Idempotency-Key")!]
@@ -90,18 +92,27 @@ struct InventoryRoutes: Sendable {
         JSONBody(value: Render.reservation(try await service.reservation(try Self.reservationID(context))))
     }
 
+    /// The reservation, if the caller runs its store.
+    func held(_ context: AppRequestContext) async throws -> ReservationID {
+        _ = try context.signedIn()
+        let id = try Self.reservationID(context)
+        _ = try context.runs(try await service.reservation(id).storeID)
+        return id
+    }
+
     func confirm(_ context: AppRequestContext) async throws -> JSONBody {
-        JSONBody(value: Render.reservation(try await service.confirm(try Self.reservationID(context))))
+        JSONBody(value: Render.reservation(try await service.confirm(try await held(context))))
     }
 
     func release(_ context: AppRequestContext) async throws -> JSONBody {
-        JSONBody(value: Render.reservation(try await service.release(try Self.reservationID(context))))
+        JSONBody(value: Render.reservation(try await service.release(try await held(context))))
     }
 
     // MARK: - Till batches
 
     func batch(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
         let id = try StoreRoutes.storeID(context)
+        _ = try context.runs(id)
         let headerKey = request.headers[.init("Idempotency-Key")!]
         var batch: StockBatch
         if request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true {

@@ -29,6 +29,7 @@ struct StockRoutes: Sendable {
 
     func write(_ request: Request, _ context: AppRequestContext, mode: StockWriteMode) async throws -> JSONBody {
         let id = try StoreRoutes.storeID(context)
+        _ = try context.runs(id)
         let o = try Input.object(try await Input.json(request, context: context), allowed: ["items"])
         guard case .array(let rawItems)? = o["items"] else { throw Problem.invalid("items", "items must be an array") }
         var thresholds: [SKUCode: Int] = [:]

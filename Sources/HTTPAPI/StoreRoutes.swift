@@ -106,6 +106,7 @@ struct StoreRoutes: Sendable {
     }
 
     func create(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        _ = try context.admin("add stores")
         let o = try Input.object(try await Input.json(request, context: context), allowed: Self.storeMembers)
         let externalRef = try Input.string(o, "external_ref", required: true)!
         let name = try Input.string(o, "name", required: true)!
@@ -129,6 +130,7 @@ struct StoreRoutes: Sendable {
 
     func patch(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
         let id = try Self.storeID(context)
+        _ = try context.runs(id)
         let o = try Input.object(try await Input.json(request, context: context), allowed: Self.storeMembers.subtracting(["zones"]))
         guard o.isEmpty == false else { throw Problem.invalid("body", "name at least one member to change") }
         let lat = try Input.number(o, "lat"), lon = try Input.number(o, "lon")
@@ -145,6 +147,7 @@ struct StoreRoutes: Sendable {
     }
 
     func delete(_ context: AppRequestContext) async throws -> Response {
+        _ = try context.admin("remove stores")
         try await service.delete(try Self.storeID(context))
         return Response(status: .noContent)
     }
@@ -158,6 +161,7 @@ struct StoreRoutes: Sendable {
 
     func putZones(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
         let id = try Self.storeID(context)
+        _ = try context.runs(id)
         let drafts = try ZoneInput.drafts(try await Input.json(request, context: context), field: "")
         return .geo(Render.zones(try await service.replaceZones(of: id, with: drafts)))
     }

@@ -160,13 +160,21 @@ public struct OrderService: Sendable {
             throw StoreError(.conflict, field: "status", "the time to pay this order ran out at \(order.payBy)")
         }
         let paid = try await repository.transition(id, from: .awaitingPayment, to: .paid, by: .payment, note: note, at: now())
+        return try await ensureSold(paid)
+    }
+
+    /// Makes a paid order's hold a sale (again: confirming is harmless twice, so a crash
+    /// between paying and confirming is mended); a hold that lapsed or was let go all the same
+    /// turns an order not yet picked into a refund rather than a sale without stock.
+    public func ensureSold(_ order: Order) async throws -> Order {
         do {
             _ = try await stores.confirm(order.reservation)
-        } catch {
-            return try await repository.transition(id, from: .paid, to: .refunded, by: .system,
+            return order
+        } catch let e as StoreError where e.kind == .gone || e.kind == .conflict {
+            guard order.status.allows(.refunded, by: .system, delivery: order.fulfilment.isDelivery) else { return order }
+            return try await repository.transition(order.id, from: order.status, to: .refunded, by: .system,
                                                    note: "paid after its stock hold lapsed; the payment is to be returned", at: now())
         }
-        return paid
     }
 
     /// Cancels: an unpaid order releases its hold; a paid one not yet picked is refunded and

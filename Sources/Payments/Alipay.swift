@@ -30,11 +30,11 @@ public struct AlipayProvider: PaymentProvider {
         return fields
     }
 
-    public func payload(for payment: Payment, subject: String, notifyURL: String, at: Date) throws -> PaymentPayload {
+    public func payload(for payment: Payment, subject: String, notifyURL: String, payBy: Date, at: Date) throws -> PaymentPayload {
         let fields = try request(method: "alipay.trade.page.pay", biz: [
             "out_trade_no": .string(payment.id.tradeNumber), "total_amount": .string(ProviderEncoding.decimal(payment.amount)),
             "trans_currency": .string(payment.amount.currency), "subject": .string(subject), "product_code": .string("FAST_INSTANT_TRADE_PAY"),
-            "passback_params": .string(String(payment.order.rawValue)),
+            "passback_params": .string(String(payment.order.rawValue)), "time_expire": .string(Signature.chinaTime(payBy)),
         ], notifyURL: notifyURL, at: at)
         return PaymentPayload(kind: .redirect, url: Self.gateway + "?" + ProviderEncoding.formEncode(fields), fields: fields)
     }
@@ -56,7 +56,7 @@ public struct AlipayProvider: PaymentProvider {
 
     public var acknowledgement: (contentType: String, body: String) { ("text/plain; charset=utf-8", "success") }
 
-    public func refundRequest(payment: Payment, refund: Refund, at: Date) throws -> [String: String] {
+    public func refundRequest(payment: Payment, refund: Refund, notifyURL: String, at: Date) throws -> [String: String] {
         var biz: [String: JSONValue] = ["out_trade_no": .string(payment.id.tradeNumber), "refund_amount": .string(ProviderEncoding.decimal(refund.amount)),
                                         "refund_currency": .string(refund.amount.currency), "out_request_no": .string(refund.id.refundNumber),
                                         "refund_reason": .string(refund.reason)]
@@ -68,7 +68,8 @@ public struct AlipayProvider: PaymentProvider {
         guard let sign = answer["sign"], Signature.rsaVerify(sign, ProviderEncoding.signingString(answer, excluding: ["sign", "sign_type"]), with: alipayKey) else {
             throw StoreError.forged("sign", name)
         }
-        guard answer["code"] == "10000", answer["out_request_no"] == refund.id.refundNumber else {
+        guard answer["code"] == "10000", answer["out_trade_no"] == refund.payment.tradeNumber, answer["fund_change"] == "Y" || answer["fund_change"] == "N",
+              answer["refund_fee"].flatMap(ProviderEncoding.minor(decimal:)) ?? 0 >= refund.amount.minor else {
             throw StoreError(.conflict, field: "refund", "Alipay refused the refund: \(answer["sub_msg"] ?? answer["msg"] ?? "no reason given")")
         }
         return try required(answer, "trade_no") + "/" + refund.id.refundNumber

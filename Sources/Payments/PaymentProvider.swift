@@ -54,15 +54,16 @@ public struct PaymentNotice: Hashable, Sendable {
 /// conformance with its production keys and a ``PaymentGateway`` that calls its servers.
 public protocol PaymentProvider: Sendable {
     var name: PaymentProviderName { get }
-    /// What the client needs to pay `payment`; the provider will notify `notifyURL`.
-    func payload(for payment: Payment, subject: String, notifyURL: String, at: Date) throws -> PaymentPayload
+    /// What the client needs to pay `payment` before `payBy` (the provider closes the trade
+    /// then); the provider will notify `notifyURL`.
+    func payload(for payment: Payment, subject: String, notifyURL: String, payBy: Date, at: Date) throws -> PaymentPayload
     /// Verifies a notification's signature and reads it; throws a `StoreError` naming the
     /// field at fault when it is malformed, foreign or forged.
     func notice(body: Data, contentType: String?) throws -> PaymentNotice
     /// The answer that tells the provider a notification was taken (so it stops retrying).
     var acknowledgement: (contentType: String, body: String) { get }
     /// The signed request that asks the provider to return a payment.
-    func refundRequest(payment: Payment, refund: Refund, at: Date) throws -> [String: String]
+    func refundRequest(payment: Payment, refund: Refund, notifyURL: String, at: Date) throws -> [String: String]
     /// Verifies the provider's answer to a refund request; returns the provider's refund number.
     func refundConfirmation(_ answer: [String: String], refund: Refund) throws -> String
 }

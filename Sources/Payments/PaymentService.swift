@@ -61,11 +61,12 @@ public struct PaymentService: Sendable {
             throw StoreError(.conflict, field: "status", "the order is \(order.status.rawValue), not awaiting payment")
         }
         guard order.payBy > now() else { throw StoreError(.conflict, field: "status", "the time to pay this order ran out") }
+        guard order.total.minor > 0 else { throw StoreError(.unprocessable, field: "total_minor", "the order has nothing to pay") }
         let (payment, created) = try await repository.pending(order: id, provider: name, amount: order.total, at: now())
         guard payment.status == .pending else {
             throw StoreError(.conflict, field: "status", "the order's \(name.rawValue) payment is \(payment.status.rawValue) already")
         }
-        let payload = try provider.payload(for: payment, subject: "o2o order \(id)", notifyURL: notifyURL(name), at: now())
+        let payload = try provider.payload(for: payment, subject: "o2o order \(id)", notifyURL: notifyURL(name), payBy: order.payBy, at: now())
         return (payment, payload, created)
     }
 
@@ -139,6 +140,9 @@ public struct PaymentService: Sendable {
             do { order = try await orders.markPaid(payment.order, note: payment.orderNote) } catch let e as StoreError where e.kind == .conflict {
                 order = try await orders.repository.order(payment.order) ?? order
             }
+        } else if paidByThis(order), order.status == .paid || order.status == .accepted {
+            // Paid by this payment: its hold must be a sale (a crash may have come between the two).
+            order = try await orders.ensureSold(order)
         }
         if !paidByThis(order) || order.status == .refunded || order.status == .cancelled || order.status == .expired {
             // Money for an order it cannot pay (expired, cancelled, paid another way, or refunded since).
@@ -159,7 +163,7 @@ public struct PaymentService: Sendable {
         let provider = try provider(payment.provider)
         let refund = try await repository.refund(for: payment, reason: "order \(payment.order) cannot take this payment", at: now())
         if refund.status == .succeeded { return refund }
-        let answer = try await gateway.refund(provider: payment.provider, request: try provider.refundRequest(payment: payment, refund: refund, at: now()))
+        let answer = try await gateway.refund(provider: payment.provider, request: try provider.refundRequest(payment: payment, refund: refund, notifyURL: notifyURL(payment.provider), at: now()))
         let number = try provider.refundConfirmation(answer, refund: refund)
         let done = try await repository.completeRefund(refund.id, providerRefundNumber: number, at: now())
         logger.info("refund confirmed", metadata: ["refund": "\(refund.id.refundNumber)", "order": "\(payment.order)"])
@@ -201,9 +205,9 @@ public struct PaymentService: Sendable {
         let name = try Self.providerName(raw)
         guard from < to else { throw StoreError(.invalid, field: "from", "from must be before to") }
         guard to.timeIntervalSince(from) <= 92 * 86_400 else { throw StoreError(.invalid, field: "to", "a reconciliation covers at most 92 days") }
-        let statement = try await statements.statement(provider: name, from: from, to: to)
+        let statementWide = try await statements.statement(provider: name, from: from.addingTimeInterval(-86_400), to: to.addingTimeInterval(86_400))
         let ledgerWide = try await repository.movements(provider: name, from: from.addingTimeInterval(-86_400), to: to.addingTimeInterval(86_400))
-        return Reconciliation(provider: name, from: from, to: to, statement: statement, ledger: ledgerWide)
+        return Reconciliation(provider: name, from: from, to: to, statement: statementWide, ledger: ledgerWide)
     }
 }
 
@@ -232,11 +236,14 @@ public struct Reconciliation: Sendable {
     public var providerNet: [String: Int]
     public var ledgerNet: [String: Int]
 
-    init(provider: PaymentProviderName, from: Date, to: Date, statement: [MoneyMovement], ledger wide: [MoneyMovement]) {
+    /// `statementWide` and `wide` reach a day either side of the range; only what falls within
+    /// it is reported, but either side's counterpart is looked for in the wider window.
+    init(provider: PaymentProviderName, from: Date, to: Date, statement statementWide: [MoneyMovement], ledger wide: [MoneyMovement]) {
         self.provider = provider; self.from = from; self.to = to
         struct Key: Hashable { var kind: MoneyMovement.Kind; var number: String }
         let ledgerByKey = Dictionary(wide.map { (Key(kind: $0.kind, number: $0.merchantNumber), $0) }, uniquingKeysWith: { a, _ in a })
-        let statementKeys = Set(statement.map { Key(kind: $0.kind, number: $0.merchantNumber) })
+        let statementKeys = Set(statementWide.map { Key(kind: $0.kind, number: $0.merchantNumber) })
+        let statement = statementWide.filter { $0.at >= from && $0.at < to }
         var matched = 0, differences: [Difference] = []
         for s in statement {
             guard let l = ledgerByKey[Key(kind: s.kind, number: s.merchantNumber)] else {

@@ -81,6 +81,19 @@ public struct SandboxRecords: StatementSource {
         guard written == line.count else { throw StoreError(.invalid, field: "sandbox_records", "cannot write \(file(provider).path)") }
     }
 
+    /// Runs `body` holding the provider's records exclusively (across processes too), so that
+    /// reading, checking and appending are one step.
+    public func exclusively<T>(_ provider: PaymentProviderName, _ body: () throws -> T) throws -> T {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("\(provider.rawValue).lock").path
+        let fd = open(path, O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw StoreError(.invalid, field: "sandbox_records", "cannot open \(path)") }
+        defer { close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
     public func statement(provider: PaymentProviderName, from: Date, to: Date) async throws -> [MoneyMovement] {
         try entries(provider).map(\.movement).filter { $0.at >= from && $0.at < to }
     }
@@ -130,15 +143,14 @@ public struct SandboxGateway: PaymentGateway {
         let checkout = try p.checkout(payload)
         let at = now()
         let honest = !forged && (amount == nil || amount == checkout.amount)
-        let number: String
-        if let taken = try records.payment(name, tradeNumber: checkout.tradeNumber) {
-            number = taken.providerNumber ?? ""
-        } else {
-            number = SandboxRecords.providerNumber(name, at: at)
+        let number: String = try records.exclusively(name) {
+            if let taken = try records.payment(name, tradeNumber: checkout.tradeNumber) { return taken.providerNumber ?? "" }
+            let number = SandboxRecords.providerNumber(name, at: at)
             if honest {
                 try records.append(name, .init(movement: MoneyMovement(kind: .payment, merchantNumber: checkout.tradeNumber, providerNumber: number,
                                                                        amount: checkout.amount, at: at), tradeNumber: nil))
             }
+            return number
         }
         let note = try p.notification(for: checkout, providerTradeNumber: number, amount: amount ?? checkout.amount, at: at, forged: forged)
         return (checkout, number, note)
@@ -147,6 +159,11 @@ public struct SandboxGateway: PaymentGateway {
     public func refund(provider name: PaymentProviderName, request: [String: String]) async throws -> [String: String] {
         let p = try provider(name)
         let ask = try p.refundAsk(request)
+        return try records.exclusively(name) { try refund(ask, provider: p) }
+    }
+
+    func refund(_ ask: SandboxRefundAsk, provider p: any SandboxProvider) throws -> [String: String] {
+        let name = p.name
         let entries = try records.entries(name)
         guard let paid = entries.first(where: { $0.movement.kind == .payment && $0.movement.merchantNumber == ask.tradeNumber })?.movement else {
             throw StoreError(.conflict, field: "refund", "\(name.rawValue) has no payment \(ask.tradeNumber) to refund")

@@ -45,13 +45,14 @@ public struct UnionPayProvider: PaymentProvider {
          "channelType": "07", "accessType": "0", "merId": settings.merID, "certId": settings.certID, "txnTime": Signature.chinaTime(at, compact: true)]
     }
 
-    public func payload(for payment: Payment, subject: String, notifyURL: String, at: Date) throws -> PaymentPayload {
+    public func payload(for payment: Payment, subject: String, notifyURL: String, payBy: Date, at: Date) throws -> PaymentPayload {
         guard let currency = ProviderEncoding.numericCurrency[payment.amount.currency] else {
             throw StoreError(.unprocessable, field: "provider", "UnionPay is not set up for \(payment.amount.currency)")
         }
         var fields = common("01", "01", at: at)
         fields["orderId"] = payment.id.tradeNumber; fields["txnAmt"] = String(payment.amount.minor); fields["currencyCode"] = currency
         fields["backUrl"] = notifyURL; fields["reqReserved"] = String(payment.order.rawValue); fields["orderDesc"] = subject
+        fields["payTimeout"] = Signature.chinaTime(payBy, compact: true)
         return PaymentPayload(kind: .form, url: Self.frontURL, fields: try Self.sign(fields, with: merchantKey))
     }
 
@@ -65,15 +66,20 @@ public struct UnionPayProvider: PaymentProvider {
         guard let currency = Self.currency(numeric: fields["currencyCode"]) else {
             throw StoreError.malformed("currencyCode", "currencyCode \(fields["currencyCode"] ?? "") is not one o2o knows")
         }
-        return PaymentNotice(tradeNumber: try required(fields, "orderId"), providerTradeNumber: try required(fields, "queryId"),
+        // A refund's result names the refund in orderId and the payment in origOrderId: it is taken, and changes nothing.
+        let refund = fields["txnType"] == "04"
+        return PaymentNotice(tradeNumber: refund ? try required(fields, "origOrderId") : try required(fields, "orderId"),
+                             providerTradeNumber: refund ? try required(fields, "origQryId") : try required(fields, "queryId"),
                              amount: Money(minor: minor, currency: currency), orderReference: fields["reqReserved"],
                              succeeded: fields["respCode"] == "00" && fields["txnType"] == "01", fields: .init(trade: "orderId", amount: "txnAmt", currency: "currencyCode", order: "reqReserved"))
     }
 
     public var acknowledgement: (contentType: String, body: String) { ("text/plain; charset=utf-8", "ok") }
 
-    public func refundRequest(payment: Payment, refund: Refund, at: Date) throws -> [String: String] {
-        var fields = common("04", "00", at: at)
+    public func refundRequest(payment: Payment, refund: Refund, notifyURL: String, at: Date) throws -> [String: String] {
+        // The refund's own time, not now: asked again, it is the same transaction.
+        var fields = common("04", "00", at: refund.createdAt)
+        fields["backUrl"] = notifyURL
         fields["orderId"] = refund.id.refundNumber; fields["txnAmt"] = String(refund.amount.minor)
         fields["currencyCode"] = ProviderEncoding.numericCurrency[refund.amount.currency] ?? ""
         fields["origQryId"] = payment.providerTradeNumber ?? ""; fields["origOrderId"] = payment.id.tradeNumber

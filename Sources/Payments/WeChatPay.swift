@@ -31,11 +31,11 @@ public struct WeChatPayProvider: PaymentProvider {
         return fields
     }
 
-    public func payload(for payment: Payment, subject: String, notifyURL: String, at: Date) throws -> PaymentPayload {
+    public func payload(for payment: Payment, subject: String, notifyURL: String, payBy: Date, at: Date) throws -> PaymentPayload {
         let fields = signed(["body": subject, "out_trade_no": payment.id.tradeNumber, "total_fee": String(payment.amount.minor),
                              "fee_type": payment.amount.currency, "spbill_create_ip": "127.0.0.1", "notify_url": notifyURL, "trade_type": "NATIVE",
                              "product_id": String(payment.order.rawValue), "attach": String(payment.order.rawValue),
-                             "time_start": Signature.chinaTime(at, compact: true)])
+                             "time_start": Signature.chinaTime(at, compact: true), "time_expire": Signature.chinaTime(payBy, compact: true)])
         // WeChat Pay answers a unified order with the code_url; the sandbox derives one from the trade.
         let code = "weixin://wxpay/bizpayurl?pr=" + String(Signature.sha256Hex(settings.mchID + payment.id.tradeNumber).prefix(12))
         return PaymentPayload(kind: .qrCode, url: code, fields: fields)
@@ -46,7 +46,10 @@ public struct WeChatPayProvider: PaymentProvider {
         guard try required(fields, "return_code") == "SUCCESS" else {
             throw StoreError.malformed("return_code", "the notification reports a communication failure: \(fields["return_msg"] ?? "")")
         }
-        guard fields["sign_type"] == "HMAC-SHA256" else { throw StoreError.malformed("sign_type", "sign_type must be HMAC-SHA256") }
+        // Notifications often leave sign_type out; the HMAC is checked whatever it says, and no other type is taken.
+        guard fields["sign_type"] == nil || fields["sign_type"] == "HMAC-SHA256" else {
+            throw StoreError.malformed("sign_type", "sign_type must be HMAC-SHA256")
+        }
         guard Self.verify(fields, key: settings.apiKey) else { throw StoreError.forged("sign", name) }
         guard fields["appid"] == settings.appID, fields["mch_id"] == settings.mchID else {
             throw StoreError.malformed("mch_id", "the notification is for another merchant")
@@ -62,7 +65,7 @@ public struct WeChatPayProvider: PaymentProvider {
         ("application/xml; charset=utf-8", ProviderEncoding.xmlEncode(["return_code": "SUCCESS", "return_msg": "OK"]))
     }
 
-    public func refundRequest(payment: Payment, refund: Refund, at: Date) throws -> [String: String] {
+    public func refundRequest(payment: Payment, refund: Refund, notifyURL: String, at: Date) throws -> [String: String] {
         var fields = ["out_trade_no": payment.id.tradeNumber, "out_refund_no": refund.id.refundNumber, "total_fee": String(payment.amount.minor),
                       "refund_fee": String(refund.amount.minor), "refund_fee_type": refund.amount.currency, "refund_desc": refund.reason]
         if let trade = payment.providerTradeNumber { fields["transaction_id"] = trade }

@@ -24,6 +24,21 @@ struct DurabilityTests {
         let process = Process()
         let output = Locked("")
         var port = 0
+        /// The bearer token requests carry (store and stock writes are for staff and admins).
+        var token: String?
+
+        /// Makes the database's first admin, as an operator would before the first start.
+        static func createAdmin(_ db: String) throws {
+            let run = try CLITests.run(["accounts", "create-admin", "--db", db, "--geodata", DemoFixture.geoData.path, "--email", "ops@example.com",
+                                        "--bcrypt-cost", "4"], environment: ["O2O_ADMIN_PASSWORD": "ops password"])
+            precondition(run.status == 0, run.err)
+        }
+
+        /// Signs the admin in; later requests carry the token.
+        func signInAdmin() async throws {
+            let (_, session) = try await request("POST", "/v1/sessions", #"{"email":"ops@example.com","password":"ops password"}"#)
+            token = session["token"] as? String
+        }
 
         init(db: String, extra: [String] = []) throws {
             process.executableURL = CLITests.binary
@@ -73,6 +88,7 @@ struct DurabilityTests {
                 request.httpBody = Data(body.utf8)
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             }
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
             for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
             let (data, response) = try await URLSession.shared.data(for: request)
             let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
@@ -99,9 +115,11 @@ struct DurabilityTests {
     @Test("kill -9 while changes stream in: every acknowledged change survives the restart")
     func killNine() async throws {
         let db = CLITests.tempDB()
+        try Server.createAdmin(db)
         let server = try Server(db: db)
         defer { server.killIfRunning() }
         try await server.waitUntilListening()
+        try await server.signInAdmin()
         #expect(try await server.request("PUT", "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-002","qty":100000}]}"#).0 == 200)
         let dairy = try await server.onHand(store: 1, sku: "DAIRY-001")
         let bakery = try await server.onHand(store: 1, sku: "BAKERY-001")
@@ -149,6 +167,7 @@ struct DurabilityTests {
         let restarted = try Server(db: db)
         defer { restarted.killIfRunning() }
         try await restarted.waitUntilListening()
+        restarted.token = server.token
         // One request may have committed without its answer arriving: at most one more of each.
         let dairyNow = try await restarted.onHand(store: 1, sku: "DAIRY-001")
         #expect((dairy + acked.patches...dairy + acked.patches + 1).contains(dairyNow))
@@ -172,9 +191,12 @@ struct DurabilityTests {
 
     @Test("1,000 concurrent holds over real HTTP on 100 units: exactly 100 are held, 900 refused with 409")
     func concurrentHoldsOverHTTP() async throws {
-        let server = try Server(db: CLITests.tempDB())
+        let db = CLITests.tempDB()
+        try Server.createAdmin(db)
+        let server = try Server(db: db)
         defer { server.killIfRunning() }
         try await server.waitUntilListening()
+        try await server.signInAdmin()
         #expect(try await server.request("PUT", "/v1/stores/7/stock", #"{"items":[{"sku":"PRODUCE-001","qty":100}]}"#).0 == 200)
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<1_000 {

@@ -152,7 +152,7 @@ struct PaymentTests {
         // The provider refuses to return more than it took.
         var bigger = refunds[0]
         bigger.id = RefundID(bigger.id.rawValue + 1); bigger.amount.minor += 1
-        let request = try s.payments.providers[.alipay]!.refundRequest(payment: payments[0], refund: bigger, at: Date())
+        let request = try s.payments.providers[.alipay]!.refundRequest(payment: payments[0], refund: bigger, notifyURL: "http://x/n", at: Date())
         await #expect(throws: StoreError.self) { _ = try await s.gateway.refund(provider: .alipay, request: request) }
     }
 
@@ -195,6 +195,36 @@ struct PaymentTests {
         #expect(try await s.orders.order(order.id, by: s.customer).status == .paid)
         #expect(try await s.payments.repository.unapplied(limit: 10).isEmpty)
         #expect(try await s.payments.settle() == 0)
+        #expect(try await s.base.stores.reservation(order.reservation).status == .confirmed)
+
+        // A crash after the order's paid step but before its hold became a sale: the next notification confirms it.
+        try await OrderTests.fill(s.base)
+        let second = try await s.orders.checkout(idempotencyKey: "k2", by: s.customer).order
+        let (p2, payload, _) = try await s.payments.pay(second.id, provider: "alipay", by: s.customer)
+        let played = try s.gateway.pay(payload, provider: .alipay)
+        #expect(try await s.payments.repository.recordPaid(p2.id, providerTradeNumber: played.providerTradeNumber, status: .paid, at: Date()) == true)
+        _ = try await s.orders.repository.transition(second.id, from: .awaitingPayment, to: .paid, by: .payment, note: p2.orderNote, at: s.base.clock.now)
+        #expect(try await s.base.stores.reservation(second.reservation).status == .held)
+        let ack = try await s.payments.notify(provider: "alipay", body: played.notification.body, contentType: played.notification.contentType)
+        #expect(ack.body == "success")
+        #expect(try await s.orders.order(second.id, by: s.customer).timeline.count == 2, "paid once")
+        #expect(try await s.base.stores.reservation(second.reservation).status == .confirmed)
+    }
+
+    @Test("a WeChat Pay notification that leaves sign_type out is verified by its HMAC all the same")
+    func weChatWithoutSignType() async throws {
+        let s = try await Self.setup()
+        let order = try await Self.order(s)
+        let (payment, _, _) = try await s.payments.pay(order.id, provider: "wechat", by: s.customer)
+        let key = DemoFixture.paymentSettings.wechat!
+        var fields = ["return_code": "SUCCESS", "result_code": "SUCCESS", "appid": key.appID, "mch_id": key.mchID, "nonce_str": "n0nce",
+                      "total_fee": String(order.total.minor), "fee_type": "EUR", "transaction_id": "4200000000000000000000000001",
+                      "out_trade_no": payment.id.tradeNumber, "attach": String(order.id.rawValue)]
+        fields["sign"] = WeChatPayProvider.sign(fields, key: key.apiKey)
+        _ = try await s.payments.notify(provider: "wechat", body: Data(ProviderEncoding.xmlEncode(fields).utf8), contentType: "text/xml")
+        #expect(try await s.orders.order(order.id, by: s.customer).status == .paid)
+        fields["sign_type"] = "MD5"
+        try await Self.expectRefused(s, .wechat, ("text/xml", Data(ProviderEncoding.xmlEncode(fields).utf8)), field: "sign_type")
     }
 
     @Test("reconciliation: balanced after payments and refunds; a payment the ledger never heard of, and one the provider never took, are reported")
@@ -236,7 +266,7 @@ struct PaymentTests {
         let settings = DemoFixture.paymentSettings
         let payment = Payment(id: PaymentID(42), order: OrderID(7), provider: .alipay, amount: Money(minor: 1234, currency: "EUR"), status: .pending,
                               providerTradeNumber: nil, createdAt: Date(), paidAt: nil)
-        let payload = try AlipayProvider(settings.alipay!).payload(for: payment, subject: "o2o order 7", notifyURL: "http://x/n", at: Date())
+        let payload = try AlipayProvider(settings.alipay!).payload(for: payment, subject: "o2o order 7", notifyURL: "http://x/n", payBy: Date(), at: Date())
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-rsa-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // The app's public key, derived by OpenSSL from the private key.

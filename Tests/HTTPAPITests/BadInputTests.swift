@@ -109,8 +109,9 @@ struct BadInputTests {
     func refusals() async throws {
         let (app, _) = try await demoApp()
         try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
             for (method, uri, text, status, field) in Self.cases {
-                let r = try await client.execute(uri: uri, method: method, body: text.map { body($0) })
+                let r = try await client.execute(uri: uri, method: method, headers: admin, body: text.map { body($0) })
                 #expect(Int(r.status.code) == status, "\(method) \(uri) \(text ?? "")")
                 #expect(r.contentType == "application/problem+json", "\(method) \(uri)")
                 let problem = r.json
@@ -126,8 +127,9 @@ struct BadInputTests {
     func bodyTooLarge() async throws {
         let (app, _) = try await demoApp()
         try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
             let big = ByteBuffer(repeating: UInt8(ascii: " "), count: APIConfiguration.maximumBodyBytes + 1)
-            let r = try await client.execute(uri: "/v1/stores/1/stock", method: .put, body: big)
+            let r = try await client.execute(uri: "/v1/stores/1/stock", method: .put, headers: admin, body: big)
             #expect(r.status == .contentTooLarge)
             #expect(r.json["field"] == .string("body"))
         }
@@ -137,23 +139,24 @@ struct BadInputTests {
     func noPartialWrites() async throws {
         let (app, service) = try await demoApp()
         try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
             let zonesBefore = try await client.execute(uri: "/v1/stores/1/zones", method: .get).json
             // The first zone is fine, the second self-intersects: neither may be stored.
             let mixed = zonesJSON([square(41.15, -8.61, 0.01), [(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)]])
-            let r = try await client.execute(uri: "/v1/stores/1/zones", method: .put, body: body(mixed))
+            let r = try await client.execute(uri: "/v1/stores/1/zones", method: .put, headers: admin, body: body(mixed))
             #expect(r.status == .unprocessableContent)
             #expect(r.json["field"] == .string("features[1].geometry"))
             #expect(try await client.execute(uri: "/v1/stores/1/zones", method: .get).json == zonesBefore)
 
             let stockBefore = try await service.repository.stock(of: StoreID(1), after: nil, limit: 1000)
-            let bad = try await client.execute(uri: "/v1/stores/1/stock", method: .put,
+            let bad = try await client.execute(uri: "/v1/stores/1/stock", method: .put, headers: admin,
                                                body: body(#"{"items":[{"sku":"DAIRY-001","qty":999},{"sku":"NOPE","qty":1}]}"#))
             #expect(bad.status == .unprocessableContent)
             #expect(try await service.repository.stock(of: StoreID(1), after: nil, limit: 1000) == stockBefore)
             #expect(service.finder.available("DAIRY-001", at: StoreID(1)) != 999)
 
             let count = service.finder.storeCount
-            let badStore = try await client.execute(uri: "/v1/stores", method: .post, body: body(
+            let badStore = try await client.execute(uri: "/v1/stores", method: .post, headers: admin, body: body(
                 #"{"external_ref":"new-1","name":"x","kind":"bakery","time_zone":"Europe/Lisbon","lat":41.15,"lon":-8.61,"zones":\#(mixed)}"#))
             #expect(badStore.status == .unprocessableContent)
             #expect(badStore.json["field"] == .string("zones.features[1].geometry"))

@@ -66,7 +66,8 @@ struct EndpointTests {
     func storeLifecycle() async throws {
         let (app, service) = try await demoApp()
         try await app.test(.router) { client in
-            let created = try await client.execute(uri: "/v1/stores", method: .post, body: body(storeJSON(ref: "pos:1")))
+            let admin = try await adminAuth(client)
+            let created = try await client.execute(uri: "/v1/stores", method: .post, headers: admin, body: body(storeJSON(ref: "pos:1")))
             #expect(created.status == .created)
             let id = Int(created.json["id"]!.numberValue!)
             #expect(service.finder.store(StoreID(Int64(id)))?.name == "Test store pos:1")
@@ -76,7 +77,7 @@ struct EndpointTests {
             let feature = try await client.execute(uri: "/v1/stores/\(id)?format=geojson", method: .get)
             #expect(feature.json["type"] == .string("Feature"))
 
-            let patched = try await client.execute(uri: "/v1/stores/\(id)", method: .patch, body: body(#"{"phone":"+351 1","lat":41.16,"lon":-8.60}"#))
+            let patched = try await client.execute(uri: "/v1/stores/\(id)", method: .patch, headers: admin, body: body(#"{"phone":"+351 1","lat":41.16,"lon":-8.60}"#))
             #expect(patched.status == .ok)
             #expect(patched.json["phone"] == .string("+351 1"))
             #expect(service.finder.store(StoreID(Int64(id)))?.location == Coordinate(latitude: 41.16, longitude: -8.60))
@@ -84,7 +85,7 @@ struct EndpointTests {
             // Zones: none yet, then a square around the store.
             let noZones = try await client.execute(uri: "/v1/stores/\(id)/zones", method: .get)
             #expect(noZones.json["features"]?.arrayValue?.isEmpty == true)
-            let put = try await client.execute(uri: "/v1/stores/\(id)/zones", method: .put, body: body(zonesJSON([square(41.16, -8.60, 0.01)])))
+            let put = try await client.execute(uri: "/v1/stores/\(id)/zones", method: .put, headers: admin, body: body(zonesJSON([square(41.16, -8.60, 0.01)])))
             #expect(put.status == .ok)
             #expect(put.contentType == "application/geo+json")
             #expect(put.json["features"]!.arrayValue![0]["properties"]!["fee_minor"] == .number(199))
@@ -92,11 +93,11 @@ struct EndpointTests {
             #expect(zonesHere.json["zones"]!.arrayValue!.contains { $0["store_id"] == .number(Double(id)) && $0["serves"] == .bool(true) })
 
             // Stock: set, adjust, page.
-            let set = try await client.execute(uri: "/v1/stores/\(id)/stock", method: .put,
+            let set = try await client.execute(uri: "/v1/stores/\(id)/stock", method: .put, headers: admin,
                                                body: body(#"{"items":[{"sku":"DAIRY-001","qty":5},{"sku":"DAIRY-002","qty":7},{"sku":"BAKERY-001","qty":1}]}"#))
             #expect(set.status == .ok)
             #expect(set.json["items"]!.arrayValue!.count == 3)
-            let adjust = try await client.execute(uri: "/v1/stores/\(id)/stock", method: .patch, body: body(#"{"items":[{"sku":"DAIRY-001","qty":-2}]}"#))
+            let adjust = try await client.execute(uri: "/v1/stores/\(id)/stock", method: .patch, headers: admin, body: body(#"{"items":[{"sku":"DAIRY-001","qty":-2}]}"#))
             #expect(adjust.json["items"]!.arrayValue![0]["on_hand"] == .number(3))
             #expect(adjust.json["items"]!.arrayValue![0]["version"] == .number(2))
             let page1 = try await client.execute(uri: "/v1/stores/\(id)/stock?limit=2", method: .get)
@@ -128,7 +129,7 @@ struct EndpointTests {
             #expect(seen == all.json["stores"]!.arrayValue!.map { $0["id"]!.numberValue! })
             #expect(seen.count > 2)
 
-            let deleted = try await client.execute(uri: "/v1/stores/\(id)", method: .delete)
+            let deleted = try await client.execute(uri: "/v1/stores/\(id)", method: .delete, headers: admin)
             #expect(deleted.status == .noContent)
             #expect(try await client.execute(uri: "/v1/stores/\(id)", method: .get).status == .notFound)
             #expect(service.finder.store(StoreID(Int64(id))) == nil)
@@ -147,6 +148,57 @@ struct EndpointTests {
             let bad = try await client.execute(uri: "/v1/stores/nearby?lat=100&lon=0", method: .get)
             #expect(bad.status == .badRequest)
             #expect(bad.contentType == "application/problem+json")
+        }
+    }
+}
+
+@Suite("Who may write stores, zones, stock and holds")
+struct StoreWritePermissionTests {
+    @Test("anonymous 401; a customer or another store's staff 403, nothing changed; the store's staff and admins allowed; stores added and removed by admins only")
+    func roles() async throws {
+        let (app, service) = try await demoApp()
+        try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
+            let staff1 = try await roleAuth(client, admin: admin, email: "s1@example.com", role: "staff", stores: [1])
+            let staff2 = try await roleAuth(client, admin: admin, email: "s2@example.com", role: "staff", stores: [2])
+            let customer = try await roleAuth(client, admin: admin, email: "c@example.com", role: "customer")
+            let zones = try await client.execute(uri: "/v1/stores/1/zones", method: .get).body
+            let cases: [(String, HTTPFields, Int)] = [("anonymous", [:], 401), ("customer", customer, 403), ("other staff", staff2, 403),
+                                                      ("staff", staff1, 200), ("admin", admin, 200)]
+            for (n, (who, auth, expected)) in cases.enumerated() {
+                let before = service.finder.available("DAIRY-001", at: StoreID(1))
+                let put = try await client.execute(uri: "/v1/stores/1/stock", method: .put, headers: auth,
+                                                   body: body(#"{"items":[{"sku":"DAIRY-001","qty":\#(70 + n)}]}"#))
+                #expect(Int(put.status.code) == expected, "\(who) PUT stock")
+                if expected != 200 {
+                    #expect(put.contentType == "application/problem+json" && put.json["status"] == .number(Double(expected)))
+                    #expect(service.finder.available("DAIRY-001", at: StoreID(1)) == before, "\(who): nothing changed")
+                }
+                let adjust = try await client.execute(uri: "/v1/stores/1/stock", method: .patch, headers: auth, body: body(#"{"items":[{"sku":"DAIRY-001","qty":1}]}"#))
+                #expect(Int(adjust.status.code) == expected, "\(who) PATCH stock")
+                let patch = try await client.execute(uri: "/v1/stores/1", method: .patch, headers: auth, body: body(#"{"phone":"+351 22\#(n)"}"#))
+                #expect(Int(patch.status.code) == expected, "\(who) PATCH store")
+                let zonesPut = try await client.execute(uri: "/v1/stores/1/zones", method: .put, headers: auth, body: zones)
+                #expect(Int(zonesPut.status.code) == expected, "\(who) PUT zones")
+                let batch = try await client.execute(uri: "/v1/stores/1/stock/batches", method: .post, headers: auth,
+                                                     body: body(#"{"kind":"delta","idempotency_key":"perm-\#(n)","items":[{"sku":"DAIRY-001","qty":1}]}"#))
+                #expect(Int(batch.status.code) == (expected == 200 ? 201 : expected), "\(who) batch")
+                let hold = try await client.execute(uri: "/v1/reservations", method: .post, headers: auth,
+                                                    body: body(#"{"store_id":1,"items":[{"sku":"DAIRY-001","qty":1}]}"#))
+                #expect(Int(hold.status.code) == (expected == 200 ? 201 : expected), "\(who) hold")
+            }
+            // A hold at store 1: store 2's staff may neither confirm nor release it; store 1's may.
+            let hold = try await client.execute(uri: "/v1/reservations", method: .post, headers: admin,
+                                                body: body(#"{"store_id":1,"items":[{"sku":"DAIRY-001","qty":1}]}"#))
+            let rid = try #require(hold.json["id"]?.stringValue)
+            #expect(try await client.execute(uri: "/v1/reservations/\(rid)/confirm", method: .post, headers: staff2).status == .forbidden)
+            #expect(try await client.execute(uri: "/v1/reservations/\(rid)", method: .delete).status == .unauthorized)
+            #expect(try await client.execute(uri: "/v1/reservations/\(rid)", method: .delete, headers: staff1).json["status"] == .string("released"))
+            // Stores are added and removed by admins.
+            #expect(try await client.execute(uri: "/v1/stores", method: .post, headers: staff1, body: body(storeJSON(ref: "perm:1"))).status == .forbidden)
+            #expect(try await client.execute(uri: "/v1/stores/1", method: .delete, headers: staff1).status == .forbidden)
+            #expect(service.finder.store(StoreID(1)) != nil)
+            #expect(try await client.execute(uri: "/v1/stores", method: .post, headers: admin, body: body(storeJSON(ref: "perm:1"))).status == .created)
         }
     }
 }

@@ -63,8 +63,9 @@ struct InventoryTests {
         let store = try #require(service.finder.stores(after: nil, limit: 300).first { service.finder.available("DAIRY-001", at: $0.id) ?? 0 >= 3 })
         let available = service.finder.available("DAIRY-001", at: store.id)!
         try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
             let create = #"{"store_id":\#(store.id),"items":[{"sku":"DAIRY-001","qty":2}],"ttl_s":60}"#
-            let held = try await client.execute(uri: "/v1/reservations", method: .post, body: body(create))
+            let held = try await client.execute(uri: "/v1/reservations", method: .post, headers: admin, body: body(create))
             #expect(held.status == .created)
             #expect(held.json["status"] == .string("held"))
             let id = try #require(held.json["id"]?.stringValue)
@@ -73,16 +74,16 @@ struct InventoryTests {
             let shown = try await client.execute(uri: "/v1/reservations/\(id)", method: .get)
             #expect(shown.json["items"] == .array([.object(["sku": .string("DAIRY-001"), "qty": .number(2)])]))
 
-            let confirmed = try await client.execute(uri: "/v1/reservations/\(id)/confirm", method: .post)
+            let confirmed = try await client.execute(uri: "/v1/reservations/\(id)/confirm", method: .post, headers: admin)
             #expect(confirmed.status == .ok && confirmed.json["status"] == .string("confirmed"))
-            let again = try await client.execute(uri: "/v1/reservations/\(id)/confirm", method: .post)
+            let again = try await client.execute(uri: "/v1/reservations/\(id)/confirm", method: .post, headers: admin)
             #expect(again.status == .ok, "confirming twice is harmless")
-            let release = try await client.execute(uri: "/v1/reservations/\(id)", method: .delete)
+            let release = try await client.execute(uri: "/v1/reservations/\(id)", method: .delete, headers: admin)
             #expect(release.status == .conflict && release.contentType == "application/problem+json")
 
             // More than there is: 409 naming each short item.
             let greedy = #"{"store_id":\#(store.id),"items":[{"sku":"DAIRY-001","qty":\#(available)}]}"#
-            let short = try await client.execute(uri: "/v1/reservations", method: .post, body: body(greedy))
+            let short = try await client.execute(uri: "/v1/reservations", method: .post, headers: admin, body: body(greedy))
             #expect(short.status == .conflict)
             #expect(short.json["field"] == .string("items[0].qty"))
             #expect(short.json["errors"]?.arrayValue?.count == 1)
@@ -90,24 +91,24 @@ struct InventoryTests {
             // Checkout retries with its key: one hold, the same reservation back, 200 the second time.
             let keyed = #"{"store_id":\#(store.id),"items":[{"sku":"DAIRY-001","qty":1}],"ttl_s":60}"#
             let key: HTTPFields = [.init("Idempotency-Key")!: "checkout-1"]
-            let firstTry = try await client.execute(uri: "/v1/reservations", method: .post, headers: key, body: body(keyed))
-            let retry = try await client.execute(uri: "/v1/reservations", method: .post, headers: key, body: body(keyed))
+            let firstTry = try await client.execute(uri: "/v1/reservations", method: .post, headers: key.with(admin), body: body(keyed))
+            let retry = try await client.execute(uri: "/v1/reservations", method: .post, headers: key.with(admin), body: body(keyed))
             #expect(firstTry.status == .created && retry.status == .ok)
             #expect(retry.json["id"] == firstTry.json["id"] && retry.json["idempotency_key"] == .string("checkout-1"))
             #expect(service.finder.available("DAIRY-001", at: store.id) == available - 3, "held once")
-            let other = try await client.execute(uri: "/v1/reservations", method: .post, headers: key,
+            let other = try await client.execute(uri: "/v1/reservations", method: .post, headers: key.with(admin),
                                                  body: body(#"{"store_id":\#(store.id),"items":[{"sku":"DAIRY-001","qty":2}]}"#))
             #expect(other.status == .conflict && other.json["field"] == .string("idempotency_key"))
-            _ = try await client.execute(uri: "/v1/reservations/\(firstTry.json["id"]!.stringValue!)", method: .delete)
+            _ = try await client.execute(uri: "/v1/reservations/\(firstTry.json["id"]!.stringValue!)", method: .delete, headers: admin)
 
-            let brief = try await client.execute(uri: "/v1/reservations", method: .post,
+            let brief = try await client.execute(uri: "/v1/reservations", method: .post, headers: admin,
                                                  body: body(#"{"store_id":\#(store.id),"items":[{"sku":"DAIRY-001","qty":1}],"ttl_s":5}"#))
             let briefID = try #require(brief.json["id"]?.stringValue)
             clock.advance(6)
-            let late = try await client.execute(uri: "/v1/reservations/\(briefID)/confirm", method: .post)
+            let late = try await client.execute(uri: "/v1/reservations/\(briefID)/confirm", method: .post, headers: admin)
             #expect(late.status == .gone)
             #expect(late.json["type"] == .string("urn:o2o:problem:gone"))
-            let lateRelease = try await client.execute(uri: "/v1/reservations/\(briefID)", method: .delete)
+            let lateRelease = try await client.execute(uri: "/v1/reservations/\(briefID)", method: .delete, headers: admin)
             #expect(lateRelease.status == .ok && lateRelease.json["status"] == .string("expired"))
             #expect(service.finder.available("DAIRY-001", at: store.id) == available - 2)
         }
@@ -119,34 +120,35 @@ struct InventoryTests {
         let store = try #require(service.finder.stores(after: nil, limit: 1).first)
         let before = service.finder.available("DAIRY-001", at: store.id) ?? 0
         try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
             let delta = #"{"kind":"delta","items":[{"sku":"DAIRY-001","qty":5,"low_threshold":2}]}"#
-            let first = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches", method: .post,
-                                                 headers: [.init("Idempotency-Key")!: "till-1-0001"], body: body(delta))
+            let first = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches", method: .post, headers: admin.with([.init("Idempotency-Key")!: "till-1-0001"]),
+                                                  body: body(delta))
             #expect(first.status == .created && first.json["outcome"] == .string("applied"))
-            let replay = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches", method: .post,
-                                                  headers: [.init("Idempotency-Key")!: "till-1-0001"], body: body(delta))
+            let replay = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches", method: .post, headers: admin.with([.init("Idempotency-Key")!: "till-1-0001"]),
+                                                   body: body(delta))
             #expect(replay.status == .ok && replay.json["outcome"] == .string("replayed"))
             #expect(service.finder.available("DAIRY-001", at: store.id) == before + 5)
 
             let csvHeaders: HTTPFields = [.contentType: "text/csv"]
             let csv = "sku,qty\nDAIRY-001,1\nNOPE,2\nBAKERY-001,x\n"
-            let refused = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches?kind=delta&sequence=10", method: .post,
-                                                   headers: csvHeaders, body: body(csv))
+            let refused = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches?kind=delta&sequence=10", method: .post, headers: admin.with(csvHeaders),
+                                                    body: body(csv))
             #expect(refused.status == .unprocessableContent)
             #expect(Set(refused.json["errors"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []) == ["line 3", "line 4"])
             #expect(service.finder.available("DAIRY-001", at: store.id) == before + 5, "nothing applied")
             let partial = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches?kind=delta&sequence=10&partial=true",
-                                                   method: .post, headers: csvHeaders, body: body(csv))
+                                                   method: .post, headers: admin.with(csvHeaders), body: body(csv))
             #expect(partial.status == .created)
             #expect(partial.json["refused"]?.arrayValue?.count == 2)
             #expect(service.finder.available("DAIRY-001", at: store.id) == before + 6)
-            let stale = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches?kind=delta&sequence=9", method: .post,
-                                                 headers: csvHeaders, body: body("sku,qty\nDAIRY-001,1\n"))
+            let stale = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches?kind=delta&sequence=9", method: .post, headers: admin.with(csvHeaders),
+                                                  body: body("sku,qty\nDAIRY-001,1\n"))
             #expect(stale.status == .conflict && stale.json["field"] == .string("sequence"))
 
             // The feed: the threshold of 2 and a sale of everything gives an out-of-stock event.
             let sale = #"{"kind":"delta","sequence":11,"items":[{"sku":"DAIRY-001","qty":-1000}]}"#
-            let sold = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches", method: .post, body: body(sale))
+            let sold = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches", method: .post, headers: admin, body: body(sale))
             #expect(sold.json["warnings"]?.arrayValue?.count == 1)
             let feed = try await client.execute(uri: "/v1/stores/\(store.id)/stock/events", method: .get)
             let last = feed.json["events"]?.arrayValue?.last

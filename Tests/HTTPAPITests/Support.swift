@@ -32,12 +32,39 @@ func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
 /// orders). `accounts` replaces the default accounts service.
 func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: DispatchService? = nil, accounts: AccountService? = nil,
                 heartbeat: Duration = .seconds(15), paymentRecords: SandboxRecords = DemoFixture.sandboxRecords()) async throws -> Router<AppRequestContext> {
+    let given = accounts
     let accounts = accounts ?? DemoFixture.accounts(db, stores: service)
+    // Store and stock writes are for staff and admins: tests sign in as this admin (adminAuth).
+    if given == nil { _ = try await accounts.bootstrapAdmin(AccountDraft(email: testAdmin.email, name: "Ops"), password: testAdmin.password) }
     let catalog = try await DemoFixture.catalog(db, stores: service)
     let carts = DemoFixture.carts(db, accounts: accounts, catalog: catalog)
     let orders = DemoFixture.orders(db, carts: carts, stores: service)
     return buildRouter(service: service, dispatch: dispatch ?? DemoFixture.dispatch(db), accounts: accounts, catalog: catalog, carts: carts,
                        orders: orders, payments: try DemoFixture.payments(db, orders: orders, records: paymentRecords).0, heartbeat: heartbeat, geoData: DemoFixture.geoData)
+}
+
+/// The admin every test router made without its own accounts has.
+let testAdmin = (email: "ops@example.com", password: "ops password")
+
+/// Signs the test admin in; the headers carry the bearer token.
+func adminAuth(_ client: some TestClientProtocol) async throws -> HTTPFields {
+    let r = try await client.execute(uri: "/v1/sessions", method: .post,
+                                     body: body(#"{"email":"\#(testAdmin.email)","password":"\#(testAdmin.password)"}"#))
+    return [.authorization: "Bearer \(r.json["token"]?.stringValue ?? "")"]
+}
+
+/// Signs in an account made by the test admin with the given role and stores.
+func roleAuth(_ client: some TestClientProtocol, admin: HTTPFields, email: String, role: String, stores: [Int] = []) async throws -> HTTPFields {
+    let made = try await client.execute(uri: "/v1/admin/accounts", method: .post, headers: admin, body: body(
+        #"{"email":"\#(email)","password":"a long password","name":"\#(role)","role":"\#(role)","stores":[\#(stores.map(String.init).joined(separator: ","))]}"#))
+    precondition(made.status == .created, "\(made.json)")
+    let r = try await client.execute(uri: "/v1/sessions", method: .post, body: body(#"{"email":"\#(email)","password":"a long password"}"#))
+    return [.authorization: "Bearer \(r.json["token"]?.stringValue ?? "")"]
+}
+
+extension HTTPFields {
+    /// These fields with another's added.
+    func with(_ other: HTTPFields) -> HTTPFields { var out = self; out.append(contentsOf: other); return out }
 }
 
 extension TestResponse {
