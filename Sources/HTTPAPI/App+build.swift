@@ -40,7 +40,8 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
         ]))
     }
     router.get("/openapi.json") { _, _ in JSONBody(value: OpenAPIDocument.json) }
-    router.get("/v1/ops/stock-check") { _, _ in
+    router.get("/v1/ops/stock-check") { _, context in
+        _ = try context.admin("compare the stock index with the database")
         let check = try await service.checkStock()
         return JSONBody(value: .object([
             "consistent": .bool(check.differences.isEmpty),

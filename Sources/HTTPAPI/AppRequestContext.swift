@@ -25,6 +25,29 @@ public struct AppRequestContext: RequestContext {
         return caller
     }
 
+    /// The signed-in caller if a dispatcher or an admin; else 401 or 403.
+    func dispatcher() throws -> Principal {
+        let caller = try signedIn()
+        guard caller.role == .dispatcher || caller.role == .admin else { throw AccountError(.forbidden, "riders and deliveries are a dispatcher's") }
+        return caller
+    }
+
+    /// The signed-in caller if a dispatcher, an admin, or staff of the store; else 401 or 403.
+    func dispatcher(orStaffOf store: StoreID) throws -> Principal {
+        let caller = try signedIn()
+        guard caller.role == .dispatcher || caller.mayRun(store: store) else {
+            throw AccountError(.forbidden, "a delivery is its store's and the dispatchers'")
+        }
+        return caller
+    }
+
+    /// The signed-in caller if a planner or an admin; else 401 or 403.
+    func planner() throws -> Principal {
+        let caller = try signedIn()
+        guard caller.role == .planner || caller.role == .admin else { throw AccountError(.forbidden, "coverage reports are a planner's") }
+        return caller
+    }
+
     /// The signed-in caller if an admin; else 401 or 403.
     func admin(_ what: String) throws -> Principal {
         let caller = try signedIn()

@@ -21,6 +21,7 @@ struct CoverageRoutes: Sendable {
     }
 
     func report(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        _ = try context.planner()
         let o = try Input.object(try await Input.json(request, context: context),
                                  allowed: ["city", "demand", "minutes", "cell_m", "scenarios"])
         let city = try Input.string(o, "city")

@@ -13,19 +13,23 @@ struct DispatchRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/v1/riders") { request, context in try await registerRider(request, context) }
-        router.get("/v1/riders/nearby") { request, _ in try nearbyRiders(request) }
-        router.get("/v1/riders/:id") { _, context in JSONBody(value: Render.rider(try dispatch.rider(try Self.riderID(context)))) }
+        router.get("/v1/riders/nearby") { request, context in _ = try context.dispatcher(); return try nearbyRiders(request) }
+        router.get("/v1/riders/:id") { _, context in
+            _ = try context.dispatcher()
+            return JSONBody(value: Render.rider(try dispatch.rider(try Self.riderID(context))))
+        }
         router.patch("/v1/riders/:id") { request, context in try await updateRider(request, context) }
         router.put("/v1/riders/:id/location") { request, context in try await location(request, context) }
         router.post("/v1/deliveries") { request, context in try await createDelivery(request, context) }
-        router.get("/v1/deliveries") { request, _ in try await listDeliveries(request) }
+        router.get("/v1/deliveries") { request, context in _ = try context.dispatcher(); return try await listDeliveries(request) }
         router.get("/v1/deliveries/:id") { _, context in try await track(context) }
         router.get("/v1/deliveries/:id/events") { _, context in try await stream(context) }
         for action in Action.allCases {
             router.post("/v1/deliveries/:id/\(action.rawValue)") { request, context in try await perform(action, request, context) }
         }
         router.post("/v1/dispatch/rounds") { request, context in try await round(request, context) }
-        router.get("/v1/dispatch/rounds") { request, _ in
+        router.get("/v1/dispatch/rounds") { request, context in
+            _ = try context.dispatcher()
             let limit = try Input.queryInt(request, "limit") ?? 20
             guard (1...APIConfiguration.maximumPageSize).contains(limit) else {
                 throw Problem.invalid("limit", "limit must be between 1 and \(APIConfiguration.maximumPageSize)")
@@ -92,6 +96,7 @@ struct DispatchRoutes: Sendable {
     // MARK: - Riders
 
     func registerRider(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        _ = try context.dispatcher()
         let o = try Input.object(try await Input.json(request, context: context),
                                  allowed: ["name", "vehicle", "capacity", "shift_start", "shift_end", "status", "lat", "lon"])
         let now = dispatch.now()
@@ -111,6 +116,7 @@ struct DispatchRoutes: Sendable {
     }
 
     func updateRider(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        _ = try context.dispatcher()
         let id = try Self.riderID(context)
         let o = try Input.object(try await Input.json(request, context: context),
                                  allowed: ["name", "vehicle", "capacity", "shift_start", "shift_end", "status"])
@@ -131,6 +137,7 @@ struct DispatchRoutes: Sendable {
     }
 
     func location(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        _ = try context.dispatcher()
         let id = try Self.riderID(context)
         let o = try Input.object(try await Input.json(request, context: context), allowed: ["lat", "lon", "at"])
         let point = try Coordinate.validated(latitude: try Input.number(o, "lat", required: true)!,
@@ -166,9 +173,11 @@ struct DispatchRoutes: Sendable {
     // MARK: - Deliveries
 
     func createDelivery(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        _ = try context.signedIn()
         let o = try Input.object(try await Input.json(request, context: context),
                                  allowed: ["store_id", "drop", "size", "ready_at", "promised_at", "external_ref"])
         let storeID = try Self.positiveID(o, "store_id", required: true)!
+        _ = try context.dispatcher(orStaffOf: StoreID(storeID))
         guard let store = stores.finder.store(StoreID(storeID)) else {
             throw StoreError(.notFound, field: "store_id", "no store \(storeID)")
         }
@@ -203,8 +212,16 @@ struct DispatchRoutes: Sendable {
         return JSONBody(value: .object(["deliveries": .array(found.map(Render.delivery))]))
     }
 
-    func track(_ context: AppRequestContext) async throws -> JSONBody {
+    /// The delivery, if the caller may see it: a dispatcher, an admin or its store's staff.
+    func visible(_ context: AppRequestContext) async throws -> DeliveryID {
+        _ = try context.signedIn()
         let id = try Self.deliveryID(context)
+        _ = try context.dispatcher(orStaffOf: StoreID(try await dispatch.delivery(id).storeID))
+        return id
+    }
+
+    func track(_ context: AppRequestContext) async throws -> JSONBody {
+        let id = try await visible(context)
         let tracking = try await dispatch.track(id)
         return JSONBody(value: Render.tracking(tracking, timeline: try await dispatch.timeline(id)))
     }
@@ -215,6 +232,7 @@ struct DispatchRoutes: Sendable {
     }
 
     func perform(_ action: Action, _ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        _ = try context.dispatcher()
         let id = try Self.deliveryID(context)
         let o = try await Self.optionalObject(request, context, allowed: ["rider_id", "reason", "note"])
         let required = action == .assign || action == .accept || action == .decline
@@ -235,6 +253,7 @@ struct DispatchRoutes: Sendable {
     // MARK: - Rounds
 
     func round(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
+        _ = try context.dispatcher()
         let o = try await Self.optionalObject(request, context, allowed: ["strategy", "radius_m", "candidates", "lateness_weight", "ready_horizon_s", "assign_late"])
         var options = dispatch.options
         if let raw = try Input.string(o, "strategy") {
@@ -255,7 +274,7 @@ struct DispatchRoutes: Sendable {
     /// Server-Sent Events: the timeline so far, then each status change and rider position as
     /// it happens; the stream ends after the delivery's last status.
     func stream(_ context: AppRequestContext) async throws -> Response {
-        let id = try Self.deliveryID(context)
+        let id = try await visible(context)
         // Subscribe before reading the timeline, so nothing in between is missed.
         let live = dispatch.tracking.subscribe(key: id)
         let timeline = try await dispatch.timeline(id)

@@ -18,8 +18,13 @@ struct InventoryRoutes: Sendable {
         router.post("/v1/reservations/:rid/confirm") { _, context in try await confirm(context) }
         router.delete("/v1/reservations/:rid") { _, context in try await release(context) }
         router.post("/v1/stores/:id/stock/batches") { request, context in try await batch(request, context) }
-        router.get("/v1/stores/:id/stock/events") { request, context in try await events(request, store: try StoreRoutes.storeID(context)) }
-        router.get("/v1/stock/events") { request, _ in
+        router.get("/v1/stores/:id/stock/events") { request, context in
+            let store = try StoreRoutes.storeID(context)
+            _ = try context.runs(store)
+            return try await events(request, store: store)
+        }
+        router.get("/v1/stock/events") { request, context in
+            _ = try context.admin("read every store's stock events")
             let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
             if let store, service.finder.store(store) == nil {
                 throw StoreError(.notFound, field: "store_id", "no store \(store)")
@@ -89,7 +94,7 @@ struct InventoryRoutes: Sendable {
     }
 
     func show(_ context: AppRequestContext) async throws -> JSONBody {
-        JSONBody(value: Render.reservation(try await service.reservation(try Self.reservationID(context))))
+        JSONBody(value: Render.reservation(try await service.reservation(try await held(context))))
     }
 
     /// The reservation, if the caller runs its store.
@@ -209,6 +214,7 @@ struct InventoryRoutes: Sendable {
     /// event as it commits, until the client goes or the server shuts down.
     func stream(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let store = try StoreRoutes.storeID(context)
+        _ = try context.runs(store)
         guard service.finder.store(store) != nil else { throw StoreError(.notFound, field: "id", "no store \(store)") }
         var start: Int64 = try Input.queryInt(request, "after").map(Int64.init) ?? 0
         if let last = request.headers[.init("Last-Event-ID")!] {

@@ -55,7 +55,31 @@ enum OpenAPIDocument {
                                     "min_order_minor": .number(1000), "promised_minutes": .number(25)]),
     ]).json
 
-    static let operations: [Operation] = coreOperations + accountOperations + catalogOperations + cartOperations + orderOperations + paymentOperations
+    static let operations: [Operation] = (coreOperations + accountOperations + catalogOperations + cartOperations + orderOperations
+        + paymentOperations).map { op in
+            guard let access = laterAccess[op.route.operationID] else { return op }
+            var op = op
+            op.access = access
+            let statuses = Set(op.responses.map(\.0))
+            op.responses += [unauthorized, forbidden].filter { !statuses.contains($0.0) }
+            return op
+        }
+
+    /// Who may call the operations of the stock, dispatch, coverage and operations parts.
+    static let laterAccess: [String: [String]] = {
+        var access: [String: [String]] = [
+            "stockCheck": ["admin"], "getReservation": ["staff of the store", "admin"],
+            "storeStockEvents": ["staff of the store", "admin"], "streamStockEvents": ["staff of the store", "admin"], "stockEvents": ["admin"],
+            "createDelivery": ["dispatcher", "staff of the store", "admin"],
+            "trackDelivery": ["dispatcher", "staff of its store", "admin"], "streamDelivery": ["dispatcher", "staff of its store", "admin"],
+            "coverageReport": ["planner", "admin"],
+        ]
+        for id in ["registerRider", "nearbyRiders", "getRider", "updateRider", "updateRiderLocation", "listDeliveries", "runDispatchRound",
+                   "listDispatchRounds"] + DispatchRoutes.Action.allCases.map({ $0.rawValue + "Delivery" }) {
+            access[id] = ["dispatcher", "admin"]
+        }
+        return access
+    }()
 
     static let coreOperations: [Operation] = [
         Operation(route: APIRoute(method: .get, path: "/healthz", operationID: "health", summary: "Liveness and what the index holds"),

@@ -181,7 +181,9 @@ public struct OrderService: Sendable {
     /// its goods, never taken off the shelf, go back on hand (once, under the order's key).
     public func cancel(_ id: OrderID, reason: String?, by caller: Principal) async throws -> Order {
         let order = try await order(id, by: caller)
-        guard let actor = actor(caller, on: order) else { throw AccountError(.forbidden, "not this order's customer or store") }
+        guard let actor = actor(caller, on: order), actor != .dispatch else {
+            throw AccountError(.forbidden, "an order is cancelled by its customer or its store")
+        }
         let next: OrderStatus = order.status == .awaitingPayment ? .cancelled : .refunded
         guard order.status.allows(next, by: actor, delivery: order.fulfilment.isDelivery) else {
             throw StoreError(.conflict, field: "status", "an order \(order.status.rawValue) can no longer be cancelled by its \(actor.rawValue)")

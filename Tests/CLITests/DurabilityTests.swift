@@ -223,9 +223,11 @@ struct DurabilityTests {
         let db = CLITests.tempDB()
         // Positions would reach the database only once an hour: the shutdown flush must do it.
         let options = ["--dispatch-interval", "0.2", "--position-flush-interval", "3600"]
+        try Server.createAdmin(db)
         let server = try Server(db: db, extra: options)
         defer { server.killIfRunning() }
         try await server.waitUntilListening()
+        try await server.signInAdmin()
         let (created, rider) = try await server.request("POST", "/v1/riders", #"{"name":"Ana","vehicle":"e-bike","capacity":2,"lat":41.1496,"lon":-8.6109}"#)
         #expect(created == 201)
         let riderID = try #require(rider["id"] as? Int)
@@ -247,6 +249,7 @@ struct DurabilityTests {
         let again = try Server(db: db, extra: options)
         defer { again.killIfRunning() }
         try await again.waitUntilListening()
+        again.token = server.token
         let (_, back) = try await again.request("GET", "/v1/riders/\(riderID)")
         let position = back["position"] as? [String: Any]
         #expect(abs((position?["lat"] as? Double ?? 0) - (41.1496 + 20 * 0.0001)) < 1e-9, "\(back)")

@@ -16,7 +16,8 @@ struct CoverageHTTPTests {
         let (app, service) = try await demoApp()
         let body = #"{"city": "porto", "minutes": [10], "scenarios": [{"name": "only three", "changes": [\#((4...222).map { #"{"op": "remove", "store": \#($0)}"# }.joined(separator: ","))]}]}"#
         try await app.test(.router) { client in
-            let r = try await client.execute(uri: "/v1/coverage/reports", method: .post, body: ByteBuffer(string: body))
+            let admin = try await adminAuth(client)
+            let r = try await client.execute(uri: "/v1/coverage/reports", method: .post, headers: admin, body: ByteBuffer(string: body))
             #expect(r.status == .ok, "\(r.json)")
             let homes = try CoverageCity.demand("porto", geoData: DemoFixture.geoData)
             let stores = CoverageCity.stores(try await service.repository.allStores(), zones: try await service.repository.allZones())
@@ -38,6 +39,7 @@ struct CoverageHTTPTests {
     func badInput() async throws {
         let (app, _) = try await demoApp()
         try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
             let cases: [(String, HTTPResponse.Status, String?)] = [
                 (#"{"city": "lisbon"}"#, .badRequest, "city"),
                 (#"{}"#, .badRequest, "demand"),
@@ -49,7 +51,7 @@ struct CoverageHTTPTests {
                 ("not json", .badRequest, "body"),
             ]
             for (text, status, field) in cases {
-                let r = try await client.execute(uri: "/v1/coverage/reports", method: .post, body: ByteBuffer(string: text))
+                let r = try await client.execute(uri: "/v1/coverage/reports", method: .post, headers: admin, body: ByteBuffer(string: text))
                 #expect(r.status == status, "\(text): \(r.status) \(r.json)")
                 #expect(r.contentType == "application/problem+json")
                 #expect(r.json["field"]?.stringValue == field, "\(text): \(r.json)")

@@ -26,52 +26,53 @@ struct DispatchHTTPTests {
         let store = try #require(service.finder.stores(after: nil, limit: 1).first)
         let near = store.location.destination(distance: 300, bearing: 45)
         try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
             let iso = ISO8601DateFormatter()
-            let made = try await client.execute(uri: "/v1/riders", method: .post, body: Self.json(
+            let made = try await client.execute(uri: "/v1/riders", method: .post, headers: admin, body: Self.json(
                 #"{"name":"Ana","vehicle":"e-bike","capacity":2,"lat":\#(near.latitude),"lon":\#(near.longitude)}"#))
             #expect(made.status == .created)
             let rider = try #require(made.json["id"]?.numberValue.map(Int.init))
             #expect(made.json["status"] == .string("idle"))
 
-            let moved = try await client.execute(uri: "/v1/riders/\(rider)/location", method: .put, body: Self.json(
+            let moved = try await client.execute(uri: "/v1/riders/\(rider)/location", method: .put, headers: admin, body: Self.json(
                 #"{"lat":\#(near.latitude + 0.001),"lon":\#(near.longitude),"at":"\#(iso.string(from: clock.now))"}"#))
             #expect(moved.json["applied"] == .bool(true))
-            let stale = try await client.execute(uri: "/v1/riders/\(rider)/location", method: .put, body: Self.json(
+            let stale = try await client.execute(uri: "/v1/riders/\(rider)/location", method: .put, headers: admin, body: Self.json(
                 #"{"lat":\#(near.latitude),"lon":\#(near.longitude),"at":"\#(iso.string(from: clock.now.addingTimeInterval(-30)))"}"#))
             #expect(stale.status == .ok && stale.json["applied"] == .bool(false))
             #expect(stale.json["position"]?["lat"]?.numberValue == near.latitude + 0.001)
 
-            let nearby = try await client.execute(uri: "/v1/riders/nearby?lat=\(store.location.latitude)&lon=\(store.location.longitude)&status=idle", method: .get)
+            let nearby = try await client.execute(uri: "/v1/riders/nearby?lat=\(store.location.latitude)&lon=\(store.location.longitude)&status=idle", method: .get, headers: admin)
             #expect(nearby.json["riders"]?.arrayValue?.first?["id"]?.numberValue == Double(rider))
 
             let promised = iso.string(from: clock.now.addingTimeInterval(3600))
             let drop = store.location.destination(distance: 1500, bearing: 200)
             let order = #"{"store_id":\#(store.id),"drop":{"lat":\#(drop.latitude),"lon":\#(drop.longitude)},"promised_at":"\#(promised)","external_ref":"order-7"}"#
-            let created = try await client.execute(uri: "/v1/deliveries", method: .post, body: Self.json(order))
+            let created = try await client.execute(uri: "/v1/deliveries", method: .post, headers: admin, body: Self.json(order))
             #expect(created.status == .created && created.json["status"] == .string("pending"))
             let delivery = try #require(created.json["id"]?.numberValue.map(Int.init))
-            let retried = try await client.execute(uri: "/v1/deliveries", method: .post, body: Self.json(order))
+            let retried = try await client.execute(uri: "/v1/deliveries", method: .post, headers: admin, body: Self.json(order))
             #expect(retried.status == .ok && retried.json["id"]?.numberValue == Double(delivery))
 
-            let round = try await client.execute(uri: "/v1/dispatch/rounds", method: .post)
+            let round = try await client.execute(uri: "/v1/dispatch/rounds", method: .post, headers: admin)
             #expect(round.status == .ok)
             #expect(round.json["assigned"] == .number(1) && round.json["assignments"]?.arrayValue?.first?["rider_id"]?.numberValue == Double(rider))
             #expect(round.json["solve_ms"]?.numberValue != nil)
 
-            let accepted = try await client.execute(uri: "/v1/deliveries/\(delivery)/accept", method: .post, body: Self.json(#"{"rider_id":\#(rider)}"#))
+            let accepted = try await client.execute(uri: "/v1/deliveries/\(delivery)/accept", method: .post, headers: admin, body: Self.json(#"{"rider_id":\#(rider)}"#))
             #expect(accepted.json["status"] == .string("accepted"))
-            let tracking = try await client.execute(uri: "/v1/deliveries/\(delivery)", method: .get)
+            let tracking = try await client.execute(uri: "/v1/deliveries/\(delivery)", method: .get, headers: admin)
             #expect(tracking.json["rider"]?["id"]?.numberValue == Double(rider))
             #expect(tracking.json["pickup_eta"]?.stringValue != nil && tracking.json["drop_eta"]?.stringValue != nil)
             for action in ["pickup", "deliver"] {
-                let r = try await client.execute(uri: "/v1/deliveries/\(delivery)/\(action)", method: .post)
+                let r = try await client.execute(uri: "/v1/deliveries/\(delivery)/\(action)", method: .post, headers: admin)
                 #expect(r.status == .ok, "\(action): \(r.json)")
             }
-            let done = try await client.execute(uri: "/v1/deliveries/\(delivery)", method: .get)
+            let done = try await client.execute(uri: "/v1/deliveries/\(delivery)", method: .get, headers: admin)
             #expect(done.json["timeline"]?.arrayValue?.compactMap { $0["status"]?.stringValue } == ["pending", "assigned", "accepted", "picked_up", "delivered"])
-            let list = try await client.execute(uri: "/v1/deliveries?status=delivered", method: .get)
+            let list = try await client.execute(uri: "/v1/deliveries?status=delivered", method: .get, headers: admin)
             #expect(list.json["deliveries"]?.arrayValue?.count == 1)
-            let rounds = try await client.execute(uri: "/v1/dispatch/rounds?limit=5", method: .get)
+            let rounds = try await client.execute(uri: "/v1/dispatch/rounds?limit=5", method: .get, headers: admin)
             #expect(rounds.json["rounds"]?.arrayValue?.first?["assigned"] == .number(1))
         }
     }
@@ -82,6 +83,7 @@ struct DispatchHTTPTests {
         let store = try #require(service.finder.stores(after: nil, limit: 1).first)
         let promised = ISO8601DateFormatter().string(from: clock.now.addingTimeInterval(3600))
         try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
             let cases: [(String, HTTPRequest.Method, String?, HTTPResponse.Status, String?)] = [
                 ("/v1/riders/99", .get, nil, .notFound, "id"),
                 ("/v1/riders/abc", .get, nil, .badRequest, "id"),
@@ -102,24 +104,24 @@ struct DispatchHTTPTests {
                 ("/v1/dispatch/rounds", .post, #"{"radius_m":-5}"#, .badRequest, "radius_m"),
             ]
             for (uri, method, text, status, field) in cases {
-                let r = try await client.execute(uri: uri, method: method, body: text.map(Self.json))
+                let r = try await client.execute(uri: uri, method: method, headers: admin, body: text.map(Self.json))
                 #expect(r.status == status, "\(method) \(uri): \(r.status) \(r.json)")
                 #expect(r.contentType == "application/problem+json", "\(uri)")
                 #expect(r.json["field"]?.stringValue == field, "\(uri): \(r.json)")
             }
             // Invalid transitions are 409 problems, and nothing changes.
-            let created = try await client.execute(uri: "/v1/deliveries", method: .post, body: Self.json(
+            let created = try await client.execute(uri: "/v1/deliveries", method: .post, headers: admin, body: Self.json(
                 #"{"store_id":\#(store.id),"drop":{"lat":41.155,"lon":-8.62},"promised_at":"\#(promised)"}"#))
             let id = try #require(created.json["id"]?.numberValue.map(Int.init))
             for action in ["pickup", "deliver"] {
-                let r = try await client.execute(uri: "/v1/deliveries/\(id)/\(action)", method: .post)
+                let r = try await client.execute(uri: "/v1/deliveries/\(id)/\(action)", method: .post, headers: admin)
                 #expect(r.status == .conflict && r.json["field"] == .string("status"))
             }
-            let noRider = try await client.execute(uri: "/v1/deliveries/\(id)/assign", method: .post, body: Self.json(#"{"rider_id":5}"#))
+            let noRider = try await client.execute(uri: "/v1/deliveries/\(id)/assign", method: .post, headers: admin, body: Self.json(#"{"rider_id":5}"#))
             #expect(noRider.status == .unprocessableContent && noRider.json["field"] == .string("rider_id"))
-            let noReason = try await client.execute(uri: "/v1/deliveries/\(id)/fail", method: .post)
+            let noReason = try await client.execute(uri: "/v1/deliveries/\(id)/fail", method: .post, headers: admin)
             #expect(noReason.status == .badRequest && noReason.json["field"] == .string("reason"))
-            let after = try await client.execute(uri: "/v1/deliveries/\(id)", method: .get)
+            let after = try await client.execute(uri: "/v1/deliveries/\(id)", method: .get, headers: admin)
             #expect(after.json["delivery"]?["status"] == .string("pending"))
             #expect(after.json["timeline"]?.arrayValue?.count == 1)
         }
@@ -136,7 +138,8 @@ struct DispatchHTTPTests {
                                                              promisedBy: clock.now.addingTimeInterval(1800)))
         _ = try await dispatch.assign(d.id, to: rider.id)
         try await app.test(.live) { client in
-            async let streamed = client.execute(uri: "/v1/deliveries/\(d.id)/events", method: .get)
+            let admin = try await adminAuth(client)
+            async let streamed = client.execute(uri: "/v1/deliveries/\(d.id)/events", method: .get, headers: admin)
             for _ in 0..<1_000 where dispatch.tracking.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(dispatch.tracking.subscriberCount == 1)
             _ = try await dispatch.accept(d.id, by: rider.id)

@@ -71,7 +71,7 @@ struct InventoryTests {
             let id = try #require(held.json["id"]?.stringValue)
             #expect(service.finder.available("DAIRY-001", at: store.id) == available - 2)
 
-            let shown = try await client.execute(uri: "/v1/reservations/\(id)", method: .get)
+            let shown = try await client.execute(uri: "/v1/reservations/\(id)", method: .get, headers: admin)
             #expect(shown.json["items"] == .array([.object(["sku": .string("DAIRY-001"), "qty": .number(2)])]))
 
             let confirmed = try await client.execute(uri: "/v1/reservations/\(id)/confirm", method: .post, headers: admin)
@@ -150,13 +150,13 @@ struct InventoryTests {
             let sale = #"{"kind":"delta","sequence":11,"items":[{"sku":"DAIRY-001","qty":-1000}]}"#
             let sold = try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches", method: .post, headers: admin, body: body(sale))
             #expect(sold.json["warnings"]?.arrayValue?.count == 1)
-            let feed = try await client.execute(uri: "/v1/stores/\(store.id)/stock/events", method: .get)
+            let feed = try await client.execute(uri: "/v1/stores/\(store.id)/stock/events", method: .get, headers: admin)
             let last = feed.json["events"]?.arrayValue?.last
             #expect(last?["kind"] == .string("out_of_stock") && last?["sku"] == .string("DAIRY-001") && last?["threshold"] == .number(2))
-            let global = try await client.execute(uri: "/v1/stock/events?store_id=\(store.id)", method: .get)
+            let global = try await client.execute(uri: "/v1/stock/events?store_id=\(store.id)", method: .get, headers: admin)
             #expect(global.json["events"] == feed.json["events"])
 
-            let check = try await client.execute(uri: "/v1/ops/stock-check", method: .get)
+            let check = try await client.execute(uri: "/v1/ops/stock-check", method: .get, headers: admin)
             #expect(check.json["consistent"] == .bool(true), "\(check.json)")
         }
     }
@@ -168,7 +168,8 @@ struct InventoryTests {
         // One event before anyone listens: it arrives from the backlog.
         _ = try await service.writeStock(of: store.id, [("DAIRY-001", 0)], mode: .set)
         try await app.test(.live) { client in
-            async let streamed = client.execute(uri: "/v1/stores/\(store.id)/stock/events/stream", method: .get)
+            let admin = try await adminAuth(client)
+            async let streamed = client.execute(uri: "/v1/stores/\(store.id)/stock/events/stream", method: .get, headers: admin)
             for _ in 0..<1_000 where service.events.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(service.events.subscriberCount == 1)
             _ = try await service.writeStock(of: store.id, [("DAIRY-001", 50)], mode: .set)
