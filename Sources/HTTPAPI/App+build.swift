@@ -39,6 +39,14 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
             "active_deliveries": .number(Double(dispatch.activeDeliveryCount)),
         ]))
     }
+    // Ready: the index is loaded (the router is built after it) and the database takes a write now.
+    router.get("/readyz") { _, _ in
+        do { try await service.repository.probeWrite() } catch {
+            throw Problem(.serviceUnavailable, type: "not-ready", title: "Not ready", detail: "the database does not take writes: \(error)")
+        }
+        return JSONBody(value: .object(["status": .string("ready"), "database": .string("writable"),
+                                        "stores": .number(Double(service.finder.storeCount)), "skus": .number(Double(service.finder.skuCount))]))
+    }
     router.get("/openapi.json") { _, _ in JSONBody(value: OpenAPIDocument.json) }
     router.get("/v1/ops/stock-check") { _, context in
         _ = try context.admin("compare the stock index with the database")

@@ -84,6 +84,9 @@ enum OpenAPIDocument {
     static let coreOperations: [Operation] = [
         Operation(route: APIRoute(method: .get, path: "/healthz", operationID: "health", summary: "Liveness and what the index holds"),
                   responses: [(200, "ok", "Health", jsonType)]),
+        Operation(route: APIRoute(method: .get, path: "/readyz", operationID: "ready",
+                                  summary: "Readiness: the index is loaded and the database takes a write now (liveness is /healthz)"),
+                  responses: [(200, "ready", "Ready", jsonType), (503, "not ready: the database does not take writes", "Problem", problemType)]),
         Operation(route: APIRoute(method: .get, path: "/openapi.json", operationID: "openapi", summary: "This document"),
                   responses: [(200, "the OpenAPI 3.1 document", nil, jsonType)]),
         Operation(
@@ -508,6 +511,7 @@ enum OpenAPIDocument {
                                   "baseline": ref("CoverageResult"), "scenarios": array(ref("CoverageResult")),
                                   "layers": type("object", "by result name: gaps and demand as GeoJSON FeatureCollections")]),
         "Rounds": object(["rounds": array(ref("Round"))]),
+        "Ready": object(["status": type("string"), "database": type("string"), "stores": type("integer"), "skus": type("integer")]),
     ]
 
     // MARK: - The document

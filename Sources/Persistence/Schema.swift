@@ -396,6 +396,9 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v11: the readiness probe's row") { db in
+            try db.execute(sql: "CREATE TABLE ops_probe (id INTEGER PRIMARY KEY, at REAL NOT NULL)")
+        }
         return migrator
     }
 }

@@ -7,6 +7,13 @@ import Stores
 /// ``StoreRepository`` on SpatiaLite: geometry as SRID 4326 with R*Tree spatial indexes,
 /// validity checked by GEOS before anything is written, one transaction per write.
 public struct SpatiaLiteStoreRepository: StoreRepository {
+    public func probeWrite() async throws {
+        try await database.writer.write { db in
+            try db.execute(sql: "INSERT INTO ops_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                           arguments: [Date().timeIntervalSince1970])
+        }
+    }
+
     public let database: SpatiaLiteDatabase
     /// The low-stock threshold of stock rows that set none.
     public let defaultLowThreshold: Int

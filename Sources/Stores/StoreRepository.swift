@@ -90,6 +90,8 @@ public struct StockRow: Hashable, Sendable {
 /// Storage of stores, zones, SKUs and stock. Every method that writes is one transaction:
 /// it applies in full or not at all, and throws ``StoreError`` for input it refuses.
 public protocol StoreRepository: Sendable {
+    /// Writes and commits a one-row probe: whether storage takes writes now (for readiness).
+    func probeWrite() async throws
     func allStores() async throws -> [Store]
     func allZones() async throws -> [DeliveryZone]
     func allSKUs() async throws -> [SKU]

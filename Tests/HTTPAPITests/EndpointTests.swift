@@ -3,6 +3,7 @@ import GeoCore
 import Hummingbird
 import HummingbirdTesting
 import HTTPAPI
+import O2OTestSupport
 import Testing
 import Stores
 
@@ -199,6 +200,24 @@ struct StoreWritePermissionTests {
             #expect(try await client.execute(uri: "/v1/stores/1", method: .delete, headers: staff1).status == .forbidden)
             #expect(service.finder.store(StoreID(1)) != nil)
             #expect(try await client.execute(uri: "/v1/stores", method: .post, headers: admin, body: body(storeJSON(ref: "perm:1"))).status == .created)
+        }
+    }
+}
+
+@Suite("Liveness and readiness")
+struct ReadinessTests {
+    @Test("/readyz is 200 while the database takes writes and 503 once it does not; /healthz stays 200")
+    func readyz() async throws {
+        let (db, service, _) = try await DemoFixture.demoDatabase()
+        let app = Application(router: try await testRouter(db, service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.router) { client in
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok && ready.json["status"] == .string("ready") && ready.json["database"] == .string("writable"))
+            // The writer connection refuses writes from now on, as a full or read-only disk would.
+            try await db.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 1") }
+            let notReady = try await client.execute(uri: "/readyz", method: .get)
+            #expect(notReady.status == .serviceUnavailable && notReady.contentType == "application/problem+json")
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
         }
     }
 }
