@@ -24,9 +24,10 @@ public struct ServerConfiguration: Sendable {
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
 public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
-                        carts: CartService, orders: OrderService, payments: PaymentService, heartbeat: Duration = .seconds(15),
-                        geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
+                        carts: CartService, orders: OrderService, payments: PaymentService, metrics: ServerMetrics = ServerMetrics(),
+                        heartbeat: Duration = .seconds(15), geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
     router.add(middleware: AuthenticationMiddleware(accounts: accounts))
     router.get("/healthz") { _, _ in
@@ -46,6 +47,10 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
         }
         return JSONBody(value: .object(["status": .string("ready"), "database": .string("writable"),
                                         "stores": .number(Double(service.finder.storeCount)), "skus": .number(Double(service.finder.skuCount))]))
+    }
+    router.get("/metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.scrape(stores: service, dispatch: dispatch))))
     }
     router.get("/openapi.json") { _, _ in JSONBody(value: OpenAPIDocument.json) }
     router.get("/v1/ops/stock-check") { _, context in

@@ -16,6 +16,7 @@ public final class EventHub<Key: Hashable & Sendable, Event: Sendable>: Sendable
         var subscribers: [UInt64: Subscriber] = [:]
         var nextToken: UInt64 = 0
         var finished = false
+        var published = 0
     }
 
     /// Events a subscriber may have waiting before its stream is ended.
@@ -43,6 +44,9 @@ public final class EventHub<Key: Hashable & Sendable, Event: Sendable>: Sendable
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
+    /// Events published since the hub was made (for metrics).
+    public var publishedCount: Int { state.withLock { $0.published } }
+
     /// Whether anyone listens to `key` (or to everything): lets a hot path skip building events.
     public func hasSubscribers(for key: Key) -> Bool {
         state.withLock { $0.subscribers.values.contains { $0.key == nil || $0.key == key } }
@@ -50,7 +54,10 @@ public final class EventHub<Key: Hashable & Sendable, Event: Sendable>: Sendable
 
     public func publish(_ events: [Event]) {
         guard !events.isEmpty else { return }
-        let subscribers = state.withLock { Array($0.subscribers.values) }
+        let subscribers = state.withLock { state in
+            state.published += events.count
+            return Array(state.subscribers.values)
+        }
         for subscriber in subscribers {
             for event in events where subscriber.key == nil || subscriber.key == keyOf(event) {
                 if case .dropped = subscriber.continuation.yield(event) {

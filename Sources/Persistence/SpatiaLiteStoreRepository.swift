@@ -7,6 +7,16 @@ import Stores
 /// ``StoreRepository`` on SpatiaLite: geometry as SRID 4326 with R*Tree spatial indexes,
 /// validity checked by GEOS before anything is written, one transaction per write.
 public struct SpatiaLiteStoreRepository: StoreRepository {
+    public func reservationCounts() async throws -> [Reservation.Status: Int] {
+        try await database.writer.read { db in
+            var counts: [Reservation.Status: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM reservations GROUP BY status") {
+                if let status = Reservation.Status(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            return counts
+        }
+    }
+
     public func probeWrite() async throws {
         try await database.writer.write { db in
             try db.execute(sql: "INSERT INTO ops_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",

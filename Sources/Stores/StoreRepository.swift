@@ -92,6 +92,8 @@ public struct StockRow: Hashable, Sendable {
 public protocol StoreRepository: Sendable {
     /// Writes and commits a one-row probe: whether storage takes writes now (for readiness).
     func probeWrite() async throws
+    /// How many reservations are in each status (held, confirmed, released, expired).
+    func reservationCounts() async throws -> [Reservation.Status: Int]
     func allStores() async throws -> [Store]
     func allZones() async throws -> [DeliveryZone]
     func allSKUs() async throws -> [SKU]

@@ -221,3 +221,37 @@ struct ReadinessTests {
         }
     }
 }
+
+@Suite("Prometheus metrics")
+struct MetricsTests {
+    @Test("/metrics: latency histograms by route pattern, method and status; index sizes, holds, stock events and dispatch, read when scraped")
+    func metrics() async throws {
+        let (db, service, _) = try await DemoFixture.demoDatabase()
+        let app = Application(router: try await testRouter(db, service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.router) { client in
+            for _ in 0..<3 { _ = try await client.execute(uri: "/v1/stores/nearby?lat=41.1496&lon=-8.6109", method: .get) }
+            _ = try await client.execute(uri: "/v1/stores/1", method: .get)
+            _ = try await client.execute(uri: "/v1/stores/2", method: .get)
+            _ = try await client.execute(uri: "/v1/stores/999999", method: .get)
+            let admin = try await adminAuth(client)
+            _ = try await client.execute(uri: "/v1/stores/1/stock", method: .put, headers: admin, body: body(#"{"items":[{"sku":"DAIRY-001","qty":0}]}"#))
+            _ = try await client.execute(uri: "/v1/stores/1/stock", method: .put, headers: admin, body: body(#"{"items":[{"sku":"DAIRY-001","qty":10}]}"#))
+            let hold = try await client.execute(uri: "/v1/reservations", method: .post, headers: admin, body: body(#"{"store_id":1,"items":[{"sku":"DAIRY-001","qty":1}]}"#))
+            #expect(hold.status == .created)
+            let scraped = try await client.execute(uri: "/metrics", method: .get)
+            #expect(scraped.status == .ok && scraped.contentType?.hasPrefix("text/plain") == true)
+            let text = String(buffer: scraped.body)
+            func value(_ series: String) -> Double? {
+                text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+            }
+            #expect(value(#"o2o_http_request_duration_seconds_count{route="/v1/stores/nearby",method="GET",status="200"}"#) == 3, "\(text.prefix(3000))")
+            #expect(value(#"o2o_http_request_duration_seconds_count{route="/v1/stores/{id}",method="GET",status="200"}"#) == 2, "one series for every store id")
+            #expect(value(#"o2o_http_request_duration_seconds_count{route="/v1/stores/{id}",method="GET",status="404"}"#) == 1)
+            #expect(value(#"o2o_http_request_duration_seconds_bucket{route="/v1/stores/nearby",method="GET",status="200",le="+Inf"}"#) == 3)
+            #expect(value("o2o_index_stores") == Double(service.finder.storeCount))
+            #expect(value(#"o2o_reservations{status="held"}"#) == 1)
+            #expect((value("o2o_stock_events_published") ?? 0) >= 1)
+            #expect(value("o2o_riders") == 0)
+        }
+    }
+}
