@@ -15,21 +15,27 @@ import Stores
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// Each caller's writes, at most; nil for no limit.
+    public var writeLimit: WriteRateLimit?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, writeLimit: WriteRateLimit? = nil) {
         self.host = host
         self.port = port
+        self.writeLimit = writeLimit
     }
 }
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
 public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
                         carts: CartService, orders: OrderService, payments: PaymentService, metrics: ServerMetrics = ServerMetrics(),
-                        heartbeat: Duration = .seconds(15), geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
+                        writeLimit: WriteRateLimit? = nil, heartbeat: Duration = .seconds(15),
+                        geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
     router.add(middleware: AuthenticationMiddleware(accounts: accounts))
+    if let writeLimit { router.add(middleware: WriteRateLimitMiddleware(limiter: WriteRateLimiter(writeLimit))) }
     router.get("/healthz") { _, _ in
         JSONBody(value: .object([
             "status": .string("ok"),
@@ -98,7 +104,7 @@ public func runServer(service: StoreService, dispatch: DispatchService, accounts
                       onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
         router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders,
-                            payments: payments, geoData: geoData),
+                            payments: payments, writeLimit: configuration.writeLimit, geoData: geoData),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

@@ -7,9 +7,12 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in caller, set by ``AuthenticationMiddleware`` from a bearer token.
     public var principal: Principal?
+    /// The client's IP address, for limits on anonymous callers.
+    public var remoteAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The signed-in caller, or 401.

@@ -541,6 +541,11 @@ enum OpenAPIDocument {
                 if status != 204 { response["content"] = .object([contentType: .object(["schema": schema.map(ref) ?? type("object")])]) }
                 responses[String(status)] = .object(response)
             }
+            // Writes beyond the caller's allowance (o2o serve --write-rate, --write-burst).
+            if op.route.method != .get, !op.route.path.hasSuffix("/notify"), op.route.path != "/v1/sessions", responses["429"] == nil {
+                responses["429"] = .object(["description": .string("more writes than the caller's allowance; Retry-After says when to try again"),
+                                            "content": .object([problemType: .object(["schema": ref("Problem")])])])
+            }
             operation["responses"] = .object(responses)
             if let access = op.access {
                 operation["security"] = .array([.object(["bearer": .array([])])])

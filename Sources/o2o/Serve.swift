@@ -58,6 +58,12 @@ struct Serve: AsyncParsableCommand {
                                discussion: "Default: $O2O_PAYMENTS, else payments.json beside the database. A missing file is created with fresh sandbox keys."))
     var payments: String?
 
+    @Option(help: "Writes (non-GET requests) one caller may make a second, sustained; 0 for no limit.")
+    var writeRate: Double = 50
+
+    @Option(help: "Writes one caller may make at once before the rate applies.")
+    var writeBurst: Double = 500
+
     @Option(help: "The base URL payment providers reach this server at (default http://HOST:PORT, or the settings' notify_base_url).")
     var publicURL: String?
 
@@ -86,6 +92,8 @@ struct Serve: AsyncParsableCommand {
         }
         guard HaversineETAModel.city(etaCity) != nil else { throw ValidationError("--eta-city must be porto or helsinki") }
         guard (4...31).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 31") }
+        guard writeRate >= 0, writeRate.isFinite else { throw ValidationError("--write-rate must be 0 (no limit) or more") }
+        guard writeBurst >= 1, writeBurst <= 1_000_000 else { throw ValidationError("--write-burst must be between 1 and 1000000") }
         guard (1...3600).contains(offerTimeout) else { throw ValidationError("--offer-timeout must be between 1 and 3600 seconds") }
         _ = try etaModel()
     }
@@ -123,7 +131,8 @@ struct Serve: AsyncParsableCommand {
             let paymentsFile = PaymentsFile.resolve(payments, beside: database.db)
             let payments = try Runtime.payments(db, orders: orders, file: paymentsFile, publicURL: publicURL,
                                                 defaultURL: "http://\(host):\(port)", logger: logger)
-            try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments, configuration: ServerConfiguration(host: host, port: port),
+            try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments, configuration: ServerConfiguration(
+                host: host, port: port, writeLimit: writeRate == 0 ? nil : WriteRateLimit(perSecond: writeRate, burst: writeBurst)),
                                 logger: logger, intervals: intervals, geoData: URL(fileURLWithPath: database.geodata)) { [host] port in
                 // One line on stdout, for scripts that start the server on port 0.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))

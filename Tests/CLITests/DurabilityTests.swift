@@ -42,7 +42,8 @@ struct DurabilityTests {
 
         init(db: String, extra: [String] = []) throws {
             process.executableURL = CLITests.binary
-            process.arguments = ["serve", "--db", db, "--geodata", DemoFixture.geoData.path, "--port", "0"] + extra
+            // These tests pour writes in from one account: no per-caller write limit.
+            process.arguments = ["serve", "--db", db, "--geodata", DemoFixture.geoData.path, "--port", "0", "--write-rate", "0"] + extra
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice

@@ -3,6 +3,7 @@ import GeoCore
 import Hummingbird
 import HummingbirdTesting
 import HTTPAPI
+import HTTPTypes
 import O2OTestSupport
 import Testing
 import Stores
@@ -252,6 +253,65 @@ struct MetricsTests {
             #expect(value(#"o2o_reservations{status="held"}"#) == 1)
             #expect((value("o2o_stock_events_published") ?? 0) >= 1)
             #expect(value("o2o_riders") == 0)
+        }
+    }
+}
+
+@Suite("Write limits")
+struct WriteLimitTests {
+    @Test("a caller's writes beyond the burst get 429 with Retry-After and change nothing; another caller and reads go on; the bucket refills")
+    func limits() async throws {
+        let (db, service, _) = try await DemoFixture.demoDatabase()
+        let app = Application(router: try await testRouter(db, service, writeLimit: WriteRateLimit(perSecond: 0.001, burst: 3)),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
+            let staff = try await roleAuth(client, admin: admin, email: "s1@example.com", role: "staff", stores: [1])  // one of the admin's 3
+            let before = service.finder.available("DAIRY-001", at: StoreID(1)) ?? 0
+            var statuses: [Int] = []
+            for _ in 0..<5 {
+                let r = try await client.execute(uri: "/v1/stores/1/stock", method: .patch, headers: admin, body: body(#"{"items":[{"sku":"DAIRY-001","qty":1}]}"#))
+                statuses.append(Int(r.status.code))
+                if r.status == .tooManyRequests {
+                    #expect(r.contentType == "application/problem+json" && r.json["type"] == .string("urn:o2o:problem:throttled"))
+                    #expect(Int(r.headers[.retryAfter] ?? "") ?? 0 >= 1)
+                }
+            }
+            #expect(statuses == [200, 200, 429, 429, 429])
+            #expect(service.finder.available("DAIRY-001", at: StoreID(1)) == before + 2, "refused writes changed nothing")
+            // Another caller has their own allowance; reads are not limited.
+            #expect(try await client.execute(uri: "/v1/stores/1/stock", method: .patch, headers: staff, body: body(#"{"items":[{"sku":"DAIRY-001","qty":1}]}"#)).status == .ok)
+            #expect(try await client.execute(uri: "/v1/stores/1/stock", method: .get, headers: admin).status == .ok)
+        }
+    }
+
+    @Test("the bucket: a burst at once, then refilled at the rate, never above the burst; callers apart")
+    func bucket() {
+        let limiter = WriteRateLimiter(WriteRateLimit(perSecond: 2, burst: 3))
+        #expect((0..<3).map { _ in limiter.take("a", now: 100) } == [nil, nil, nil])
+        #expect(limiter.take("a", now: 100) == 0.5, "one token comes back in half a second")
+        #expect(limiter.take("b", now: 100) == nil)
+        #expect(limiter.take("a", now: 100.5) == nil)
+        #expect(limiter.take("a", now: 100.5) != nil)
+        // Idle for a minute: full again, but no more than the burst.
+        #expect((0..<4).map { _ in limiter.take("a", now: 160) == nil } == [true, true, true, false])
+    }
+}
+
+@Suite("Request ids")
+struct RequestIDTests {
+    @Test("every answer carries a request id: the client's when it is a plain token, else a new one each time")
+    func ids() async throws {
+        let (app, _) = try await demoApp()
+        try await app.test(.router) { client in
+            let name = HTTPField.Name("X-Request-Id")!
+            let given = try await client.execute(uri: "/healthz", method: .get, headers: [name: "trace-42_a"])
+            #expect(given.headers[name] == "trace-42_a")
+            let refused = try await client.execute(uri: "/v1/stores/nearby?lat=100&lon=0", method: .get, headers: [name: "no spaces allowed"])
+            let made = try #require(refused.headers[name])
+            #expect(made.count == 16 && made != "no spaces allowed" && refused.status == .badRequest)
+            let another = try await client.execute(uri: "/v1/nowhere", method: .get)
+            #expect(another.headers[name] != nil && another.headers[name] != made)
         }
     }
 }

@@ -31,7 +31,8 @@ func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
 /// services (accounts with bcrypt at its least cost, the catalog seeded from the SKUs, carts,
 /// orders). `accounts` replaces the default accounts service.
 func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: DispatchService? = nil, accounts: AccountService? = nil,
-                heartbeat: Duration = .seconds(15), paymentRecords: SandboxRecords = DemoFixture.sandboxRecords()) async throws -> Router<AppRequestContext> {
+                heartbeat: Duration = .seconds(15), paymentRecords: SandboxRecords = DemoFixture.sandboxRecords(),
+                writeLimit: WriteRateLimit? = nil) async throws -> Router<AppRequestContext> {
     let given = accounts
     let accounts = accounts ?? DemoFixture.accounts(db, stores: service)
     // Store and stock writes are for staff and admins: tests sign in as this admin (adminAuth).
@@ -40,7 +41,7 @@ func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: Dis
     let carts = DemoFixture.carts(db, accounts: accounts, catalog: catalog)
     let orders = DemoFixture.orders(db, carts: carts, stores: service)
     return buildRouter(service: service, dispatch: dispatch ?? DemoFixture.dispatch(db), accounts: accounts, catalog: catalog, carts: carts,
-                       orders: orders, payments: try DemoFixture.payments(db, orders: orders, records: paymentRecords).0, heartbeat: heartbeat, geoData: DemoFixture.geoData)
+                       orders: orders, payments: try DemoFixture.payments(db, orders: orders, records: paymentRecords).0, writeLimit: writeLimit, heartbeat: heartbeat, geoData: DemoFixture.geoData)
 }
 
 /// The admin every test router made without its own accounts has.
