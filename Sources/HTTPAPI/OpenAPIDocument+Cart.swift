@@ -33,8 +33,8 @@ extension OpenAPIDocument {
         "CartQuote": object([
             "lines": array(object(["sku": type("string"), "name": type("string"), "qty": type("integer"), "unit_price_minor": type("integer"),
                                    "total_minor": type("integer"), "available": type("integer")])),
-            "fulfilment": type("object", "null, {kind: delivery, address_id} or {kind: pickup, store_id}"),
-            "store": type("object", "null or {id, name}"), "zone": type("object", "null or the delivery zone's terms"),
+            "fulfilment": nullable("object", "null, {kind: delivery, address_id} or {kind: pickup, store_id}"),
+            "store": nullable("object", "null or {id, name}"), "zone": nullable("object", "null or the delivery zone's terms"),
             "distance_m": nullable("number"), "subtotal_minor": type("integer"), "delivery_fee_minor": type("integer"),
             "discounts": array(type("object")), "refused_discounts": array(type("string")), "total_minor": type("integer"),
             "currency": type("string"), "notices": array(type("string")),

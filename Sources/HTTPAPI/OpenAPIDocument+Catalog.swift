@@ -76,7 +76,7 @@ extension OpenAPIDocument {
                                "results": array(object(["sku": type("string"), "product_id": type("integer"), "name": type("string"),
                                                         "brand": nullable("string"), "category": nullable("string"), "price_minor": type("integer"),
                                                         "list_price_minor": type("integer"), "image": nullable("string"), "sales": type("integer"),
-                                                        "nearest": type("object", "null, or {store_id, distance_m, available}")]))]),
+                                                        "nearest": nullable("object", "null, or {store_id, distance_m, available}")]))]),
         "PriceInput": object(["price_minor": type("integer")], required: ["price_minor"]),
     ]
 }

@@ -336,7 +336,11 @@ enum OpenAPIDocument {
         if let description { o["description"] = .string(description) }
         return .object(o)
     }
-    static func nullable(_ t: String) -> J { .object(["type": .array([.string(t), .string("null")])]) }
+    static func nullable(_ t: String, _ description: String? = nil) -> J {
+        var o: [String: J] = ["type": .array([.string(t), .string("null")])]
+        if let description { o["description"] = .string(description) }
+        return .object(o)
+    }
     static func ref(_ name: String) -> J { .object(["$ref": .string("#/components/schemas/\(name)")]) }
     static func array(_ items: J) -> J { .object(["type": .string("array"), "items": items]) }
 
@@ -540,6 +544,11 @@ enum OpenAPIDocument {
                 var response: [String: J] = ["description": .string(description)]
                 if status != 204 { response["content"] = .object([contentType: .object(["schema": schema.map(ref) ?? type("object")])]) }
                 responses[String(status)] = .object(response)
+            }
+            // A bad, revoked or lapsed bearer token is refused on any route, public ones too.
+            if responses["401"] == nil {
+                responses["401"] = .object(["description": .string("an Authorization header with a bad, revoked or lapsed token"),
+                                            "content": .object([problemType: .object(["schema": ref("Problem")])])])
             }
             // Writes beyond the caller's allowance (o2o serve --write-rate, --write-burst).
             if op.route.method != .get, !op.route.path.hasSuffix("/notify"), op.route.path != "/v1/sessions", responses["429"] == nil {
