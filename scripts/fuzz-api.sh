@@ -16,7 +16,14 @@ bin=.build/debug/o2o
 [ -x "$bin" ] || swift build --product o2o
 work=$(mktemp -d)
 port_file="$work/out"
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+    if [ -n "${pid:-}" ]; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
 trap cleanup EXIT
 O2O_ADMIN_PASSWORD="fuzz admin password" "$bin" accounts create-admin --db "$work/o2o.sqlite" --geodata GeoData \
     --email fuzz@example.com --bcrypt-cost 4 >/dev/null
@@ -26,10 +33,13 @@ pid=$!
 for _ in $(seq 1 600); do grep -q "listening on" "$port_file" 2>/dev/null && break; sleep 0.1; done
 url=$(grep -o "http://[0-9.:]*" "$port_file" | head -1)
 [ -n "$url" ] || { echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-token=$(curl -sf -X POST "$url/v1/sessions" -d '{"email":"fuzz@example.com","password":"fuzz admin password"}' \
+token=$(curl -sf --max-time 10 -X POST "$url/v1/sessions" -d '{"email":"fuzz@example.com","password":"fuzz admin password"}' \
     | python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
 echo "fuzzing $url for up to ${max_time}s"
-"$venv/bin/schemathesis" run "$url/openapi.json" -H "Authorization: Bearer $token" \
+# Event streams never end by themselves (the loopback tests read them); signing out would end
+# the token every later request carries. Both are left out; every request has 10 s at most.
+timeout $((max_time + 120)) "$venv/bin/schemathesis" run "$url/openapi.json" -H "Authorization: Bearer $token" \
+    --exclude-path-regex '/(events|stream)$' --exclude-operation-id logout --request-timeout 10 \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing --max-examples 10 --workers 1 --max-time "$max_time" \
     --suppress-health-check filter_too_much,too_slow --seed 20261126 --no-color

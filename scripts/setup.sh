@@ -7,6 +7,9 @@ pkg-config --exists proj 2>/dev/null || need+=(libproj-dev)
 pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 [[ -e /usr/share/zoneinfo/Europe/Lisbon ]] || need+=(tzdata)
+# The API fuzzing step (scripts/fuzz-api.sh) makes a Python venv and talks to the server with curl.
+command -v curl >/dev/null || need+=(curl)
+python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv)
 if ((${#need[@]})); then
   echo "installing ${need[*]}" >&2
   sudo=""

@@ -47,15 +47,17 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
         ]))
     }
     // Ready: the index is loaded (the router is built after it) and the database takes a write now.
-    router.get("/readyz") { _, _ in
-        do { try await service.repository.probeWrite() } catch {
-            throw Problem(.serviceUnavailable, type: "not-ready", title: "Not ready", detail: "the database does not take writes: \(error)")
+    let probe = ReadinessProbe(service: service)
+    router.get("/readyz") { _, context in
+        guard await probe.writable(logger: context.logger) else {
+            throw Problem(.serviceUnavailable, type: "not-ready", title: "Not ready", detail: "the database does not take writes")
         }
         return JSONBody(value: .object(["status": .string("ready"), "database": .string("writable"),
                                         "stores": .number(Double(service.finder.storeCount)), "skus": .number(Double(service.finder.skuCount))]))
     }
-    router.get("/metrics") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+    router.get("/metrics") { _, context in
+        _ = try context.admin("read the metrics")
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.scrape(stores: service, dispatch: dispatch))))
     }
     router.get("/openapi.json") { _, _ in JSONBody(value: OpenAPIDocument.json) }
@@ -179,5 +181,32 @@ struct EventStreamCloser: Service {
         try? await gracefulShutdown()
         service.events.finish()
         dispatch.tracking.finish()
+    }
+}
+
+/// The readiness probe's write, made at most once every two seconds however often `/readyz` is
+/// asked (so probes cannot crowd the database's one writer), within a second or not at all.
+actor ReadinessProbe {
+    let service: StoreService
+    var last: (at: ContinuousClock.Instant, ok: Bool)?
+
+    init(service: StoreService) { self.service = service }
+
+    func writable(logger: Logger) async -> Bool {
+        if let last, ContinuousClock.now - last.at < .seconds(2) { return last.ok }
+        let ok: Bool
+        do {
+            ok = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { try await self.service.repository.probeWrite(); return true }
+                group.addTask { try await Task.sleep(for: .seconds(1)); return false }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+        } catch {
+            logger.error("readiness: the database does not take writes: \(error)")
+            ok = false
+        }
+        last = (ContinuousClock.now, ok)
+        return ok
     }
 }

@@ -1,3 +1,4 @@
+import Accounts
 import Dispatching
 import Foundation
 import GeoCore
@@ -214,7 +215,11 @@ struct DispatchRoutes: Sendable {
 
     /// The delivery, if the caller may see it: a dispatcher, an admin or its store's staff.
     func visible(_ context: AppRequestContext) async throws -> DeliveryID {
-        _ = try context.signedIn()
+        let caller = try context.signedIn()
+        // Callers who could see no delivery are refused before any is looked up.
+        guard caller.role == .dispatcher || caller.role == .admin || caller.role == .staff else {
+            throw AccountError(.forbidden, "a delivery is its store's and the dispatchers'")
+        }
         let id = try Self.deliveryID(context)
         _ = try context.dispatcher(orStaffOf: StoreID(try await dispatch.delivery(id).storeID))
         return id

@@ -89,7 +89,8 @@ enum OpenAPIDocument {
                   responses: [(200, "ready", "Ready", jsonType), (503, "not ready: the database does not take writes", "Problem", problemType)]),
         Operation(route: APIRoute(method: .get, path: "/metrics", operationID: "metrics",
                                   summary: "Prometheus metrics: request latency by route and status, index sizes, stock events, holds, dispatch"),
-                  responses: [(200, "the text exposition format", nil, "text/plain; version=0.0.4; charset=utf-8")]),
+                  responses: [(200, "the text exposition format", nil, "text/plain; version=0.0.4; charset=utf-8"), unauthorized, forbidden],
+                  access: ["admin"]),
         Operation(route: APIRoute(method: .get, path: "/openapi.json", operationID: "openapi", summary: "This document"),
                   responses: [(200, "the OpenAPI 3.1 document", nil, jsonType)]),
         Operation(

@@ -45,11 +45,13 @@ struct WriteRateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppRequestContext,
                 next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
-        guard request.method != .get, request.method != .head, !request.uri.path.hasSuffix("/notify"), request.uri.path != "/v1/sessions" else {
+        let route = context.endpointPath ?? request.uri.path
+        guard request.method != .get, request.method != .head, route != "/v1/payments/{provider}/notify", route != "/v1/sessions" else {
             return try await next(request, context)
         }
         let key = context.principal.map { "account:\($0.account)" } ?? "address:\(context.remoteAddress ?? "unknown")"
-        if let wait = limiter.take(key, now: Date().timeIntervalSince1970) {
+        // A monotonic clock: a wall clock stepped back would drain the buckets.
+        if let wait = limiter.take(key, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9) {
             var problem = Problem(.tooManyRequests, type: "throttled", title: "Too many requests",
                                   detail: "more than \(Int(limiter.limit.burst)) writes at once or \(limiter.limit.perSecond) a second; try again shortly")
             problem.headers[.retryAfter] = String(max(1, Int(wait.rounded(.up))))

@@ -190,7 +190,10 @@ public struct OrderService: Sendable {
         }
         let cancelled = try await repository.transition(id, from: order.status, to: next, by: actor, note: reason, at: now())
         if next == .cancelled { _ = try? await stores.release(order.reservation) }
-        if next == .refunded {
+        if next == .refunded, (try? await stores.reservation(order.reservation))?.status == .held {
+            // Paid, but the hold never became a sale (a crash came between): let it go instead.
+            _ = try? await stores.release(order.reservation)
+        } else if next == .refunded {
             _ = try? await stores.apply(StockBatch(
                 storeID: order.store, kind: .delta, idempotencyKey: "restock:order:\(order.id)", partial: true,
                 lines: order.lines.enumerated().map { StockBatch.Line(sku: $1.sku, quantity: $1.quantity, field: "lines[\($0)]") }))

@@ -14,30 +14,54 @@ public enum DatabaseBackup {
         public var migrations: [String]
     }
 
-    /// Writes a copy of `database` to `destination`, which must not exist yet.
-    public static func backup(_ database: SpatiaLiteDatabase, to destination: String) throws -> Report {
+    /// Writes a copy of the database at `source` to `destination`, which must not exist yet. The
+    /// source is opened read-only and left exactly as it is (no migration, no metadata).
+    public static func backup(_ source: String, to destination: String) throws -> Report {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw StoreError(.conflict, field: "to", "\(destination) exists; a backup never overwrites a file")
         }
-        try copy(from: database.writer, to: destination)
+        _ = try inspect(source, field: "db")
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        let reader = try DatabasePool(path: source, configuration: config)
+        defer { try? reader.close() }
+        try copy(from: reader, to: destination)
         return try inspect(destination)
     }
 
-    /// Puts a backup in place as the database at `destination` (which must not be in use): the
-    /// backup is checked first, and the database is replaced only by a whole, checked copy.
-    public static func restore(from source: String, to destination: String, replacing: Bool) throws -> Report {
+    /// Puts a backup in place as the database at `destination` (with the server stopped). The
+    /// backup is checked first. A new database appears whole or not at all. An existing one
+    /// (only when `replacing`) is first copied aside to `<destination>.before-restore-<time>`,
+    /// then overwritten by SQLite's backup in one transaction, so it is never half written and
+    /// never swapped under an open connection.
+    public static func restore(from source: String, to destination: String, replacing: Bool) throws -> (report: Report, keptAside: String?) {
         guard FileManager.default.fileExists(atPath: source) else { throw StoreError(.notFound, field: "from", "no file \(source)") }
-        let found = try inspect(source, field: "from")
-        guard replacing || !FileManager.default.fileExists(atPath: destination) else {
-            throw StoreError(.conflict, field: "db", "\(destination) exists; pass --force to replace it (stop the server first)")
-        }
+        _ = try inspect(source, field: "from")
         var config = Configuration()
         config.readonly = true
         let reader = try DatabaseQueue(path: source, configuration: config)
         defer { try? reader.close() }
-        try copy(from: reader, to: destination)
-        _ = found
-        return try inspect(destination)
+        guard FileManager.default.fileExists(atPath: destination) else {
+            try copy(from: reader, to: destination)
+            return (try inspect(destination), nil)
+        }
+        guard replacing else {
+            throw StoreError(.conflict, field: "db", "\(destination) exists; pass --force to replace it (stop the server first)")
+        }
+        _ = try inspect(destination, field: "db")
+        var writable = Configuration()
+        writable.busyMode = .timeout(5)
+        let target = try DatabasePool(path: destination, configuration: writable)
+        defer { try? target.close() }
+        let aside = destination + ".before-restore-" + String(Int(Date().timeIntervalSince1970))
+        try copy(from: target, to: aside)
+        try reader.backup(to: target)
+        let check = try target.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+        guard check == ["ok"] else {
+            throw StoreError(.unprocessable, field: "db", "the restored database fails SQLite's integrity check; the old one is at \(aside)")
+        }
+        return (try inspect(destination), aside)
     }
 
     /// Copies page by page into a temporary file beside `destination`, checks it, then renames
@@ -56,9 +80,10 @@ public enum DatabaseBackup {
                 throw StoreError(.unprocessable, field: "to", "the copy does not pass SQLite's integrity check: \(check.prefix(3).joined(separator: "; "))")
             }
         }
-        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: destination + suffix) }
-        guard rename(partial, destination) == 0 else {
-            throw StoreError(.invalid, field: "to", "cannot move the copy into place at \(destination): \(String(cString: strerror(errno)))")
+        // link() refuses an existing name: a file that appeared meanwhile is never overwritten.
+        guard link(partial, destination) == 0 else {
+            throw StoreError(errno == EEXIST ? .conflict : .invalid, field: "to",
+                             "cannot put the copy in place at \(destination): \(String(cString: strerror(errno)))")
         }
     }
 

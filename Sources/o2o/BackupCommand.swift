@@ -15,9 +15,7 @@ struct Backup: AsyncParsableCommand {
     func run() async throws {
         guard FileManager.default.fileExists(atPath: db) else { throw Runtime.fail(ValidationError("--db: no database at \(db)")) }
         do {
-            let database = try SpatiaLiteDatabase(path: db)
-            defer { try? database.close() }
-            let report = try DatabaseBackup.backup(database, to: to)
+            let report = try DatabaseBackup.backup(db, to: to)
             print("backed up \(db) to \(report.path): \(report.bytes) bytes, \(report.stores) stores, \(report.orders) orders, schema \(report.migrations.last ?? "-")")
         } catch {
             throw Runtime.fail(error)
@@ -40,8 +38,9 @@ struct Restore: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let report = try DatabaseBackup.restore(from: from, to: db, replacing: force)
+            let (report, aside) = try DatabaseBackup.restore(from: from, to: db, replacing: force)
             print("restored \(from) to \(report.path): \(report.stores) stores, \(report.orders) orders, schema \(report.migrations.last ?? "-")")
+            if let aside { print("the database it replaced is kept at \(aside)") }
         } catch {
             throw Runtime.fail(error)
         }

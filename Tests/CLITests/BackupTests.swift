@@ -44,6 +44,8 @@ struct BackupTests {
         let restored = try CLITests.run(["restore", "--from", backup, "--db", restoredDB])
         #expect(restored.status == 0 && restored.out.contains("restored"), "\(restored.out)\(restored.err)")
         #expect(try CLITests.run(["restore", "--from", backup, "--db", restoredDB]).status != 0, "an existing database is kept without --force")
+        let forced = try CLITests.run(["restore", "--from", backup, "--db", restoredDB, "--force"])
+        #expect(forced.status == 0 && forced.out.contains("the database it replaced is kept at"), "\(forced.out)\(forced.err)")
 
         let back = try DurabilityTests.Server(db: restoredDB)
         defer { back.killIfRunning() }

@@ -216,6 +216,7 @@ struct ReadinessTests {
             #expect(ready.status == .ok && ready.json["status"] == .string("ready") && ready.json["database"] == .string("writable"))
             // The writer connection refuses writes from now on, as a full or read-only disk would.
             try await db.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA query_only = 1") }
+            try await Task.sleep(for: .milliseconds(2_100))  // the probe's last answer is kept for 2 s
             let notReady = try await client.execute(uri: "/readyz", method: .get)
             #expect(notReady.status == .serviceUnavailable && notReady.contentType == "application/problem+json")
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
@@ -239,7 +240,8 @@ struct MetricsTests {
             _ = try await client.execute(uri: "/v1/stores/1/stock", method: .put, headers: admin, body: body(#"{"items":[{"sku":"DAIRY-001","qty":10}]}"#))
             let hold = try await client.execute(uri: "/v1/reservations", method: .post, headers: admin, body: body(#"{"store_id":1,"items":[{"sku":"DAIRY-001","qty":1}]}"#))
             #expect(hold.status == .created)
-            let scraped = try await client.execute(uri: "/metrics", method: .get)
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .unauthorized)
+            let scraped = try await client.execute(uri: "/metrics", method: .get, headers: admin)
             #expect(scraped.status == .ok && scraped.contentType?.hasPrefix("text/plain") == true)
             let text = String(buffer: scraped.body)
             func value(_ series: String) -> Double? {
