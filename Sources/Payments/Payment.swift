@@ -150,6 +150,9 @@ public protocol PaymentRepository: Sendable {
     /// Paid payments whose order's timeline does not show them paying it: the order's step is
     /// still to be taken, or the payment cannot pay it.
     func unapplied(limit: Int) async throws -> [Payment]
+    /// Paid payments whose order, paid and not yet picked, still only holds its stock (a crash
+    /// came between paying the order and confirming its hold).
+    func paidButUnsold(limit: Int) async throws -> [Payment]
     /// The payment's refund, made now if it has none.
     func refund(for payment: Payment, reason: String, at: Date) async throws -> Refund
     /// The refund succeeded: it and its payment are settled, in one transaction.

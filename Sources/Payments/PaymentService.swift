@@ -186,7 +186,7 @@ public struct PaymentService: Sendable {
     /// payments it moved on.
     public func settle() async throws -> Int {
         var moved = try await repository.markRefundsDueForRefundedOrders()
-        for p in try await repository.unapplied(limit: 100) {
+        for p in try await repository.unapplied(limit: 100) + repository.paidButUnsold(limit: 100) {
             do { try await apply(p); moved += 1 } catch { logger.error("applying payment \(p.id.tradeNumber) failed: \(error)") }
         }
         for p in try await repository.payments(status: .refundDue, limit: 100) {

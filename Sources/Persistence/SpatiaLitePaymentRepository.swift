@@ -92,6 +92,18 @@ public struct SpatiaLitePaymentRepository: PaymentRepository {
         }
     }
 
+    public func paidButUnsold(limit: Int) async throws -> [Payment] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.* FROM payments p
+                JOIN orders o ON o.id = p.order_id AND o.status IN ('paid', 'accepted')
+                JOIN reservations r ON r.id = o.reservation_id AND r.status = 'held'
+                WHERE p.status = 'paid'
+                ORDER BY p.id LIMIT ?
+                """, arguments: [limit]).map(Self.payment)
+        }
+    }
+
     public func refund(for payment: Payment, reason: String, at: Date) async throws -> Refund {
         try await writer.write { db in
             try db.execute(sql: """

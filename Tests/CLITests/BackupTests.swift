@@ -13,11 +13,8 @@ struct BackupTests {
     func backupWhileServing() async throws {
         let db = CLITests.tempDB()
         let folder = URL(fileURLWithPath: db).deletingLastPathComponent()
-        try DurabilityTests.Server.createAdmin(db)
-        let server = try DurabilityTests.Server(db: db)
+        let server = try await DurabilityTests.Server.startedAsAdmin(db: db)
         defer { server.killIfRunning() }
-        try await server.waitUntilListening()
-        try await server.signInAdmin()
         #expect(try await server.request("PUT", "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-001","qty":321}]}"#).0 == 200)
         let (held, hold) = try await server.request("POST", "/v1/reservations", #"{"store_id":1,"items":[{"sku":"DAIRY-001","qty":4}],"ttl_s":3600}"#)
         #expect(held == 201)

@@ -34,6 +34,20 @@ struct DurabilityTests {
             precondition(run.status == 0, run.err)
         }
 
+        /// A server on a database whose first admin is made first, signed in as that admin.
+        static func startedAsAdmin(db: String, extra: [String] = []) async throws -> Server {
+            try createAdmin(db)
+            let server = try Server(db: db, extra: extra)
+            do {
+                try await server.waitUntilListening()
+                try await server.signInAdmin()
+            } catch {
+                server.killIfRunning()
+                throw error
+            }
+            return server
+        }
+
         /// Signs the admin in; later requests carry the token.
         func signInAdmin() async throws {
             let (_, session) = try await request("POST", "/v1/sessions", #"{"email":"ops@example.com","password":"ops password"}"#)
@@ -116,11 +130,8 @@ struct DurabilityTests {
     @Test("kill -9 while changes stream in: every acknowledged change survives the restart")
     func killNine() async throws {
         let db = CLITests.tempDB()
-        try Server.createAdmin(db)
-        let server = try Server(db: db)
+        let server = try await Server.startedAsAdmin(db: db)
         defer { server.killIfRunning() }
-        try await server.waitUntilListening()
-        try await server.signInAdmin()
         #expect(try await server.request("PUT", "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-002","qty":100000}]}"#).0 == 200)
         let dairy = try await server.onHand(store: 1, sku: "DAIRY-001")
         let bakery = try await server.onHand(store: 1, sku: "BAKERY-001")
@@ -193,11 +204,8 @@ struct DurabilityTests {
     @Test("1,000 concurrent holds over real HTTP on 100 units: exactly 100 are held, 900 refused with 409")
     func concurrentHoldsOverHTTP() async throws {
         let db = CLITests.tempDB()
-        try Server.createAdmin(db)
-        let server = try Server(db: db)
+        let server = try await Server.startedAsAdmin(db: db)
         defer { server.killIfRunning() }
-        try await server.waitUntilListening()
-        try await server.signInAdmin()
         #expect(try await server.request("PUT", "/v1/stores/7/stock", #"{"items":[{"sku":"PRODUCE-001","qty":100}]}"#).0 == 200)
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<1_000 {
@@ -224,11 +232,8 @@ struct DurabilityTests {
         let db = CLITests.tempDB()
         // Positions would reach the database only once an hour: the shutdown flush must do it.
         let options = ["--dispatch-interval", "0.2", "--position-flush-interval", "3600"]
-        try Server.createAdmin(db)
-        let server = try Server(db: db, extra: options)
+        let server = try await Server.startedAsAdmin(db: db, extra: options)
         defer { server.killIfRunning() }
-        try await server.waitUntilListening()
-        try await server.signInAdmin()
         let (created, rider) = try await server.request("POST", "/v1/riders", #"{"name":"Ana","vehicle":"e-bike","capacity":2,"lat":41.1496,"lon":-8.6109}"#)
         #expect(created == 201)
         let riderID = try #require(rider["id"] as? Int)

@@ -205,9 +205,11 @@ struct PaymentTests {
         #expect(try await s.payments.repository.recordPaid(p2.id, providerTradeNumber: played.providerTradeNumber, status: .paid, at: Date()) == true)
         _ = try await s.orders.repository.transition(second.id, from: .awaitingPayment, to: .paid, by: .payment, note: p2.orderNote, at: s.base.clock.now)
         #expect(try await s.base.stores.reservation(second.reservation).status == .held)
+        #expect(try await s.payments.repository.paidButUnsold(limit: 10).map(\.id) == [p2.id], "the sweep would mend it too")
         let ack = try await s.payments.notify(provider: "alipay", body: played.notification.body, contentType: played.notification.contentType)
         #expect(ack.body == "success")
         #expect(try await s.orders.order(second.id, by: s.customer).timeline.count == 2, "paid once")
+        #expect(try await s.payments.repository.paidButUnsold(limit: 10).isEmpty)
         #expect(try await s.base.stores.reservation(second.reservation).status == .confirmed)
     }
 
