@@ -21,41 +21,36 @@ public struct AppRequestContext: RequestContext {
         return principal
     }
 
-    /// The signed-in caller if they run the store (its staff, or an admin); else 401 or 403.
+    /// The signed-in caller if `may` lets them; else 401 (signed out) or 403 with `refusal`.
+    func signedIn(_ refusal: String, may: (Principal) -> Bool) throws -> Principal {
+        let caller = try signedIn()
+        guard may(caller) else { throw AccountError(.forbidden, refusal) }
+        return caller
+    }
+
+    /// The store's staff or an admin.
     func runs(_ store: StoreID) throws -> Principal {
-        let caller = try signedIn()
-        guard caller.mayRun(store: store) else { throw AccountError(.forbidden, "only store \(store)'s staff or an admin may do this") }
-        return caller
+        try signedIn("only store \(store)'s staff or an admin may do this") { $0.mayRun(store: store) }
     }
 
-    /// The signed-in caller if a dispatcher or an admin; else 401 or 403.
+    /// A dispatcher or an admin.
     func dispatcher() throws -> Principal {
-        let caller = try signedIn()
-        guard caller.role == .dispatcher || caller.role == .admin else { throw AccountError(.forbidden, "riders and deliveries are a dispatcher's") }
-        return caller
+        try signedIn("riders and deliveries are a dispatcher's") { $0.role == .dispatcher || $0.role == .admin }
     }
 
-    /// The signed-in caller if a dispatcher, an admin, or staff of the store; else 401 or 403.
+    /// A dispatcher, an admin, or the store's staff.
     func dispatcher(orStaffOf store: StoreID) throws -> Principal {
-        let caller = try signedIn()
-        guard caller.role == .dispatcher || caller.mayRun(store: store) else {
-            throw AccountError(.forbidden, "a delivery is its store's and the dispatchers'")
-        }
-        return caller
+        try signedIn("a delivery is its store's and the dispatchers'") { $0.role == .dispatcher || $0.mayRun(store: store) }
     }
 
-    /// The signed-in caller if a planner or an admin; else 401 or 403.
+    /// A planner or an admin.
     func planner() throws -> Principal {
-        let caller = try signedIn()
-        guard caller.role == .planner || caller.role == .admin else { throw AccountError(.forbidden, "coverage reports are a planner's") }
-        return caller
+        try signedIn("coverage reports are a planner's") { $0.role == .planner || $0.role == .admin }
     }
 
-    /// The signed-in caller if an admin; else 401 or 403.
+    /// An admin.
     func admin(_ what: String) throws -> Principal {
-        let caller = try signedIn()
-        guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may \(what)") }
-        return caller
+        try signedIn("only an admin may \(what)") { $0.role == .admin }
     }
 
     /// Request bodies above this many bytes are refused with 413.

@@ -209,8 +209,7 @@ struct StoreWritePermissionTests {
 struct ReadinessTests {
     @Test("/readyz is 200 while the database takes writes and 503 once it does not; /healthz stays 200")
     func readyz() async throws {
-        let (db, service, _) = try await DemoFixture.demoDatabase()
-        let app = Application(router: try await testRouter(db, service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let (app, db, _) = try await demoAppWithDatabase()
         try await app.test(.router) { client in
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .ok && ready.json["status"] == .string("ready") && ready.json["database"] == .string("writable"))
@@ -228,8 +227,7 @@ struct ReadinessTests {
 struct MetricsTests {
     @Test("/metrics: latency histograms by route pattern, method and status; index sizes, holds, stock events and dispatch, read when scraped")
     func metrics() async throws {
-        let (db, service, _) = try await DemoFixture.demoDatabase()
-        let app = Application(router: try await testRouter(db, service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let (app, _, service) = try await demoAppWithDatabase()
         try await app.test(.router) { client in
             for _ in 0..<3 { _ = try await client.execute(uri: "/v1/stores/nearby?lat=41.1496&lon=-8.6109", method: .get) }
             _ = try await client.execute(uri: "/v1/stores/1", method: .get)
@@ -263,9 +261,7 @@ struct MetricsTests {
 struct WriteLimitTests {
     @Test("a caller's writes beyond the burst get 429 with Retry-After and change nothing; another caller and reads go on; the bucket refills")
     func limits() async throws {
-        let (db, service, _) = try await DemoFixture.demoDatabase()
-        let app = Application(router: try await testRouter(db, service, writeLimit: WriteRateLimit(perSecond: 0.001, burst: 3)),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let (app, _, service) = try await demoAppWithDatabase(writeLimit: WriteRateLimit(perSecond: 0.001, burst: 3))
         try await app.test(.router) { client in
             let admin = try await adminAuth(client)
             let staff = try await roleAuth(client, admin: admin, email: "s1@example.com", role: "staff", stores: [1])  // one of the admin's 3

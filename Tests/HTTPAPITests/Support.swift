@@ -19,6 +19,14 @@ func demoApp() async throws -> (some ApplicationProtocol, StoreService) {
                         configuration: .init(address: .hostname("127.0.0.1", port: 0))), service)
 }
 
+/// The demo application with its database, for tests that reach past HTTP; `writeLimit` as the
+/// server's option sets it.
+func demoAppWithDatabase(writeLimit: WriteRateLimit? = nil) async throws -> (some ApplicationProtocol, SpatiaLiteDatabase, StoreService) {
+    let (db, service, _) = try await DemoFixture.demoDatabase()
+    return (Application(router: try await testRouter(db, service, writeLimit: writeLimit),
+                        configuration: .init(address: .hostname("127.0.0.1", port: 0))), db, service)
+}
+
 func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
     let (db, _) = try DemoFixture.emptyDatabase()
     let service = DemoFixture.service(db)
