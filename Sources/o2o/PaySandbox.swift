@@ -120,9 +120,6 @@ struct PaySandbox: AsyncParsableCommand {
                 if refused { throw ExitCode(3) }
             } catch let e as ExitCode {
                 throw e
-            } catch let e as ValidationError {
-                FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
-                throw ExitCode(1)
             } catch {
                 throw Runtime.fail(error)
             }
