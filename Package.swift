@@ -1,6 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// The compute-heavy modules (geometry, indexes, routing) are optimised in debug builds too:
+/// unoptimised, a coverage report over a city's zones takes seconds, which the tests and the
+/// fuzz run against the debug server would wait on. Release builds optimise everything anyway.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "o2o",
     platforms: [.macOS(.v15)],
@@ -67,16 +72,17 @@ let package = Package(
             ]
         ),
         .target(name: "LiveEvents"),
-        .target(name: "Routing"),
-        .target(name: "Coverage", dependencies: ["GeoCore", "SpatialIndex", "Projection", "Dispatching"]),
-        .target(name: "SpatialIndex", dependencies: ["GeoCore"]),
+        .target(name: "Routing", swiftSettings: optimisedInDebug),
+        .target(name: "Coverage", dependencies: ["GeoCore", "SpatialIndex", "Projection", "Dispatching"],
+                swiftSettings: optimisedInDebug),
+        .target(name: "SpatialIndex", dependencies: ["GeoCore"], swiftSettings: optimisedInDebug),
         .target(name: "Projection", dependencies: ["GeoCore", "CProj"]),
         .target(
             name: "Stores",
             dependencies: ["GeoCore", "SpatialIndex", "LiveEvents", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "StoreImport", dependencies: ["GeoCore", "Stores", "Coverage"]),
-        .target(name: "Dispatching", dependencies: ["GeoCore", "SpatialIndex", "LiveEvents"]),
+        .target(name: "Dispatching", dependencies: ["GeoCore", "SpatialIndex", "LiveEvents"], swiftSettings: optimisedInDebug),
         .target(name: "NationalData", dependencies: ["GeoCore", "Stores", "StoreImport", "Coverage", "Dispatching"]),
         .target(
             name: "Persistence",

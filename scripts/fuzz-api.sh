@@ -37,9 +37,9 @@ token=$(curl -sf --max-time 10 -X POST "$url/v1/sessions" -d '{"email":"fuzz@exa
     | python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
 echo "fuzzing $url for up to ${max_time}s"
 # Event streams never end by themselves (the loopback tests read them); signing out would end
-# the token every later request carries. Both are left out; every request has 10 s at most.
+# the token every later request carries. Both are left out; every request has 30 s at most.
 timeout $((max_time + 120)) "$venv/bin/schemathesis" run "$url/openapi.json" -H "Authorization: Bearer $token" \
-    --exclude-path-regex '/(events|stream)$' --exclude-operation-id logout --request-timeout 10 \
+    --exclude-path-regex '/(events|stream)$' --exclude-operation-id logout --request-timeout 30 \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing --max-examples 10 --workers 1 --max-time "$max_time" \
     --suppress-health-check filter_too_much,too_slow --seed 20261126 --no-color

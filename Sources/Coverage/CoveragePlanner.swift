@@ -74,7 +74,7 @@ public struct CoveragePlanner: Sendable {
     }
 
     public func report(city: String, baseline: [CoverageStore], demand: Demand, scenarios: [Scenario] = [],
-                       progress: (@Sendable (String) -> Void)? = nil) throws -> CoverageReport {
+                       progress: (@Sendable (String) throws -> Void)? = nil) throws -> CoverageReport {
         try validate()
         guard !demand.points.isEmpty else { throw CoverageError(field: "demand", "no demand points") }
         // One projection for every scenario, so that areas compare: the demand's extent.
@@ -94,11 +94,11 @@ public struct CoveragePlanner: Sendable {
         }
         var results: [CoverageResult] = []
         for (name, stores) in sets {
-            progress?("\(name): \(stores.count) stores against \(demand.points.count) demand points")
+            try progress?("\(name): \(stores.count) stores against \(demand.points.count) demand points")
             let metrics = CoverageAnalysis(stores: stores, eta: eta, minutes: minutes, vehicles: vehicles).run(demand)
-            progress?("\(name): areas in \(projection.target)")
+            try progress?("\(name): areas in \(projection.target)")
             let areas = try CoverageAreas.measure(stores, projection: projection, engine: engine)
-            progress?("\(name): \(metrics.uncovered.count) uncovered points into gap cells of \(Int(cellMeters)) m")
+            try progress?("\(name): \(metrics.uncovered.count) uncovered points into gap cells of \(Int(cellMeters)) m")
             let gaps = try CoverageAreas.gaps(demand, uncovered: metrics.uncovered, cellMeters: cellMeters,
                                               projection: projection, engine: engine)
             results.append(CoverageResult(name: name, stores: stores, metrics: metrics, areas: areas, gaps: gaps))

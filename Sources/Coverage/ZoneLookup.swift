@@ -97,11 +97,22 @@ struct ZoneLookup: Sendable {
                 }
             }
         }
+        // Counting sort of the pairs by cell, over buffers: the grid has up to 4 M cells.
         var counts = [Int32](repeating: 0, count: rows * columns + 1)
-        for p in pairs { counts[Int(p.cell) + 1] += 1 }
-        for i in 1..<counts.count { counts[i] += counts[i - 1] }
-        var fill = counts, list = [Int32](repeating: 0, count: pairs.count)
-        for p in pairs { list[Int(fill[Int(p.cell)])] = p.tag; fill[Int(p.cell)] += 1 }
+        var list = [Int32](repeating: 0, count: pairs.count)
+        counts.withUnsafeMutableBufferPointer { counts in
+            for p in pairs { counts[Int(p.cell) + 1] += 1 }
+            var i = 1, sum: Int32 = 0
+            while i < counts.count { sum += counts[i]; counts[i] = sum; i += 1 }
+            // Each pair into its cell's next free slot, which moves each start to its end.
+            list.withUnsafeMutableBufferPointer { list in
+                for p in pairs { list[Int(counts[Int(p.cell)])] = p.tag; counts[Int(p.cell)] += 1 }
+            }
+            // Every cell's start moved up to its end, which is the next cell's start.
+            i = counts.count - 1
+            while i > 0 { counts[i] = counts[i - 1]; i -= 1 }
+            counts[0] = 0
+        }
         cellStart = counts; cellEntries = list
     }
 

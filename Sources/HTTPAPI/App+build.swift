@@ -17,11 +17,19 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Each caller's writes, at most; nil for no limit.
     public var writeLimit: WriteRateLimit?
+    /// A connection that sends nothing for this long is closed: an idle keep-alive connection,
+    /// or a request whose head or body trickles in (a response being written is not cut).
+    public var idleTimeout: Duration
+    /// How long one long computation (a coverage report) may run before it is stopped.
+    public var computeTimeLimit: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, writeLimit: WriteRateLimit? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, writeLimit: WriteRateLimit? = nil,
+                idleTimeout: Duration = .seconds(30), computeTimeLimit: Duration = .seconds(60)) {
         self.host = host
         self.port = port
         self.writeLimit = writeLimit
+        self.idleTimeout = idleTimeout
+        self.computeTimeLimit = computeTimeLimit
     }
 }
 
@@ -29,7 +37,7 @@ public struct ServerConfiguration: Sendable {
 public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
                         carts: CartService, orders: OrderService, payments: PaymentService, metrics: ServerMetrics = ServerMetrics(),
                         writeLimit: WriteRateLimit? = nil, heartbeat: Duration = .seconds(15),
-                        geoData: URL = URL(fileURLWithPath: "GeoData")) -> Router<AppRequestContext> {
+                        geoData: URL = URL(fileURLWithPath: "GeoData"), compute: ComputeGate = ComputeGate()) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
@@ -74,7 +82,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     StockRoutes(service: service).register(on: router)
     InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
     DispatchRoutes(stores: service, dispatch: dispatch, heartbeat: heartbeat).register(on: router)
-    CoverageRoutes(stores: service, geoData: geoData).register(on: router)
+    CoverageRoutes(stores: service, geoData: geoData, gate: compute).register(on: router)
     AccountRoutes(accounts: accounts, stores: service).register(on: router)
     CatalogRoutes(catalog: catalog).register(on: router)
     CartRoutes(carts: carts).register(on: router)
@@ -106,7 +114,9 @@ public func runServer(service: StoreService, dispatch: DispatchService, accounts
                       onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
         router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders,
-                            payments: payments, writeLimit: configuration.writeLimit, geoData: geoData),
+                            payments: payments, writeLimit: configuration.writeLimit, geoData: geoData,
+                            compute: ComputeGate(timeLimit: configuration.computeTimeLimit)),
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1))))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
         onServerRunning: { channel in await onReady?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

@@ -12,6 +12,7 @@ import Stores
 struct CoverageRoutes: Sendable {
     let stores: StoreService
     let geoData: URL
+    let gate: ComputeGate
 
     /// The most demand points one request may carry inline.
     static let maximumPoints = 50_000
@@ -64,14 +65,20 @@ struct CoverageRoutes: Sendable {
         let baseline = CoverageCity.stores(try await stores.repository.allStores(), zones: try await stores.repository.allZones())
         let planner = CoveragePlanner(engine: try SpatiaLiteGeometry(), eta: HaversineETAModel.city(city ?? "porto") ?? HaversineETAModel(),
                                       minutes: minutes, cellMeters: try Input.number(o, "cell_m") ?? 250)
-        let report = try planner.report(city: city ?? "request", baseline: baseline, demand: demand, scenarios: scenarios)
-        guard case .object(var body) = report.json else { return JSONBody(value: report.json) }
-        var layers: [String: JSONValue] = [:]
-        for r in [report.baseline] + report.scenarios {
-            let l = report.layers(r)
-            layers[r.name] = .object(["gaps": l["gaps"]!, "demand": l["demand"]!])
+        try planner.validate()
+        let name = city ?? "request", whatIfs = scenarios
+        let body = try await gate.run("coverage reports") { deadline in
+            // Checked between the steps of each scenario: a report past the limit stops there.
+            let report = try planner.report(city: name, baseline: baseline, demand: demand, scenarios: whatIfs) { _ in try deadline.check() }
+            guard case .object(var body) = report.json else { return report.json }
+            var layers: [String: JSONValue] = [:]
+            for r in [report.baseline] + report.scenarios {
+                let l = report.layers(r)
+                layers[r.name] = .object(["gaps": l["gaps"]!, "demand": l["demand"]!])
+            }
+            body["layers"] = .object(layers)
+            return .object(body)
         }
-        body["layers"] = .object(layers)
-        return JSONBody(value: .object(body))
+        return JSONBody(value: body)
     }
 }

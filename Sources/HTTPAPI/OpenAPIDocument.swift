@@ -128,7 +128,9 @@ enum OpenAPIDocument {
                   access: ["staff of the store", "admin"]),
         Operation(route: APIRoute(method: .delete, path: "/v1/stores/{id}", operationID: "deleteStore", summary: "Delete a store with its zones and stock"),
                   parameters: [Parameter(name: "id", location: "path", required: true, type: "integer", description: "store id", example: .number(999_999))],
-                  responses: [(204, "deleted", nil, jsonType), badRequest, unauthorized, forbidden, notFound], access: ["admin"]),
+                  responses: [(204, "deleted", nil, jsonType), badRequest, unauthorized, forbidden, notFound,
+                              (409, "the store has orders (kept for their history) or deliveries under way", "Problem", problemType)],
+                  access: ["admin"]),
         Operation(route: APIRoute(method: .get, path: "/v1/stores/{id}/zones", operationID: "getZones", summary: "A store's delivery zones and exclusions"),
                   parameters: [storeID], responses: [(200, "a GeoJSON FeatureCollection", "ZoneCollection", geoType), badRequest, notFound]),
         Operation(route: APIRoute(method: .put, path: "/v1/stores/{id}/zones", operationID: "putZones", summary: "Replace a store's zones"),
@@ -314,7 +316,9 @@ enum OpenAPIDocument {
                   responses: [(200, "the headline figures of the baseline and each scenario with deltas, details, and gap and demand layers as GeoJSON",
                                "CoverageReport", jsonType),
                               badRequest, tooLarge,
-                              (422, "a scenario names an unknown store, a geometry is invalid, or the area is too wide for one UTM zone", "Problem", problemType)]),
+                              (422, "a scenario names an unknown store, a geometry is invalid, or the area is too wide for one UTM zone", "Problem", problemType),
+                              (503, "too many reports already running or waiting, or this one ran past the server's time limit (--compute-limit); Retry-After says when to try again",
+                               "Problem", problemType)]),
     ]
 
     static func action(_ name: String, _ summary: String, example: J, schema: String) -> Operation {

@@ -202,6 +202,15 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
     public func delete(_ id: StoreID) async throws {
         try await write { db in
             guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+            // Orders keep their store for their history, and deliveries under way need its address.
+            let orders = try Int.fetchOne(db, sql: "SELECT count(*) FROM orders WHERE store_id = ?", arguments: [id.rawValue]) ?? 0
+            if orders > 0 {
+                throw StoreError(.conflict, field: "id", "store \(id) has \(orders) order(s), which keep it for their history; replace its zones with none to stop it being offered")
+            }
+            let active = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM deliveries WHERE store_id = ? AND status IN ('pending', 'assigned', 'accepted', 'picked_up')
+                """, arguments: [id.rawValue]) ?? 0
+            if active > 0 { throw StoreError(.conflict, field: "id", "store \(id) has \(active) delivery(ies) under way") }
             try db.execute(sql: "DELETE FROM stock WHERE store_id = ?", arguments: [id.rawValue])
             try db.execute(sql: "DELETE FROM delivery_zones WHERE store_id = ?", arguments: [id.rawValue])
             try db.execute(sql: "DELETE FROM stores WHERE id = ?", arguments: [id.rawValue])

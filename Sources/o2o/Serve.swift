@@ -64,6 +64,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Writes one caller may make at once before the rate applies.")
     var writeBurst: Double = 500
 
+    @Option(help: "Seconds a connection may send nothing before it is closed (idle keep-alive, or a request trickling in).")
+    var idleTimeout: Double = 30
+
+    @Option(help: "Seconds one long computation (a coverage report) may run before it is stopped with 503.")
+    var computeLimit: Double = 60
+
     @Option(help: "The base URL payment providers reach this server at (default http://HOST:PORT, or the settings' notify_base_url).")
     var publicURL: String?
 
@@ -94,6 +100,8 @@ struct Serve: AsyncParsableCommand {
         guard (4...31).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 31") }
         guard writeRate >= 0, writeRate.isFinite else { throw ValidationError("--write-rate must be 0 (no limit) or more") }
         guard writeBurst >= 1, writeBurst <= 1_000_000 else { throw ValidationError("--write-burst must be between 1 and 1000000") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds") }
+        guard (1...3600).contains(computeLimit) else { throw ValidationError("--compute-limit must be between 1 and 3600 seconds") }
         guard (1...3600).contains(offerTimeout) else { throw ValidationError("--offer-timeout must be between 1 and 3600 seconds") }
         _ = try etaModel()
     }
@@ -132,7 +140,8 @@ struct Serve: AsyncParsableCommand {
             let payments = try Runtime.payments(db, orders: orders, file: paymentsFile, publicURL: publicURL,
                                                 defaultURL: "http://\(host):\(port)", logger: logger)
             try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments, configuration: ServerConfiguration(
-                host: host, port: port, writeLimit: writeRate == 0 ? nil : WriteRateLimit(perSecond: writeRate, burst: writeBurst)),
+                host: host, port: port, writeLimit: writeRate == 0 ? nil : WriteRateLimit(perSecond: writeRate, burst: writeBurst),
+                idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), computeTimeLimit: .milliseconds(Int64(computeLimit * 1000))),
                                 logger: logger, intervals: intervals, geoData: URL(fileURLWithPath: database.geodata)) { [host] port in
                 // One line on stdout, for scripts that start the server on port 0.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))

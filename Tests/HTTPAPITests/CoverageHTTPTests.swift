@@ -4,6 +4,7 @@ import GeoCore
 import Hummingbird
 import HummingbirdTesting
 import HTTPAPI
+import HTTPTypes
 import O2OTestSupport
 import Stores
 import StoreImport
@@ -35,6 +36,61 @@ struct CoverageHTTPTests {
         }
     }
 
+    @Test("a report past the server's time limit stops with 503, Retry-After and a problem; the next one in time runs")
+    func timeLimit() async throws {
+        let (app, _, _) = try await demoAppWithDatabase(compute: ComputeGate(timeLimit: .zero))
+        try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
+            let r = try await client.execute(uri: "/v1/coverage/reports", method: .post, headers: admin,
+                                             body: ByteBuffer(string: #"{"city": "porto", "minutes": [10]}"#))
+            #expect(r.status == .serviceUnavailable)
+            #expect(r.contentType == "application/problem+json")
+            #expect(r.json["type"] == .string("urn:o2o:problem:time-limit"), "\(r.json)")
+            #expect(r.headers[.retryAfter] == "30")
+        }
+    }
+
+    @Test("the gate: one computation at a time, the waiting ones in turn, beyond them 503 busy; never two at once")
+    func gate() async throws {
+        let gate = ComputeGate(concurrent: 1, waiting: 2, timeLimit: .seconds(60))
+        let running = Counter()
+        let started = AsyncStream<Void>.makeStream()
+        let release = DispatchSemaphore(value: 0)
+        // The first holds the only slot until released; two more wait; the fourth is turned away.
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for k in 0..<3 {
+                group.addTask {
+                    try await gate.run("tests") { _ in
+                        let now = running.add(1)
+                        precondition(now == 1, "two computations at once")
+                        if k == 0 { started.continuation.yield(); release.wait() }
+                        _ = running.add(-1)
+                        return k
+                    }
+                }
+                if k == 0 { for await _ in started.stream { break } }
+            }
+            // The two behind the first are admitted (waiting) once they have reached the gate.
+            while gate.admittedCount < 3 { try await Task.sleep(for: .milliseconds(5)) }
+            await #expect(throws: Problem.self) { try await gate.run("tests") { _ in 99 } }
+            do {
+                _ = try await gate.run("tests") { _ in 99 }
+            } catch let problem as Problem {
+                #expect(problem.status == .serviceUnavailable)
+                #expect(problem.type == "urn:o2o:problem:busy")
+                #expect(problem.headers[.retryAfter] == "5")
+            }
+            release.signal()
+            var done: [Int] = []
+            for try await k in group { done.append(k) }
+            return done.sorted()
+        }
+        #expect(results == [0, 1, 2])
+        #expect(gate.admittedCount == 0)
+        // Free again.
+        #expect(try await gate.run("tests") { _ in 7 } == 7)
+    }
+
     @Test("bad input: unknown city, no demand, bad weights, unknown stores, invalid JSON — problems naming the field")
     func badInput() async throws {
         let (app, _) = try await demoApp()
@@ -58,4 +114,12 @@ struct CoverageHTTPTests {
             }
         }
     }
+}
+
+/// A count several threads change under a lock.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    /// Adds and returns the new value.
+    func add(_ n: Int) -> Int { lock.withLock { value += n; return value } }
 }

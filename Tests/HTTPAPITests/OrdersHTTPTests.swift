@@ -53,6 +53,11 @@ struct OrdersHTTPTests {
             #expect(again.status == .ok && again.json["id"] == created.json["id"])
             let id = Int(created.json["id"]?.numberValue ?? 0)
             let code = try #require(created.json["fulfilment"]?["code"]?.stringValue)
+            // A store with orders stays for their history: deleting it is refused and changes nothing.
+            let deleting = try await client.execute(uri: "/v1/stores/\(store.id)", method: .delete, headers: rootAuth)
+            #expect(deleting.status == .conflict && deleting.json["field"] == .string("id"), "\(deleting.json)")
+            #expect(try await client.execute(uri: "/v1/stores/\(store.id)", method: .get).status == .ok)
+            #expect(service.finder.available("DAIRY-001", at: store.id) != nil)
 
             #expect(try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: bo).status == .forbidden)
             let early = try await client.execute(uri: "/v1/orders/\(id)/status", method: .post, headers: staff, body: body(#"{"status":"accepted"}"#))

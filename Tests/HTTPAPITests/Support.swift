@@ -21,9 +21,10 @@ func demoApp() async throws -> (some ApplicationProtocol, StoreService) {
 
 /// The demo application with its database, for tests that reach past HTTP; `writeLimit` as the
 /// server's option sets it.
-func demoAppWithDatabase(writeLimit: WriteRateLimit? = nil) async throws -> (some ApplicationProtocol, SpatiaLiteDatabase, StoreService) {
+func demoAppWithDatabase(writeLimit: WriteRateLimit? = nil, compute: ComputeGate = ComputeGate())
+    async throws -> (some ApplicationProtocol, SpatiaLiteDatabase, StoreService) {
     let (db, service, _) = try await DemoFixture.demoDatabase()
-    return (Application(router: try await testRouter(db, service, writeLimit: writeLimit),
+    return (Application(router: try await testRouter(db, service, writeLimit: writeLimit, compute: compute),
                         configuration: .init(address: .hostname("127.0.0.1", port: 0))), db, service)
 }
 
@@ -40,7 +41,7 @@ func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
 /// orders). `accounts` replaces the default accounts service.
 func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: DispatchService? = nil, accounts: AccountService? = nil,
                 heartbeat: Duration = .seconds(15), paymentRecords: SandboxRecords = DemoFixture.sandboxRecords(),
-                writeLimit: WriteRateLimit? = nil) async throws -> Router<AppRequestContext> {
+                writeLimit: WriteRateLimit? = nil, compute: ComputeGate = ComputeGate()) async throws -> Router<AppRequestContext> {
     let given = accounts
     let accounts = accounts ?? DemoFixture.accounts(db, stores: service)
     // Store and stock writes are for staff and admins: tests sign in as this admin (adminAuth).
@@ -49,7 +50,8 @@ func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: Dis
     let carts = DemoFixture.carts(db, accounts: accounts, catalog: catalog)
     let orders = DemoFixture.orders(db, carts: carts, stores: service)
     return buildRouter(service: service, dispatch: dispatch ?? DemoFixture.dispatch(db), accounts: accounts, catalog: catalog, carts: carts,
-                       orders: orders, payments: try DemoFixture.payments(db, orders: orders, records: paymentRecords).0, writeLimit: writeLimit, heartbeat: heartbeat, geoData: DemoFixture.geoData)
+                       orders: orders, payments: try DemoFixture.payments(db, orders: orders, records: paymentRecords).0, writeLimit: writeLimit, heartbeat: heartbeat, geoData: DemoFixture.geoData,
+                       compute: compute)
 }
 
 /// The admin every test router made without its own accounts has.
