@@ -6,10 +6,12 @@ import O2OTestSupport
 import Payments
 import Testing
 
-/// The real server killed with SIGKILL three times while customers check out and the payment
-/// provider's callbacks arrive: after each restart every acknowledged order is there, every
-/// acknowledged payment has paid its order and turned its hold into a sale, and the stock
-/// index equals the database.
+/// The real server killed with SIGKILL three times while customers check out, the payment
+/// provider's callbacks arrive and a rider reports positions: after each restart every
+/// acknowledged order is there, every acknowledged payment has paid its order and turned its
+/// hold into a sale, and the stock index equals the database. Rider positions are soft state,
+/// written every `--position-flush-interval`: the restarted server has one the rider sent,
+/// no older than the last acknowledged a flush interval (and a margin) before the kill.
 @Suite("Crash safety of orders and payments", .serialized)
 struct CrashTests {
     typealias Server = DurabilityTests.Server
@@ -17,14 +19,24 @@ struct CrashTests {
     struct Acked: Sendable {
         var orders: [Int: String] = [:]   // order id → reservation id
         var paid: Set<Int> = []
+        /// Position steps acknowledged, with when.
+        var positions: [(step: Int, at: ContinuousClock.Instant)] = []
     }
+
+    /// The rider's position at step k: a little further north each time.
+    static func latitude(_ k: Int) -> Double { 41.15 + Double(k) * 1e-5 }
+    static let flush = 0.5
 
     @Test("kill -9 three times during checkouts and payment callbacks: every acknowledged order and payment survives, whole")
     func killDuringCheckouts() async throws {
         let db = CLITests.tempDB()
         let settingsFile = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("payments.json")
-        var server = try await Server.startedAsAdmin(db: db)
+        let options = ["--position-flush-interval", String(Self.flush)]
+        var server = try await Server.startedAsAdmin(db: db, extra: options)
         defer { server.killIfRunning() }
+        let (riderStatus, rider) = try await server.request("POST", "/v1/riders", #"{"name":"Rui","vehicle":"bicycle","lat":\#(Self.latitude(0)),"lon":-8.61}"#)
+        #expect(riderStatus == 201)
+        let riderID = try #require(rider["id"] as? Int)
         #expect(try await server.request("PUT", "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-001","qty":100000}]}"#).0 == 200)
         #expect(try await server.request("POST", "/v1/accounts", #"{"email":"ana@example.com","password":"correct horse","name":"Ana"}"#).0 == 201)
         let (_, session) = try await server.request("POST", "/v1/sessions", #"{"email":"ana@example.com","password":"correct horse"}"#)
@@ -34,7 +46,7 @@ struct CrashTests {
         let provider = SandboxGateway(providers: try settings.sandboxProviders(), records: SandboxRecords(folder: URL(fileURLWithPath: settings.sandboxRecords!)))
 
         let acked = Locked(Acked())
-        var next = 0
+        var next = 0, step = 0
         for cycle in 1...3 {
             let target = acked.withLock { $0.paid.count } + Int.random(in: 3...8)
             let start = next
@@ -59,15 +71,37 @@ struct CrashTests {
                     }
                 }
             }
-            for _ in 0..<1_200 where acked.withLock({ $0.paid.count }) < target { try await Task.sleep(for: .milliseconds(25)) }
+            let firstStep = step
+            let rides = Task { [server] in
+                var k = firstStep
+                while !Task.isCancelled {
+                    k += 1
+                    do {
+                        let (status, answer) = try await server.request("PUT", "/v1/riders/\(riderID)/location", #"{"lat":\#(Self.latitude(k)),"lon":-8.61}"#)
+                        if status == 200, answer["applied"] as? Bool == true { acked.withLock { $0.positions.append((k, .now)) } }
+                        try await Task.sleep(for: .milliseconds(20))
+                    } catch {
+                        return
+                    }
+                }
+            }
+            // Until enough payments have been acknowledged, and a position this cycle over two flush intervals and the margin ago.
+            func ridden() -> Bool {
+                acked.withLock { a in a.positions.first { $0.step > firstStep }.map { ContinuousClock.now - $0.at > .seconds(2 * Self.flush + 1) } ?? false }
+            }
+            for _ in 0..<2_400 where acked.withLock({ $0.paid.count }) < target || !ridden() { try await Task.sleep(for: .milliseconds(25)) }
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...150)))
+            let killed = ContinuousClock.now
             await server.stop(signal: SIGKILL)
             worker.cancel()
+            rides.cancel()
             _ = await worker.result
+            _ = await rides.result
+            step = (acked.withLock { $0.positions.last?.step } ?? step) + 1_000
             next = start + 10_000
             #expect(server.process.terminationReason == .uncaughtSignal, "cycle \(cycle)")
 
-            let restarted = try Server(db: db)
+            let restarted = try Server(db: db, extra: options)
             try await restarted.waitUntilListening()
             restarted.token = server.token
             server = restarted
@@ -97,7 +131,17 @@ struct CrashTests {
                 }
             }
             #expect(try await server.request("GET", "/v1/ops/stock-check").1["consistent"] as? Bool == true, "cycle \(cycle)")
-            print("crash cycle \(cycle): \(a.orders.count) orders and \(a.paid.count) payments acknowledged so far, all there after SIGKILL")
+            // The rider: a position it sent, no older than the last acknowledged a flush (and a margin) before the kill.
+            let position = try await server.request("GET", "/v1/riders/\(riderID)").1["position"] as? [String: Any]
+            let restored = Int((((position?["lat"] as? Double) ?? 0) - Self.latitude(0)) / 1e-5 + 0.5)
+            let sent = a.positions.filter { $0.at <= killed }
+            let durable = sent.filter { $0.at < killed - .seconds(Self.flush + 1) }.last?.step ?? 0
+            #expect(durable > firstStep, "cycle \(cycle): positions were acknowledged long enough before the kill to be flushed")
+            #expect(restored == 0 || a.positions.contains { $0.step == restored }, "cycle \(cycle): position step \(restored) was sent")
+            #expect(restored >= durable, "cycle \(cycle): step \(restored) restored, but \(durable) was acknowledged over \(Self.flush + 1) s before the kill")
+            let lost = sent.filter { $0.step > restored }
+            print("crash cycle \(cycle): \(a.orders.count) orders and \(a.paid.count) payments acknowledged so far, all there after SIGKILL;",
+                  "rider positions: \(sent.count) acknowledged, step \(restored) restored, the last \(lost.count) not yet flushed (the oldest of them sent \(lost.first.map { "\(killed - $0.at)" } ?? "-") before the kill)")
         }
         await server.stop()
     }

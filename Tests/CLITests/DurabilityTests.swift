@@ -95,10 +95,11 @@ struct DurabilityTests {
             Issue.record("the server did not start: \(output.withLock { $0 })")
         }
 
-        func request(_ method: String, _ path: String, _ body: String? = nil, headers: [String: String] = [:]) async throws -> (Int, [String: Any]) {
+        func request(_ method: String, _ path: String, _ body: String? = nil, headers: [String: String] = [:],
+                     timeout: TimeInterval = 5) async throws -> (Int, [String: Any]) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
-            request.timeoutInterval = 5
+            request.timeoutInterval = timeout
             if let body {
                 request.httpBody = Data(body.utf8)
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -199,6 +200,34 @@ struct DurabilityTests {
         #expect(check["consistent"] as? Bool == true, "\(check)")
         await restarted.stop()
         #expect(restarted.process.terminationStatus == 0, "SIGTERM shuts the server down cleanly")
+    }
+
+    @Test("SIGTERM with long requests in flight: each is answered in full, the server exits 0, and then nothing answers")
+    func drainsOnSIGTERM() async throws {
+        let server = try await Server.startedAsAdmin(db: CLITests.tempDB())
+        defer { server.killIfRunning() }
+        // Coverage reports take about a second each here, one at a time: in flight when the signal comes.
+        let body = #"{"city":"porto","minutes":[10],"scenarios":[{"name":"east","changes":[{"op":"add","lat":41.149,"lon":-8.585,"kind":"supermarket"}]}]}"#
+        let reports = (0..<2).map { _ in
+            Task { [server] () -> (Int, Int?, ContinuousClock.Instant) in
+                let (status, json) = try await server.request("POST", "/v1/coverage/reports", body, timeout: 120)
+                return (status, (json["scenarios"] as? [Any])?.count, .now)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let signalled = ContinuousClock.now
+        kill(server.process.processIdentifier, SIGTERM)
+        var last = signalled
+        for report in reports {
+            let (status, scenarios, answered) = try await report.value
+            last = max(last, answered)
+            #expect(status == 200, "a request in flight at SIGTERM is answered")
+            #expect(scenarios == 1, "in full")
+        }
+        #expect(last > signalled, "a report was still running when the signal came")
+        await server.stop()
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+        await #expect(throws: (any Error).self, "nothing listens after the drain") { try await server.request("GET", "/healthz") }
     }
 
     @Test("1,000 concurrent holds over real HTTP on 100 units: exactly 100 are held, 900 refused with 409")
