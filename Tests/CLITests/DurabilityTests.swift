@@ -230,6 +230,36 @@ struct DurabilityTests {
         await #expect(throws: (any Error).self, "nothing listens after the drain") { try await server.request("GET", "/healthz") }
     }
 
+    @Test("a request that trickles in is cut off after --idle-timeout; a whole one on the same server is answered")
+    func idleTimeout() async throws {
+        let server = try await Server.startedAsAdmin(db: CLITests.tempDB(), extra: ["--idle-timeout", "1"])
+        defer { server.killIfRunning() }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        // Half a request head, and then nothing.
+        let head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        #expect(head.withCString { send(fd, $0, strlen($0), 0) } == head.utf8.count)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let start = ContinuousClock.now
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let read = recv(fd, &buffer, buffer.count, 0)
+        let waited = ContinuousClock.now - start
+        #expect(read == 0, "the server closed the connection (recv gave \(read))")
+        #expect(waited >= .milliseconds(500) && waited < .seconds(8), "after about the idle timeout: \(waited)")
+        #expect(try await server.request("GET", "/healthz").0 == 200)
+        await server.stop()
+    }
+
     @Test("1,000 concurrent holds over real HTTP on 100 units: exactly 100 are held, 900 refused with 409")
     func concurrentHoldsOverHTTP() async throws {
         let db = CLITests.tempDB()
