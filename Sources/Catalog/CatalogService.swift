@@ -59,6 +59,15 @@ public struct CatalogService: Sendable {
 
     public func categoryTree() async throws -> CategoryTree { CategoryTree(try await repository.categories()) }
 
+    /// A SKU's category and those above it, by slug (as the catalog files the SKU's category).
+    public func categorySlugs(of sku: SKUCode) async throws -> Set<String> {
+        let raw = (stores.finder.sku(sku)?.category ?? "other").lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        let slug = raw.isEmpty ? "other" : raw
+        let tree = try await categoryTree()
+        guard let category = tree.category(slug: slug) else { return [slug] }
+        return Set(tree.path(of: category.id).map(\.slug))
+    }
+
     public func product(_ id: ProductID, store: StoreID? = nil) async throws -> (Product, prices: [SKUCode: Int]) {
         guard let product = try await repository.product(id) else { throw StoreError(.notFound, field: "id", "no product \(id)") }
         var prices = Dictionary(uniqueKeysWithValues: product.skus.map { ($0.code, $0.listPriceMinor) })

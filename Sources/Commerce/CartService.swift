@@ -10,6 +10,17 @@ public protocol DiscountPolicy: Sendable {
     func discounts(for quote: CartQuote, customer: Principal) async throws -> (applied: [CartQuote.Discount], refused: [String])
 }
 
+/// What a discount takes up when the order is placed, given back when the order is cancelled,
+/// refunded or expires.
+public enum DiscountClaim: Hashable, Sendable {
+    /// One coupon from the customer's wallet.
+    case coupon(id: Int64)
+    /// Points from the customer's balance.
+    case points(Int)
+    /// Units of a flash sale, counted against its quantity and the customer's limit.
+    case flashSale(id: Int64, quantity: Int)
+}
+
 /// No discounts: what a deployment without promotions runs.
 public struct NoDiscounts: DiscountPolicy {
     public init() {}
@@ -34,7 +45,12 @@ public struct CartQuote: Hashable, Sendable {
         public var code: String
         public var description: String
         public var amount: Money
-        public init(code: String, description: String, amount: Money) { self.code = code; self.description = description; self.amount = amount }
+        /// What checking out takes up for it (a coupon, points, flash-sale units), in the order's
+        /// own transaction: a claim that cannot be had any more refuses the checkout whole.
+        public var claim: DiscountClaim?
+        public init(code: String, description: String, amount: Money, claim: DiscountClaim? = nil) {
+            self.code = code; self.description = description; self.amount = amount; self.claim = claim
+        }
     }
 
     public var fulfilment: Cart.Fulfilment?

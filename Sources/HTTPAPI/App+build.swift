@@ -4,6 +4,7 @@ import Commerce
 import Orders
 import Payments
 import Dispatching
+import Marketing
 import Foundation
 import GeoCore
 import Hummingbird
@@ -35,7 +36,8 @@ public struct ServerConfiguration: Sendable {
 
 /// Builds the router: every route, behind the middleware that turns errors into problems.
 public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
-                        carts: CartService, orders: OrderService, payments: PaymentService, metrics: ServerMetrics = ServerMetrics(),
+                        carts: CartService, orders: OrderService, payments: PaymentService, marketing: MarketingService,
+                        metrics: ServerMetrics = ServerMetrics(),
                         writeLimit: WriteRateLimit? = nil, heartbeat: Duration = .seconds(15),
                         geoData: URL = URL(fileURLWithPath: "GeoData"), compute: ComputeGate = ComputeGate()) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -88,6 +90,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     CartRoutes(carts: carts).register(on: router)
     OrderRoutes(orders: orders, payments: payments).register(on: router)
     PaymentRoutes(payments: payments).register(on: router)
+    MarketingRoutes(marketing: marketing, carts: carts).register(on: router)
     return router
 }
 
@@ -109,12 +112,13 @@ public struct BackgroundIntervals: Sendable {
 /// SSE connections do not hold the server up; the running round finishes and positions are
 /// flushed a last time.
 public func runServer(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
-                      carts: CartService, orders: OrderService, payments: PaymentService, configuration: ServerConfiguration, logger: Logger,
+                      carts: CartService, orders: OrderService, payments: PaymentService, marketing: MarketingService,
+                      configuration: ServerConfiguration, logger: Logger,
                       intervals: BackgroundIntervals = BackgroundIntervals(), geoData: URL = URL(fileURLWithPath: "GeoData"),
                       onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
         router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders,
-                            payments: payments, writeLimit: configuration.writeLimit, geoData: geoData,
+                            payments: payments, marketing: marketing, writeLimit: configuration.writeLimit, geoData: geoData,
                             compute: ComputeGate(timeLimit: configuration.computeTimeLimit)),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1))))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),
@@ -131,6 +135,12 @@ public func runServer(service: StoreService, dispatch: DispatchService, accounts
                    },
                    PeriodicSweep(interval: intervals.sweep, logger: logger, what: "unpaid orders expired") { try await orders.expireUnpaid() },
                    PeriodicSweep(interval: intervals.paymentSettle, logger: logger, what: "payments applied or refunded") { try await payments.settle() },
+                   PeriodicSweep(interval: .seconds(3_600), logger: logger, what: "customers' lapsed points expired") {
+                       try await marketing.repository.expirePoints(at: Date())
+                   },
+                   PeriodicSweep(interval: .seconds(3_600), logger: logger, what: "membership levels moved") {
+                       try await marketing.repository.reviewLevels(at: Date())
+                   },
                    CourierReports(dispatch: dispatch, orders: orders, logger: logger),
                    EventStreamCloser(service: service, dispatch: dispatch)],
         gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -54,6 +54,7 @@ extension OpenAPIDocument {
                          "lines": array(object(["sku": type("string"), "name": type("string"), "qty": type("integer"),
                                                 "unit_price_minor": type("integer"), "total_minor": type("integer")])),
                          "subtotal_minor": type("integer"), "delivery_fee_minor": type("integer"), "discount_minor": type("integer"),
+                         "discounts": array(object(["code": type("string"), "description": type("string"), "amount_minor": type("integer")])),
                          "total_minor": type("integer"), "currency": type("string"), "reservation_id": type("string"),
                          "created_at": type("string"), "pay_by": type("string"),
                          "timeline": array(object(["status": type("string"), "at": type("string"), "by": type("string"), "note": nullable("string")]))]),

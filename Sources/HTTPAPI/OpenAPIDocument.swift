@@ -56,7 +56,7 @@ enum OpenAPIDocument {
     ]).json
 
     static let operations: [Operation] = (coreOperations + accountOperations + catalogOperations + cartOperations + orderOperations
-        + paymentOperations).map { op in
+        + paymentOperations + marketingOperations).map { op in
             guard let access = laterAccess[op.route.operationID] else { return op }
             var op = op
             op.access = access
@@ -357,7 +357,7 @@ enum OpenAPIDocument {
         "time_zone": type("string", "IANA time zone"), "lat": type("number"), "lon": type("number"),
     ]
 
-    static let schemas: [String: J] = coreSchemas.merging(accountSchemas) { a, _ in a }.merging(catalogSchemas) { a, _ in a }.merging(cartSchemas) { a, _ in a }.merging(orderSchemas) { a, _ in a }.merging(paymentSchemas) { a, _ in a }
+    static let schemas: [String: J] = coreSchemas.merging(accountSchemas) { a, _ in a }.merging(catalogSchemas) { a, _ in a }.merging(cartSchemas) { a, _ in a }.merging(orderSchemas) { a, _ in a }.merging(paymentSchemas) { a, _ in a }.merging(marketingSchemas) { a, _ in a }
 
     static let coreSchemas: [String: J] = [
         "Problem": object(["type": type("string"), "title": type("string"), "status": type("integer"), "detail": type("string"),

@@ -102,6 +102,8 @@ extension Render {
                          "unit_price_minor": number(l.unitPriceMinor), "total_minor": number(l.totalMinor)])
             }),
             "subtotal_minor": money(o.subtotal), "delivery_fee_minor": money(o.deliveryFee), "discount_minor": money(o.discount),
+            "discounts": .array(o.discounts.map { .object(["code": .string($0.code), "description": .string($0.description),
+                                                           "amount_minor": .number(Double($0.amountMinor))]) }),
             "total_minor": money(o.total), "currency": .string(o.total.currency), "reservation_id": .string(o.reservation.rawValue),
             "created_at": .string(iso8601(o.createdAt)), "pay_by": .string(iso8601(o.payBy)),
             "timeline": .array(o.timeline.map { e in

@@ -1,6 +1,7 @@
 import Accounts
 import Coverage
 import Dispatching
+import Marketing
 import Foundation
 import GeoCore
 import Hummingbird
@@ -94,6 +95,14 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             return storeProblem(StoreError(kind, field: e.field, e.message))
         case let e as AccountError:
             return accountProblem(e)
+        case let e as MarketingError:
+            let kind: StoreError.Kind = switch e.kind {
+            case .invalid: .unprocessable
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .gone: .gone
+            }
+            return storeProblem(StoreError(kind, field: e.field, e.message))
         case let e as CoverageError:
             return Problem(.unprocessableContent, type: "unprocessable", title: "Unprocessable content", detail: e.message, field: e.field)
         case let e as GeoError:

@@ -62,14 +62,23 @@ public struct Order: Hashable, Sendable {
     /// When an unpaid order expires, with its reservation.
     public var payBy: Date
     public var timeline: [Event]
+    /// The discounts that make up `discount`, as the cart showed them.
+    public var discounts: [Discount]
+
+    public struct Discount: Hashable, Sendable {
+        public var code: String
+        public var description: String
+        public var amountMinor: Int
+        public init(code: String, description: String, amountMinor: Int) { self.code = code; self.description = description; self.amountMinor = amountMinor }
+    }
 
     public init(id: OrderID, customer: AccountID, store: StoreID, fulfilment: Fulfilment, lines: [Line], subtotal: Money, deliveryFee: Money,
                 discount: Money, total: Money, status: OrderStatus, reservation: ReservationID, idempotencyKey: String?, createdAt: Date,
-                payBy: Date, timeline: [Event]) {
+                payBy: Date, timeline: [Event], discounts: [Discount] = []) {
         self.id = id; self.customer = customer; self.store = store; self.fulfilment = fulfilment; self.lines = lines
         self.subtotal = subtotal; self.deliveryFee = deliveryFee; self.discount = discount; self.total = total; self.status = status
         self.reservation = reservation; self.idempotencyKey = idempotencyKey; self.createdAt = createdAt; self.payBy = payBy
-        self.timeline = timeline
+        self.timeline = timeline; self.discounts = discounts
     }
 }
 
@@ -88,6 +97,8 @@ public struct OrderDraft: Hashable, Sendable {
     /// A digest of what the request asked for, so a key reused for another cart is refused.
     public var requestHash: String
     public var payBy: Date
+    /// Each discount, with what checking out takes up for it (in the order's own transaction).
+    public var discounts: [CartQuote.Discount] = []
 }
 
 /// Storage of orders and their timelines. Writes are single transactions; a status change

@@ -64,7 +64,8 @@ public struct OrderService: Sendable {
             lines: quote.lines.map { Order.Line(sku: $0.sku, name: $0.name, quantity: $0.quantity, unitPriceMinor: $0.unitPrice.minor, totalMinor: $0.total.minor) },
             subtotal: quote.subtotal, deliveryFee: quote.deliveryFee,
             discount: Money(minor: quote.discounts.reduce(0) { $0 + $1.amount.minor }, currency: quote.total.currency), total: quote.total,
-            reservation: reservation.id, idempotencyKey: idempotencyKey, requestHash: requestHash, payBy: reservation.expiresAt)
+            reservation: reservation.id, idempotencyKey: idempotencyKey, requestHash: requestHash, payBy: reservation.expiresAt,
+            discounts: quote.discounts)
         let result: (order: Order, replayed: Bool)
         do {
             result = try await repository.create(draft, at: now())

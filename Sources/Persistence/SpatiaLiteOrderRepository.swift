@@ -32,7 +32,10 @@ public struct SpatiaLiteOrderRepository: OrderRepository {
                      lines: lines, subtotal: money("subtotal_minor"), deliveryFee: money("delivery_fee_minor"), discount: money("discount_minor"),
                      total: money("total_minor"), status: OrderStatus(rawValue: row["status"]) ?? .awaitingPayment,
                      reservation: ReservationID(row["reservation_id"])!, idempotencyKey: row["idempotency_key"],
-                     createdAt: Date(timeIntervalSince1970: row["created_at"]), payBy: Date(timeIntervalSince1970: row["pay_by"]), timeline: timeline)
+                     createdAt: Date(timeIntervalSince1970: row["created_at"]), payBy: Date(timeIntervalSince1970: row["pay_by"]), timeline: timeline,
+                     discounts: try Row.fetchAll(db, sql: "SELECT * FROM order_discounts WHERE order_id = ? ORDER BY position", arguments: [id]).map {
+                         Order.Discount(code: $0["code"], description: $0["description"], amountMinor: $0["amount_minor"])
+                     })
     }
 
     static func fetch(_ db: Database, _ id: Int64) throws -> Order? {
@@ -71,6 +74,11 @@ public struct SpatiaLiteOrderRepository: OrderRepository {
             }
             try db.execute(sql: "INSERT INTO order_events (order_id, status, actor, note, at) VALUES (?, ?, ?, NULL, ?)",
                            arguments: [id, OrderStatus.awaitingPayment.rawValue, OrderStatus.Actor.customer.rawValue, date.timeIntervalSince1970])
+            // Coupons, points and flash-sale units, taken up here or the whole checkout is refused.
+            try MarketingLedger.claim(db, order: id, customer: d.customer, discounts: d.discounts, at: date)
+            if d.discounts.contains(where: { $0.claim != nil }) {
+                try db.execute(sql: "DELETE FROM cart_choices WHERE account_id = ?", arguments: [d.customer.rawValue])
+            }
             return (try Self.fetch(db, id)!, false)
         }
     }
@@ -114,6 +122,8 @@ public struct SpatiaLiteOrderRepository: OrderRepository {
             }
             try db.execute(sql: "INSERT INTO order_events (order_id, status, actor, note, at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id.rawValue, next.rawValue, actor.rawValue, note, date.timeIntervalSince1970])
+            // What the order took up goes back with it; a completed order earns points.
+            try MarketingLedger.orderMoved(db, order: id.rawValue, to: next.rawValue, at: date)
             return try Self.fetch(db, id.rawValue)!
         }
     }

@@ -9,6 +9,7 @@ import HTTPAPI
 import Persistence
 import Hummingbird
 import Logging
+import Marketing
 import NIOCore
 import NIOPosix
 
@@ -133,13 +134,16 @@ struct Serve: AsyncParsableCommand {
             // A database without a catalog yet (the demo city's first run) gets a product per SKU.
             let seeded = try await catalog.seedFromSKUs()
             if seeded > 0 { logger.info("catalog: a product for each of \(seeded) SKUs") }
-            let carts = CartService(repository: SpatiaLiteCartRepository(database: db), accounts: accounts, catalog: catalog)
+            let marketing = MarketingService(repository: SpatiaLiteMarketingRepository(database: db))
+            let carts = CartService(repository: SpatiaLiteCartRepository(database: db), accounts: accounts, catalog: catalog,
+                                    discounts: MarketingDiscounts(repository: marketing.repository, categories: { try await catalog.categorySlugs(of: $0) }))
             let orders = OrderService(repository: SpatiaLiteOrderRepository(database: db), carts: carts, stores: service,
                                       couriers: DispatchCouriers(dispatch: dispatch, stores: service))
             let paymentsFile = PaymentsFile.resolve(payments, beside: database.db)
             let payments = try Runtime.payments(db, orders: orders, file: paymentsFile, publicURL: publicURL,
                                                 defaultURL: "http://\(host):\(port)", logger: logger)
-            try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments, configuration: ServerConfiguration(
+            try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments,
+                                marketing: marketing, configuration: ServerConfiguration(
                 host: host, port: port, writeLimit: writeRate == 0 ? nil : WriteRateLimit(perSecond: writeRate, burst: writeBurst),
                 idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), computeTimeLimit: .milliseconds(Int64(computeLimit * 1000))),
                                 logger: logger, intervals: intervals, geoData: URL(fileURLWithPath: database.geodata)) { [host] port in

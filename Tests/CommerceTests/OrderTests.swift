@@ -24,13 +24,7 @@ struct OrderTests {
     }
 
     static func setup() async throws -> Setup {
-        let (db, demo, _) = try await DemoFixture.demoDatabase()
-        let clock = TestClock()
-        let stores = StoreService(repository: demo.repository, finder: demo.finder, now: { clock.now })
-        let accounts = DemoFixture.accounts(db, stores: stores, now: { clock.now })
-        let catalog = try await DemoFixture.catalog(db, stores: stores)
-        let carts = DemoFixture.carts(db, accounts: accounts, catalog: catalog, now: { clock.now })
-        let orders = DemoFixture.orders(db, carts: carts, stores: stores, now: { clock.now })
+        let (db, stores, accounts, carts, orders, clock) = try await DemoFixture.clockedCommerce()
         let (ana, home) = try await DemoFixture.customer(accounts)
         return Setup(stores: stores, accounts: accounts, carts: carts, orders: orders, clock: clock, customer: ana, home: home, db: db)
     }

@@ -2,6 +2,7 @@ import Accounts
 import Catalog
 import Commerce
 import Logging
+import Marketing
 import Orders
 import Payments
 import Foundation
@@ -68,7 +69,27 @@ extension DemoFixture {
     /// Carts over the database.
     public static func carts(_ db: SpatiaLiteDatabase, accounts: AccountService, catalog: CatalogService,
                              now: @escaping @Sendable () -> Date = { Date() }) -> CartService {
-        CartService(repository: SpatiaLiteCartRepository(database: db), accounts: accounts, catalog: catalog, now: now)
+        CartService(repository: SpatiaLiteCartRepository(database: db), accounts: accounts, catalog: catalog,
+                    discounts: MarketingDiscounts(repository: SpatiaLiteMarketingRepository(database: db), categories: { try await catalog.categorySlugs(of: $0) },
+                                                  now: now),
+                    now: now)
+    }
+
+    /// The commerce services over the demo database, all on one test clock.
+    public static func clockedCommerce() async throws
+        -> (db: SpatiaLiteDatabase, stores: StoreService, accounts: AccountService, carts: CartService, orders: OrderService, clock: TestClock) {
+        let (db, demo, _) = try await demoDatabase()
+        let clock = TestClock()
+        let stores = StoreService(repository: demo.repository, finder: demo.finder, now: { clock.now })
+        let accounts = accounts(db, stores: stores, now: { clock.now })
+        let catalog = try await catalog(db, stores: stores)
+        let carts = carts(db, accounts: accounts, catalog: catalog, now: { clock.now })
+        return (db, stores, accounts, carts, orders(db, carts: carts, stores: stores, now: { clock.now }), clock)
+    }
+
+    /// Membership, coupons and flash sales over the database.
+    public static func marketing(_ db: SpatiaLiteDatabase, now: @escaping @Sendable () -> Date = { Date() }) -> MarketingService {
+        MarketingService(repository: SpatiaLiteMarketingRepository(database: db), now: now)
     }
 
     /// Accounts, catalog and carts over the demo database, as the server wires them.

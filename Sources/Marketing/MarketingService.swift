@@ -1,0 +1,124 @@
+import Accounts
+import Commerce
+import Foundation
+import Stores
+
+/// The cart's discounts from membership, coupons, flash sales and points: the customer's
+/// standing and choices read from storage, then `DiscountRules` decides.
+public struct MarketingDiscounts: DiscountPolicy {
+    let repository: any MarketingRepository
+    /// A SKU's catalog category and those above it (slugs).
+    let categories: @Sendable (SKUCode) async throws -> Set<String>
+    let now: @Sendable () -> Date
+
+    public init(repository: any MarketingRepository, categories: @escaping @Sendable (SKUCode) async throws -> Set<String>,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.repository = repository; self.categories = categories; self.now = now
+    }
+
+    public func discounts(for quote: CartQuote, customer: Principal) async throws -> (applied: [CartQuote.Discount], refused: [String]) {
+        guard !quote.lines.isEmpty else { return ([], []) }
+        let at = now()
+        let policy = try await repository.policy()
+        let standing = try await repository.membership(of: customer.account, at: at)
+        let choices = try await repository.choices(of: customer.account)
+        var lines: [DiscountInput.Line] = []
+        for l in quote.lines {
+            lines.append(.init(sku: l.sku, quantity: l.quantity, unitMinor: l.unitPrice.minor, categories: try await categories(l.sku)))
+        }
+        var sales: [SKUCode: FlashSale] = [:]
+        if let store = quote.store?.id {
+            for s in try await repository.flashSales(store: store, on: at) where sales[s.sku] == nil { sales[s.sku] = s }
+        }
+        let input = DiscountInput(currency: quote.subtotal.currency, store: quote.store?.id, lines: lines, deliveryFeeMinor: quote.deliveryFee.minor,
+                                  now: at, policy: policy, level: policy.level(named: standing.level) ?? policy.levels[0],
+                                  coupons: try await repository.wallet(of: customer.account), chosenCoupon: choices.coupon,
+                                  flashSales: sales, flashHeld: sales.isEmpty ? [:] : try await repository.flashHeld(by: customer.account),
+                                  pointsBalance: standing.points, pointsWanted: choices.points)
+        return DiscountRules.apply(input)
+    }
+}
+
+/// Membership, coupons and flash sales for the HTTP API and the command line.
+public struct MarketingService: Sendable {
+    public let repository: any MarketingRepository
+    let now: @Sendable () -> Date
+
+    public init(repository: any MarketingRepository, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.repository = repository; self.now = now
+    }
+
+    public func setPolicy(_ policy: MembershipPolicy, by caller: Principal) async throws -> MembershipPolicy {
+        guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may change the membership rules") }
+        try policy.validate()
+        try await repository.setPolicy(policy, at: now())
+        return policy
+    }
+
+    public func createCampaign(_ campaign: CouponCampaign, by caller: Principal) async throws -> CouponCampaign {
+        guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may create coupon campaigns") }
+        try campaign.validate()
+        if case .onLevel(let level) = campaign.issuance, try await repository.policy().level(named: level) == nil {
+            throw MarketingError(.invalid, field: "on_level", "no membership level \"\(level)\"")
+        }
+        return try await repository.createCampaign(campaign, at: now())
+    }
+
+    /// Gives the campaign's coupon to each customer; each refusal (a limit reached, not a
+    /// customer) is reported by account, and the others are given.
+    public func issue(campaign id: Int64, to accounts: [AccountID], by caller: Principal) async throws
+        -> (issued: [CustomerCoupon], refused: [(AccountID, String)]) {
+        guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may issue coupons") }
+        guard let campaign = try await repository.campaign(id) else { throw MarketingError(.notFound, field: "id", "no campaign \(id)") }
+        guard campaign.issuance == .campaign else {
+            throw MarketingError(.conflict, field: "id", "campaign \(id) is given out \(campaign.issuance.name), not by an admin")
+        }
+        var issued: [CustomerCoupon] = [], refused: [(AccountID, String)] = []
+        for account in accounts {
+            do {
+                issued.append(try await repository.issue(campaign: id, to: account, reason: "issued by account \(caller.account)", at: now()))
+            } catch let e as MarketingError {
+                refused.append((account, e.message))
+            }
+        }
+        return (issued, refused)
+    }
+
+    public func claim(code: String, by caller: Principal) async throws -> CustomerCoupon {
+        try await repository.claim(code: code, by: caller.account, at: now())
+    }
+
+    public func createFlashSale(_ sale: FlashSale, by caller: Principal) async throws -> FlashSale {
+        guard caller.mayRun(store: sale.store) else { throw AccountError(.forbidden, "only the store's staff or an admin may put on its flash sales") }
+        try sale.validate()
+        return try await repository.createFlashSale(sale)
+    }
+
+    /// The cart's coupon and points; points beyond the balance are refused here.
+    public func choose(_ choices: CartChoices, by caller: Principal) async throws -> CartChoices {
+        guard choices.points >= 0, choices.points <= 100_000_000 else { throw MarketingError(.invalid, field: "points", "0 to 100000000 points") }
+        let standing = try await repository.membership(of: caller.account, at: now())
+        guard choices.points <= standing.points else {
+            throw MarketingError(.conflict, field: "points", "\(choices.points) points asked; \(standing.points) held")
+        }
+        if let coupon = choices.coupon {
+            guard let c = try await repository.wallet(of: caller.account).first(where: { $0.id == coupon }) else {
+                throw MarketingError(.notFound, field: "coupon_id", "no coupon \(coupon) in your wallet")
+            }
+            guard c.status == .available else { throw MarketingError(.conflict, field: "coupon_id", "coupon \(coupon) is used") }
+            guard c.campaign.validUntil > now() else { throw MarketingError(.gone, field: "coupon_id", "coupon \(coupon) has lapsed") }
+        }
+        try await repository.setChoices(choices, of: caller.account)
+        return choices
+    }
+}
+
+extension CouponCampaign.Issuance {
+    public var name: String {
+        switch self {
+        case .campaign: "campaign"
+        case .code: "code"
+        case .onLevel: "on_level"
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Stores
+
+/// What a coupon takes off.
+public enum CouponKind: Hashable, Sendable {
+    /// A fixed amount off the items in scope (never more than they cost).
+    case fixed(amountMinor: Int)
+    /// A share of the items in scope, at most `capMinor`.
+    case percent(basisPoints: Int, capMinor: Int)
+    /// "Spend X, take Y off" (满减): once the items in scope come to `minimumMinor`.
+    case threshold(minimumMinor: Int, offMinor: Int)
+    /// The delivery fee.
+    case freeDelivery
+
+    public var name: String {
+        switch self {
+        case .fixed: "fixed"
+        case .percent: "percent"
+        case .threshold: "threshold"
+        case .freeDelivery: "free_delivery"
+        }
+    }
+}
+
+/// Which items a coupon counts.
+public enum CouponScope: Hashable, Sendable {
+    case all
+    /// Items of this catalog category or any below it (by slug).
+    case category(String)
+    case sku(SKUCode)
+    /// Orders from this store only.
+    case store(StoreID)
+}
+
+/// A coupon campaign: its rule, when it holds, how many there are and how they are given out.
+public struct CouponCampaign: Hashable, Sendable {
+    public enum Issuance: Hashable, Sendable {
+        /// Given to chosen customers by an admin.
+        case campaign
+        /// Claimed by customers who type the code.
+        case code(String)
+        /// Given automatically when a customer reaches this membership level.
+        case onLevel(String)
+    }
+
+    public var id: Int64
+    public var name: String
+    public var kind: CouponKind
+    public var scope: CouponScope
+    public var validFrom: Date
+    public var validUntil: Date
+    /// Coupons that may be given out in all; nil: no limit.
+    public var totalLimit: Int?
+    /// Coupons one customer may hold over the campaign's life (used or not).
+    public var perCustomerLimit: Int
+    public var issuance: Issuance
+    /// Given out so far.
+    public var issued: Int
+    public var used: Int
+
+    public init(id: Int64, name: String, kind: CouponKind, scope: CouponScope, validFrom: Date, validUntil: Date, totalLimit: Int?,
+                perCustomerLimit: Int, issuance: Issuance, issued: Int = 0, used: Int = 0) {
+        self.id = id; self.name = name; self.kind = kind; self.scope = scope; self.validFrom = validFrom; self.validUntil = validUntil
+        self.totalLimit = totalLimit; self.perCustomerLimit = perCustomerLimit; self.issuance = issuance; self.issued = issued; self.used = used
+    }
+
+    public func isValid(at date: Date) -> Bool { validFrom <= date && date < validUntil }
+
+    public func validate() throws(MarketingError) {
+        guard (1...100).contains(name.count) else { throw MarketingError(.invalid, field: "name", "a name of 1 to 100 characters") }
+        switch kind {
+        case .fixed(let a):
+            guard (1...1_000_000).contains(a) else { throw MarketingError(.invalid, field: "amount_minor", "1 to 1000000") }
+        case .percent(let bp, let cap):
+            guard (1...10_000).contains(bp) else { throw MarketingError(.invalid, field: "percent_bp", "1 to 10000 basis points") }
+            guard (1...1_000_000).contains(cap) else { throw MarketingError(.invalid, field: "cap_minor", "1 to 1000000") }
+        case .threshold(let minimum, let off):
+            guard (1...1_000_000).contains(off) else { throw MarketingError(.invalid, field: "off_minor", "1 to 1000000") }
+            guard minimum > off, minimum <= 10_000_000 else { throw MarketingError(.invalid, field: "minimum_minor", "more than off_minor, at most 10000000") }
+        case .freeDelivery: break
+        }
+        guard validFrom < validUntil else { throw MarketingError(.invalid, field: "valid_until", "valid_until comes after valid_from") }
+        if let totalLimit, !(1...10_000_000).contains(totalLimit) { throw MarketingError(.invalid, field: "total_limit", "1 to 10000000") }
+        guard (1...1_000).contains(perCustomerLimit) else { throw MarketingError(.invalid, field: "per_customer_limit", "1 to 1000") }
+        if case .code(let code) = issuance {
+            guard (4...32).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                throw MarketingError(.invalid, field: "code", "4 to 32 letters, digits or dashes")
+            }
+        }
+    }
+}
+
+/// A coupon in a customer's wallet.
+public struct CustomerCoupon: Hashable, Sendable {
+    public enum Status: String, Hashable, Sendable { case available, used }
+    public var id: Int64
+    public var campaign: CouponCampaign
+    public var status: Status
+    public var issuedAt: Date
+    /// The order that used it.
+    public var order: Int64?
+    public init(id: Int64, campaign: CouponCampaign, status: Status, issuedAt: Date, order: Int64?) {
+        self.id = id; self.campaign = campaign; self.status = status; self.issuedAt = issuedAt; self.order = order
+    }
+}
+
+/// A flash sale (秒杀): a price on a limited quantity of one SKU at one store, for a while,
+/// at most `perCustomer` units each. Units are taken when the order is placed and come back
+/// when it is cancelled, refunded or expires.
+public struct FlashSale: Hashable, Sendable {
+    public var id: Int64
+    public var store: StoreID
+    public var sku: SKUCode
+    public var priceMinor: Int
+    public var quantity: Int
+    public var perCustomer: Int
+    public var startsAt: Date
+    public var endsAt: Date
+    /// Units taken by orders that stand.
+    public var sold: Int
+
+    public init(id: Int64, store: StoreID, sku: SKUCode, priceMinor: Int, quantity: Int, perCustomer: Int, startsAt: Date, endsAt: Date, sold: Int = 0) {
+        self.id = id; self.store = store; self.sku = sku; self.priceMinor = priceMinor; self.quantity = quantity
+        self.perCustomer = perCustomer; self.startsAt = startsAt; self.endsAt = endsAt; self.sold = sold
+    }
+
+    public var remaining: Int { max(0, quantity - sold) }
+    public func isOn(at date: Date) -> Bool { startsAt <= date && date < endsAt }
+
+    public func validate() throws(MarketingError) {
+        guard (0...10_000_000).contains(priceMinor) else { throw MarketingError(.invalid, field: "price_minor", "0 to 10000000") }
+        guard (1...1_000_000).contains(quantity) else { throw MarketingError(.invalid, field: "quantity", "1 to 1000000") }
+        guard (1...1_000).contains(perCustomer) else { throw MarketingError(.invalid, field: "per_customer", "1 to 1000") }
+        guard startsAt < endsAt else { throw MarketingError(.invalid, field: "ends_at", "ends_at comes after starts_at") }
+    }
+}

@@ -1,0 +1,302 @@
+import Accounts
+import Foundation
+import GRDB
+import Marketing
+import Stores
+
+/// Membership, points, coupons and flash sales in the SpatiaLite database.
+public struct SpatiaLiteMarketingRepository: MarketingRepository {
+    public let database: SpatiaLiteDatabase
+    var writer: any DatabaseWriter { database.writer }
+    public init(database: SpatiaLiteDatabase) { self.database = database }
+
+    public func policy() async throws -> MembershipPolicy {
+        try await writer.read { db in try MarketingLedger.policy(db) }
+    }
+
+    public func setPolicy(_ policy: MembershipPolicy, at date: Date) async throws {
+        let json = try PolicyDocument.encode(policy)
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO marketing_policy (id, json, updated_at) VALUES (1, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at
+                """, arguments: [json, date.timeIntervalSince1970])
+        }
+    }
+
+    // MARK: - Coupons
+
+    public func createCampaign(_ c: CouponCampaign, at date: Date) async throws -> CouponCampaign {
+        try await writer.write { db in
+            var amount: Int?, percent: Int?, cap: Int?, minimum: Int?, off: Int?
+            switch c.kind {
+            case .fixed(let a): amount = a
+            case .percent(let bp, let c): percent = bp; cap = c
+            case .threshold(let m, let o): minimum = m; off = o
+            case .freeDelivery: break
+            }
+            var scopeValue: String?
+            switch c.scope {
+            case .all: break
+            case .category(let slug): scopeValue = slug
+            case .sku(let sku): scopeValue = sku.rawValue
+            case .store(let store): scopeValue = String(store.rawValue)
+            }
+            var code: String?, level: String?
+            switch c.issuance {
+            case .campaign: break
+            case .code(let value):
+                code = value
+                if try Int.fetchOne(db, sql: "SELECT count(*) FROM coupon_campaigns WHERE code = ?", arguments: [value]) ?? 0 > 0 {
+                    throw MarketingError(.conflict, field: "code", "another campaign has the code \(value)")
+                }
+            case .onLevel(let value): level = value
+            }
+            try db.execute(sql: """
+                INSERT INTO coupon_campaigns (name, kind, amount_minor, percent_bp, cap_minor, minimum_minor, off_minor, scope, scope_value,
+                    valid_from, valid_until, total_limit, per_customer_limit, issuance, code, on_level, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [c.name, c.kind.name, amount, percent, cap, minimum, off, Self.scopeName(c.scope), scopeValue,
+                                 c.validFrom.timeIntervalSince1970, c.validUntil.timeIntervalSince1970, c.totalLimit, c.perCustomerLimit,
+                                 c.issuance.name, code, level, date.timeIntervalSince1970])
+            return try Self.campaign(db, db.lastInsertedRowID)!
+        }
+    }
+
+    public func campaigns() async throws -> [CouponCampaign] {
+        try await writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM coupon_campaigns ORDER BY id").compactMap { try Self.campaign(db, $0) }
+        }
+    }
+
+    public func campaign(_ id: Int64) async throws -> CouponCampaign? {
+        try await writer.read { db in try Self.campaign(db, id) }
+    }
+
+    public func issue(campaign: Int64, to account: AccountID, reason: String, at date: Date) async throws -> CustomerCoupon {
+        try await writer.write { db in try Self.issue(db, campaign: campaign, to: account, reason: reason, at: date) }
+    }
+
+    public func claim(code: String, by account: AccountID, at date: Date) async throws -> CustomerCoupon {
+        try await writer.write { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM coupon_campaigns WHERE code = ? AND issuance = 'code'", arguments: [code]) else {
+                throw MarketingError(.notFound, field: "code", "no coupon has the code \(code)")
+            }
+            return try Self.issue(db, campaign: id, to: account, reason: "claimed with the code", at: date)
+        }
+    }
+
+    public func wallet(of account: AccountID) async throws -> [CustomerCoupon] {
+        try await writer.read { db in
+            var campaigns: [Int64: CouponCampaign] = [:]
+            return try Row.fetchAll(db, sql: "SELECT * FROM customer_coupons WHERE account_id = ? ORDER BY id", arguments: [account.rawValue]).map { row in
+                let id: Int64 = row["campaign_id"]
+                if campaigns[id] == nil { campaigns[id] = try Self.campaign(db, id) }
+                return Self.coupon(row, campaign: campaigns[id]!)
+            }
+        }
+    }
+
+    /// Gives one coupon of the campaign within its window and limits (checked in this transaction).
+    static func issue(_ db: Database, campaign id: Int64, to account: AccountID, reason: String, at date: Date) throws -> CustomerCoupon {
+        guard let c = try campaign(db, id) else { throw MarketingError(.notFound, field: "id", "no campaign \(id)") }
+        guard try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts WHERE id = ? AND role = 'customer'", arguments: [account.rawValue]) == 1 else {
+            throw MarketingError(.invalid, field: "accounts", "account \(account) is not a customer")
+        }
+        guard date < c.validUntil else { throw MarketingError(.gone, field: "id", "campaign \(id) ended on \(ISO8601DateFormatter().string(from: c.validUntil))") }
+        if let limit = c.totalLimit, c.issued >= limit {
+            throw MarketingError(.conflict, field: "id", "all \(limit) coupons of campaign \(id) are given out")
+        }
+        let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_coupons WHERE campaign_id = ? AND account_id = ?", arguments: [id, account.rawValue]) ?? 0
+        guard held < c.perCustomerLimit else {
+            throw MarketingError(.conflict, field: "id", "campaign \(id) gives at most \(c.perCustomerLimit) per customer; account \(account) has \(held)")
+        }
+        try db.execute(sql: "INSERT INTO customer_coupons (campaign_id, account_id, status, reason, issued_at) VALUES (?, ?, 'available', ?, ?)",
+                       arguments: [id, account.rawValue, reason, date.timeIntervalSince1970])
+        let rowID = db.lastInsertedRowID
+        return coupon(try Row.fetchOne(db, sql: "SELECT * FROM customer_coupons WHERE id = ?", arguments: [rowID])!, campaign: try campaign(db, id)!)
+    }
+
+    static func scopeName(_ s: CouponScope) -> String {
+        switch s {
+        case .all: "all"
+        case .category: "category"
+        case .sku: "sku"
+        case .store: "store"
+        }
+    }
+
+    static func campaign(_ db: Database, _ id: Int64) throws -> CouponCampaign? {
+        guard let r = try Row.fetchOne(db, sql: """
+            SELECT c.*, (SELECT count(*) FROM customer_coupons k WHERE k.campaign_id = c.id) AS issued,
+                   (SELECT count(*) FROM customer_coupons k WHERE k.campaign_id = c.id AND k.status = 'used') AS used
+            FROM coupon_campaigns c WHERE c.id = ?
+            """, arguments: [id]) else { return nil }
+        let kind: CouponKind
+        switch r["kind"] as String {
+        case "fixed": kind = .fixed(amountMinor: r["amount_minor"])
+        case "percent": kind = .percent(basisPoints: r["percent_bp"], capMinor: r["cap_minor"])
+        case "threshold": kind = .threshold(minimumMinor: r["minimum_minor"], offMinor: r["off_minor"])
+        default: kind = .freeDelivery
+        }
+        let value: String? = r["scope_value"]
+        let scope: CouponScope
+        switch r["scope"] as String {
+        case "category": scope = .category(value ?? "")
+        case "sku": scope = .sku(SKUCode(value ?? ""))
+        case "store": scope = .store(StoreID(Int64(value ?? "") ?? 0))
+        default: scope = .all
+        }
+        let issuance: CouponCampaign.Issuance
+        switch r["issuance"] as String {
+        case "code": issuance = .code(r["code"])
+        case "on_level": issuance = .onLevel(r["on_level"])
+        default: issuance = .campaign
+        }
+        return CouponCampaign(id: r["id"], name: r["name"], kind: kind, scope: scope, validFrom: Date(timeIntervalSince1970: r["valid_from"]),
+                              validUntil: Date(timeIntervalSince1970: r["valid_until"]), totalLimit: r["total_limit"],
+                              perCustomerLimit: r["per_customer_limit"], issuance: issuance, issued: r["issued"], used: r["used"])
+    }
+
+    static func coupon(_ r: Row, campaign: CouponCampaign) -> CustomerCoupon {
+        CustomerCoupon(id: r["id"], campaign: campaign, status: CustomerCoupon.Status(rawValue: r["status"]) ?? .used,
+                       issuedAt: Date(timeIntervalSince1970: r["issued_at"]), order: r["order_id"])
+    }
+
+    // MARK: - Flash sales
+
+    public func createFlashSale(_ s: FlashSale) async throws -> FlashSale {
+        try await writer.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM stores WHERE id = ?", arguments: [s.store.rawValue]) == 1 else {
+                throw MarketingError(.notFound, field: "store_id", "no store \(s.store)")
+            }
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM skus WHERE code = ?", arguments: [s.sku.rawValue]) == 1 else {
+                throw MarketingError(.notFound, field: "sku", "no SKU \(s.sku)")
+            }
+            let overlapping = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM flash_sales WHERE store_id = ? AND sku = ? AND starts_at < ? AND ? < ends_at
+                """, arguments: [s.store.rawValue, s.sku.rawValue, s.endsAt.timeIntervalSince1970, s.startsAt.timeIntervalSince1970]) ?? 0
+            guard overlapping == 0 else {
+                throw MarketingError(.conflict, field: "starts_at", "another flash sale of \(s.sku) at store \(s.store) overlaps this one")
+            }
+            try db.execute(sql: """
+                INSERT INTO flash_sales (store_id, sku, price_minor, quantity, per_customer, starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [s.store.rawValue, s.sku.rawValue, s.priceMinor, s.quantity, s.perCustomer,
+                                 s.startsAt.timeIntervalSince1970, s.endsAt.timeIntervalSince1970])
+            var made = s
+            made.id = db.lastInsertedRowID
+            made.sold = 0
+            return made
+        }
+    }
+
+    public func flashSales(store: StoreID?, on date: Date?) async throws -> [FlashSale] {
+        try await writer.read { db in
+            var sql = "SELECT * FROM flash_sales WHERE 1", args: [any DatabaseValueConvertible] = []
+            if let store { sql += " AND store_id = ?"; args.append(store.rawValue) }
+            if let date { sql += " AND starts_at <= ? AND ? < ends_at"; args += [date.timeIntervalSince1970, date.timeIntervalSince1970] }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments(args)).map { r in
+                FlashSale(id: r["id"], store: StoreID(r["store_id"] as Int64), sku: SKUCode(r["sku"] as String), priceMinor: r["price_minor"],
+                          quantity: r["quantity"], perCustomer: r["per_customer"], startsAt: Date(timeIntervalSince1970: r["starts_at"]),
+                          endsAt: Date(timeIntervalSince1970: r["ends_at"]), sold: r["sold"])
+            }
+        }
+    }
+
+    public func flashHeld(by account: AccountID) async throws -> [Int64: Int] {
+        try await writer.read { db in
+            var held: [Int64: Int] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT sale_id, sum(qty) AS qty FROM flash_claims WHERE account_id = ? AND released = 0 GROUP BY sale_id",
+                                      arguments: [account.rawValue]) {
+                held[r["sale_id"]] = r["qty"]
+            }
+            return held
+        }
+    }
+
+    // MARK: - The cart's choices
+
+    public func choices(of account: AccountID) async throws -> CartChoices {
+        try await writer.read { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT coupon_id, points FROM cart_choices WHERE account_id = ?", arguments: [account.rawValue]) else {
+                return CartChoices()
+            }
+            return CartChoices(coupon: r["coupon_id"], points: r["points"])
+        }
+    }
+
+    public func setChoices(_ choices: CartChoices, of account: AccountID) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO cart_choices (account_id, coupon_id, points) VALUES (?, ?, ?)
+                ON CONFLICT(account_id) DO UPDATE SET coupon_id = excluded.coupon_id, points = excluded.points
+                """, arguments: [account.rawValue, choices.coupon, choices.points])
+        }
+    }
+
+    // MARK: - Membership and points
+
+    public func membership(of account: AccountID, at date: Date) async throws -> MembershipStatus {
+        try await writer.read { db in
+            let policy = try MarketingLedger.policy(db)
+            let row = try Row.fetchOne(db, sql: "SELECT level, spend_minor FROM memberships WHERE account_id = ?", arguments: [account.rawValue])
+            let now = date.timeIntervalSince1970
+            let points = try Int.fetchOne(db, sql: "SELECT coalesce(sum(remaining), 0) FROM points_lots WHERE account_id = ? AND expires_at > ?",
+                                          arguments: [account.rawValue, now]) ?? 0
+            let next = try Row.fetchOne(db, sql: """
+                SELECT expires_at, sum(remaining) AS points FROM points_lots WHERE account_id = ? AND expires_at > ? AND remaining > 0
+                GROUP BY expires_at ORDER BY expires_at LIMIT 1
+                """, arguments: [account.rawValue, now])
+            let level = (row?["level"] as String?).flatMap { policy.level(named: $0)?.name } ?? policy.levels[0].name
+            return MembershipStatus(level: level, spendMinor: row?["spend_minor"] ?? 0, points: points,
+                                    nextLapse: next.map { (Date(timeIntervalSince1970: $0["expires_at"]), $0["points"]) })
+        }
+    }
+
+    public func ledger(of account: AccountID, limit: Int) async throws -> [PointsEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM points_ledger WHERE account_id = ? ORDER BY id DESC LIMIT ?", arguments: [account.rawValue, limit]).map {
+                PointsEntry(id: $0["id"], kind: PointsEntry.Kind(rawValue: $0["kind"]) ?? .earn, points: $0["points"], order: $0["order_id"],
+                            at: Date(timeIntervalSince1970: $0["at"]), note: $0["note"])
+            }
+        }
+    }
+
+    public func levelChanges(of account: AccountID, limit: Int) async throws -> [LevelChange] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM level_changes WHERE account_id = ? ORDER BY id DESC LIMIT ?", arguments: [account.rawValue, limit]).map {
+                LevelChange(from: $0["from_level"], to: $0["to_level"], spendMinor: $0["spend_minor"], reason: $0["reason"],
+                            at: Date(timeIntervalSince1970: $0["at"]))
+            }
+        }
+    }
+
+    public func expirePoints(at date: Date) async throws -> Int {
+        try await writer.write { db in
+            let lots = try Row.fetchAll(db, sql: "SELECT id, account_id, remaining FROM points_lots WHERE remaining > 0 AND expires_at <= ? LIMIT 10000",
+                                        arguments: [date.timeIntervalSince1970])
+            var accounts = Set<Int64>()
+            for lot in lots {
+                let points: Int = lot["remaining"]
+                try db.execute(sql: "UPDATE points_lots SET remaining = 0 WHERE id = ?", arguments: [lot["id"] as Int64])
+                try db.execute(sql: "INSERT INTO points_ledger (account_id, kind, points, lot_id, order_id, note, at) VALUES (?, 'expire', ?, ?, NULL, ?, ?)",
+                               arguments: [lot["account_id"] as Int64, -points, lot["id"] as Int64, "lapsed unused", date.timeIntervalSince1970])
+                accounts.insert(lot["account_id"])
+            }
+            return accounts.count
+        }
+    }
+
+    public func reviewLevels(at date: Date) async throws -> Int {
+        try await writer.write { db in
+            let policy = try MarketingLedger.policy(db)
+            var moved = 0
+            for row in try Row.fetchAll(db, sql: "SELECT account_id, level FROM memberships") {
+                let level = try MarketingLedger.review(db, account: AccountID(row["account_id"] as Int64), policy: policy, at: date,
+                                                       reason: "the daily review")
+                if level.name != row["level"] as String { moved += 1 }
+            }
+            return moved
+        }
+    }
+}
