@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "Orders", targets: ["Orders"]),
         .library(name: "Payments", targets: ["Payments"]),
         .library(name: "Marketing", targets: ["Marketing"]),
+        .library(name: "Reports", targets: ["Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -55,6 +56,7 @@ let package = Package(
         .target(name: "Catalog", dependencies: ["GeoCore", "Stores"]),
         .target(name: "Commerce", dependencies: ["GeoCore", "Stores", "Accounts", "Catalog"]),
         .target(name: "Marketing", dependencies: ["Stores", "Accounts", "Commerce"]),
+        .target(name: "Reports", dependencies: ["Stores"]),
         .target(name: "Orders", dependencies: ["GeoCore", "Stores", "Accounts", "Commerce", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Payments",
@@ -89,14 +91,14 @@ let package = Package(
         .target(
             name: "Persistence",
             dependencies: [
-                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "CSpatialite",
+                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing",
+                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,7 +119,7 @@ let package = Package(
         ),
         .target(
             name: "O2OTestSupport",
-            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing",
+            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
                            .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support"
         ),
@@ -129,7 +131,7 @@ let package = Package(
         .testTarget(name: "DispatchingTests", dependencies: ["Dispatching", "GeoCore", "TestRandom"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Persistence", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
-        .testTarget(name: "CommerceTests", dependencies: ["Commerce", "Orders", "Payments", "Marketing", "Accounts", "Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
+        .testTarget(name: "CommerceTests", dependencies: ["Commerce", "Orders", "Payments", "Marketing", "Reports", "Dispatching", "Accounts", "Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(
             name: "CoverageTests",

@@ -5,6 +5,7 @@ import Orders
 import Payments
 import Dispatching
 import Marketing
+import Reports
 import Foundation
 import GeoCore
 import Hummingbird
@@ -37,7 +38,7 @@ public struct ServerConfiguration: Sendable {
 /// Builds the router: every route, behind the middleware that turns errors into problems.
 public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
                         carts: CartService, orders: OrderService, payments: PaymentService, marketing: MarketingService,
-                        metrics: ServerMetrics = ServerMetrics(),
+                        reports: any ReportRepository, metrics: ServerMetrics = ServerMetrics(),
                         writeLimit: WriteRateLimit? = nil, heartbeat: Duration = .seconds(15),
                         geoData: URL = URL(fileURLWithPath: "GeoData"), compute: ComputeGate = ComputeGate()) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -91,6 +92,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     OrderRoutes(orders: orders, payments: payments).register(on: router)
     PaymentRoutes(payments: payments).register(on: router)
     MarketingRoutes(marketing: marketing, carts: carts).register(on: router)
+    ReportRoutes(reports: reports).register(on: router)
     return router
 }
 
@@ -113,12 +115,12 @@ public struct BackgroundIntervals: Sendable {
 /// flushed a last time.
 public func runServer(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
                       carts: CartService, orders: OrderService, payments: PaymentService, marketing: MarketingService,
-                      configuration: ServerConfiguration, logger: Logger,
+                      reports: any ReportRepository, configuration: ServerConfiguration, logger: Logger,
                       intervals: BackgroundIntervals = BackgroundIntervals(), geoData: URL = URL(fileURLWithPath: "GeoData"),
                       onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
     let app = Application(
         router: buildRouter(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders,
-                            payments: payments, marketing: marketing, writeLimit: configuration.writeLimit, geoData: geoData,
+                            payments: payments, marketing: marketing, reports: reports, writeLimit: configuration.writeLimit, geoData: geoData,
                             compute: ComputeGate(timeLimit: configuration.computeTimeLimit)),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout / .milliseconds(1))))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "o2o"),

@@ -1,3 +1,10 @@
+import Reports
+
+/// The report kinds, for the document.
+enum ReportKindList {
+    static let all = ReportKind.allCases.map(\.rawValue).joined(separator: ", ")
+}
+
 /// The membership and marketing part of the OpenAPI document.
 extension OpenAPIDocument {
     static let campaignID = Parameter(name: "id", location: "path", required: true, type: "integer", description: "campaign id", example: .number(1))
@@ -65,6 +72,16 @@ extension OpenAPIDocument {
                   parameters: [Parameter(name: "store_id", type: "integer", description: "one store's", example: .number(1)),
                                Parameter(name: "active", type: "boolean", description: "only those on now (default true)", example: .bool(true))],
                   responses: [(200, "the sales, with what is left", "FlashSales", jsonType), badRequest]),
+        Operation(route: APIRoute(method: .get, path: "/v1/reports/{kind}", operationID: "getReport",
+                                  summary: "Sales by store, day, SKU or category; the order funnel; delivery KPIs by store or rider; membership, points and coupon uptake"),
+                  parameters: [Parameter(name: "kind", location: "path", required: true, description: ReportKindList.all, example: .string("sales-by-day")),
+                               Parameter(name: "from", description: "first UTC day, YYYY-MM-DD (default 29 days before to)", example: .string("2026-01-01")),
+                               Parameter(name: "to", description: "last UTC day, YYYY-MM-DD (default today); at most 366 days in all", example: .string("2026-01-31")),
+                               Parameter(name: "store_id", type: "integer", description: "one store's (staff must give one of theirs)", example: .number(1)),
+                               Parameter(name: "format", description: "json (default), csv or svg (a bar chart)", example: .string("json"))],
+                  responses: [(200, "the report: columns, rows and totals (or CSV, or an SVG chart)", "Report", jsonType),
+                              badRequest, unauthorized, forbidden],
+                  access: ["staff of the store", "admin"]),
     ]
 
     static let marketingSchemas: [String: J] = [
@@ -107,5 +124,7 @@ extension OpenAPIDocument {
                              "quantity": type("integer"), "sold": type("integer"), "remaining": type("integer"), "per_customer": type("integer"),
                              "starts_at": type("string"), "ends_at": type("string")]),
         "FlashSales": object(["flash_sales": array(ref("FlashSale"))]),
+        "Report": object(["report": type("string"), "title": type("string"), "from": type("string"), "to": type("string"),
+                          "store_id": nullable("integer"), "columns": array(type("string")), "rows": array(type("object")), "totals": type("object")]),
     ]
 }

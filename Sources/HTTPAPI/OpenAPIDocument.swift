@@ -548,6 +548,11 @@ enum OpenAPIDocument {
             for (status, description, schema, contentType) in op.responses {
                 var response: [String: J] = ["description": .string(description)]
                 if status != 204 { response["content"] = .object([contentType: .object(["schema": schema.map(ref) ?? type("object")])]) }
+                // Reports come as JSON, CSV or an SVG chart.
+                if op.route.operationID == "getReport", status == 200 {
+                    response["content"] = .object([contentType: .object(["schema": ref("Report")]), "text/csv": .object(["schema": type("string")]),
+                                                   "image/svg+xml": .object(["schema": type("string")])])
+                }
                 responses[String(status)] = .object(response)
             }
             // A bad, revoked or lapsed bearer token is refused on any route, public ones too.

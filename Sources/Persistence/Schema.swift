@@ -505,6 +505,12 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v13: when carts are started, for the order funnel") { db in
+            try db.execute(sql: """
+                CREATE TABLE cart_starts (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, at REAL NOT NULL);
+                CREATE INDEX cart_starts_by_at ON cart_starts(at);
+                """)
+        }
         return migrator
     }
 }

@@ -42,6 +42,11 @@ public struct SpatiaLiteCartRepository: CartRepository {
                 ON CONFLICT (account_id) DO UPDATE SET fulfilment = excluded.fulfilment, address_id = excluded.address_id,
                     store_id = excluded.store_id, updated_at = excluded.updated_at
                 """, arguments: [cart.account.rawValue, kind, address, store, cart.updatedAt.timeIntervalSince1970])
+            // An empty cart getting its first line is a cart started (the order funnel's first stage).
+            let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM cart_lines WHERE account_id = ?", arguments: [cart.account.rawValue]) ?? 0
+            if before == 0, !cart.lines.isEmpty {
+                try db.execute(sql: "INSERT INTO cart_starts (account_id, at) VALUES (?, ?)", arguments: [cart.account.rawValue, cart.updatedAt.timeIntervalSince1970])
+            }
             try db.execute(sql: "DELETE FROM cart_lines WHERE account_id = ?", arguments: [cart.account.rawValue])
             for (i, line) in cart.lines.enumerated() {
                 try db.execute(sql: "INSERT INTO cart_lines (account_id, position, sku, qty, seen_price_minor) VALUES (?, ?, ?, ?, ?)",

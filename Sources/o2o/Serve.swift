@@ -143,7 +143,7 @@ struct Serve: AsyncParsableCommand {
             let payments = try Runtime.payments(db, orders: orders, file: paymentsFile, publicURL: publicURL,
                                                 defaultURL: "http://\(host):\(port)", logger: logger)
             try await runServer(service: service, dispatch: dispatch, accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments,
-                                marketing: marketing, configuration: ServerConfiguration(
+                                marketing: marketing, reports: SpatiaLiteReportRepository(database: db), configuration: ServerConfiguration(
                 host: host, port: port, writeLimit: writeRate == 0 ? nil : WriteRateLimit(perSecond: writeRate, burst: writeBurst),
                 idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), computeTimeLimit: .milliseconds(Int64(computeLimit * 1000))),
                                 logger: logger, intervals: intervals, geoData: URL(fileURLWithPath: database.geodata)) { [host] port in

@@ -75,6 +75,25 @@ struct CLITests {
         #expect(parsed?["count"] as? Int == 2)
     }
 
+    @Test("o2o report: a table, CSV and an SVG file from the database; a bad kind, range or store exits non-zero with a message")
+    func report() throws {
+        let db = Self.tempDB(), geo = DemoFixture.geoData.path
+        #expect(try Self.run(["import", "demo", "--db", db, "--geodata", geo]).status == 0)
+        let table = try Self.run(["report", "sales-by-store", "--db", db, "--from", "2026-01-01", "--to", "2026-01-31"])
+        #expect(table.status == 0 && table.out.hasPrefix("Sales by store, 2026-01-01 to 2026-01-31\nstore_id") && table.out.contains("(nothing in this range)"), "\(table.err)")
+        let csv = try Self.run(["report", "funnel", "--db", db, "--format", "csv"])
+        #expect(csv.status == 0 && csv.out.hasPrefix("stage,orders,of_previous_percent\ncarts,0,"), "\(csv.out)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-report-\(UUID().uuidString).svg").path
+        let svg = try Self.run(["report", "sales-by-day", "--db", db, "--format", "svg", "--out", out])
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(svg.status == 0 && written.hasPrefix("<svg"))
+        for (arguments, message) in [(["report", "sales-by-week"], "KIND must be one of"), (["report", "funnel", "--from", "2026-02-01", "--to", "2026-01-01"], "--to: the range is reversed"),
+                                     (["report", "funnel", "--store", "999999"], "--store: no store 999999"), (["report", "funnel", "--format", "pdf"], "--format must be")] {
+            let r = try Self.run(arguments + ["--db", db])
+            #expect(r.status != 0 && r.err.contains(message), "\(arguments): \(r.err)")
+        }
+    }
+
     @Test("a retailer CSV imports, and bad input exits non-zero with a message")
     func retailerAndErrors() throws {
         let db = Self.tempDB()
