@@ -98,6 +98,21 @@ struct MarketingRoutes: Sendable {
                                  endsAt: try Input.instant(try Input.string(o, "ends_at", required: true)!, field: "ends_at", now: now))
             return JSONBody(value: Self.flashSale(try await marketing.createFlashSale(sale, by: caller)), status: .created)
         }
+        router.post("/v1/marketing/price-cuts") { request, context in
+            let caller = try context.signedIn()
+            let o = try Input.object(try await Input.json(request, context: context), allowed: ["name", "store_id", "sku", "price_minor", "starts_at", "ends_at"])
+            let now = Date()
+            let cut = PriceCut(id: 0, name: try Input.string(o, "name", required: true)!, store: try Input.integer(o, "store_id").map { StoreID(Int64($0)) },
+                               sku: SKUCode(try Input.string(o, "sku", required: true)!), priceMinor: try Input.integer(o, "price_minor", required: true)!,
+                               startsAt: try Input.string(o, "starts_at").map { try Input.instant($0, field: "starts_at", now: now) } ?? now,
+                               endsAt: try Input.instant(try Input.string(o, "ends_at", required: true)!, field: "ends_at", now: now))
+            return JSONBody(value: Self.priceCut(try await marketing.createPriceCut(cut, by: caller)), status: .created)
+        }
+        router.get("/v1/marketing/price-cuts") { request, _ in
+            let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
+            let active = try Input.queryBool(request, "active") ?? true
+            return JSONBody(value: .object(["price_cuts": .array(try await marketing.repository.priceCuts(store: store, on: active ? Date() : nil).map(Self.priceCut))]))
+        }
         router.get("/v1/marketing/flash-sales") { request, _ in
             let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
             let active = try Input.queryBool(request, "active") ?? true
@@ -208,6 +223,12 @@ struct MarketingRoutes: Sendable {
     static func coupon(_ c: CustomerCoupon) -> JSONValue {
         .object(["id": .number(Double(c.id)), "status": .string(c.status.rawValue), "issued_at": .string(Render.iso8601(c.issuedAt)),
                  "order_id": c.order.map { .number(Double($0)) } ?? .null, "campaign": campaign(c.campaign)])
+    }
+
+    static func priceCut(_ c: PriceCut) -> JSONValue {
+        .object(["id": .number(Double(c.id)), "name": .string(c.name), "store_id": c.store.map { .number(Double($0.rawValue)) } ?? .null,
+                 "sku": .string(c.sku.rawValue), "price_minor": .number(Double(c.priceMinor)),
+                 "starts_at": .string(Render.iso8601(c.startsAt)), "ends_at": .string(Render.iso8601(c.endsAt))])
     }
 
     static func flashSale(_ s: FlashSale) -> JSONValue {

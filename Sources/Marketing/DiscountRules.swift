@@ -30,23 +30,26 @@ public struct DiscountInput: Sendable {
     public var flashSales: [SKUCode: FlashSale]
     /// Units of each flash sale this customer holds in orders that stand.
     public var flashHeld: [Int64: Int]
+    /// Price cuts on now at the store (or at every store), by SKU.
+    public var priceCuts: [SKUCode: PriceCut]
     public var pointsBalance: Int
     public var pointsWanted: Int
 
     public init(currency: String, store: StoreID?, lines: [Line], deliveryFeeMinor: Int, now: Date, policy: MembershipPolicy,
                 level: MembershipLevel, coupons: [CustomerCoupon] = [], chosenCoupon: Int64? = nil, flashSales: [SKUCode: FlashSale] = [:],
-                flashHeld: [Int64: Int] = [:], pointsBalance: Int = 0, pointsWanted: Int = 0) {
+                flashHeld: [Int64: Int] = [:], priceCuts: [SKUCode: PriceCut] = [:], pointsBalance: Int = 0, pointsWanted: Int = 0) {
         self.currency = currency; self.store = store; self.lines = lines; self.deliveryFeeMinor = deliveryFeeMinor; self.now = now
         self.policy = policy; self.level = level; self.coupons = coupons; self.chosenCoupon = chosenCoupon; self.flashSales = flashSales
-        self.flashHeld = flashHeld; self.pointsBalance = pointsBalance; self.pointsWanted = pointsWanted
+        self.flashHeld = flashHeld; self.priceCuts = priceCuts; self.pointsBalance = pointsBalance; self.pointsWanted = pointsWanted
     }
 }
 
 /// Which discounts apply to a cart and why the others do not. The stacking rules, all here:
 ///
 /// 1. **Flash sales** first: units of a SKU on flash sale at the store are priced at the sale's
-///    price, as many as the sale has left and the customer's limit allows; the rest at the
-///    store's price. Units at a flash price are *promoted* and take no other item discount.
+///    price, as many as the sale has left and the customer's limit allows; the other units at a
+///    **price cut**'s price when one is on, else at the store's price. Units at a flash or cut
+///    price are *promoted* and take no other item discount.
 /// 2. **The member's level** takes its rate off every item that is not promoted.
 /// 3. **One item coupon** (fixed, percentage with a cap, or threshold): the one the customer
 ///    picked, else the one worth most (then the one lapsing first, then the oldest). It counts
@@ -81,6 +84,17 @@ public enum DiscountRules {
             let note = units < line.quantity ? " (\(units) of \(line.quantity); the rest at the store's price)" : ""
             applied.append(.init(code: "flash:\(sale.id)", description: "flash sale on \(line.sku): \(units) at \(money(sale.priceMinor))\(note)",
                                  amount: money((line.unitMinor - sale.priceMinor) * units), claim: .flashSale(id: sale.id, quantity: units)))
+        }
+
+        // 1b. Price cuts on the units the flash sale left.
+        for (i, line) in input.lines.enumerated() {
+            guard let cut = input.priceCuts[line.sku], cut.isOn(at: input.now), cut.store == nil || cut.store == input.store,
+                  cut.priceMinor < line.unitMinor else { continue }
+            let units = line.quantity - promotedUnits[i]
+            guard units > 0 else { continue }
+            promotedUnits[i] += units
+            applied.append(.init(code: "cut:\(cut.id)", description: "\(cut.name): \(line.sku) at \(money(cut.priceMinor)) until \(iso(cut.endsAt))",
+                                 amount: money((line.unitMinor - cut.priceMinor) * units)))
         }
 
         // 2. The member's level, line by line on what is not promoted.

@@ -85,6 +85,10 @@ public protocol MarketingRepository: Sendable {
     /// Units of each flash sale the customer holds in orders that stand.
     func flashHeld(by account: AccountID) async throws -> [Int64: Int]
 
+    func createPriceCut(_ cut: PriceCut) async throws -> PriceCut
+    /// Price cuts at a store (with those for every store) or all, on at a moment or all.
+    func priceCuts(store: StoreID?, on: Date?) async throws -> [PriceCut]
+
     func choices(of account: AccountID) async throws -> CartChoices
     func setChoices(_ choices: CartChoices, of account: AccountID) async throws
 

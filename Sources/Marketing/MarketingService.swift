@@ -26,14 +26,16 @@ public struct MarketingDiscounts: DiscountPolicy {
         for l in quote.lines {
             lines.append(.init(sku: l.sku, quantity: l.quantity, unitMinor: l.unitPrice.minor, categories: try await categories(l.sku)))
         }
-        var sales: [SKUCode: FlashSale] = [:]
+        var sales: [SKUCode: FlashSale] = [:], cuts: [SKUCode: PriceCut] = [:]
         if let store = quote.store?.id {
             for s in try await repository.flashSales(store: store, on: at) where sales[s.sku] == nil { sales[s.sku] = s }
+            // The lowest cut on now for each SKU, this store's or every store's.
+            for c in try await repository.priceCuts(store: store, on: at) where cuts[c.sku].map({ c.priceMinor < $0.priceMinor }) ?? true { cuts[c.sku] = c }
         }
         let input = DiscountInput(currency: quote.subtotal.currency, store: quote.store?.id, lines: lines, deliveryFeeMinor: quote.deliveryFee.minor,
                                   now: at, policy: policy, level: policy.level(named: standing.level) ?? policy.levels[0],
                                   coupons: try await repository.wallet(of: customer.account), chosenCoupon: choices.coupon,
-                                  flashSales: sales, flashHeld: sales.isEmpty ? [:] : try await repository.flashHeld(by: customer.account),
+                                  flashSales: sales, flashHeld: sales.isEmpty ? [:] : try await repository.flashHeld(by: customer.account), priceCuts: cuts,
                                   pointsBalance: standing.points, pointsWanted: choices.points)
         return DiscountRules.apply(input)
     }
@@ -92,6 +94,17 @@ public struct MarketingService: Sendable {
         guard caller.mayRun(store: sale.store) else { throw AccountError(.forbidden, "only the store's staff or an admin may put on its flash sales") }
         try sale.validate()
         return try await repository.createFlashSale(sale)
+    }
+
+    /// A price cut at one store (its staff or an admin) or at every store (an admin).
+    public func createPriceCut(_ cut: PriceCut, by caller: Principal) async throws -> PriceCut {
+        if let store = cut.store {
+            guard caller.mayRun(store: store) else { throw AccountError(.forbidden, "only the store's staff or an admin may cut its prices") }
+        } else {
+            guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may cut prices at every store") }
+        }
+        try cut.validate()
+        return try await repository.createPriceCut(cut)
     }
 
     /// The cart's coupon and points; points beyond the balance are refused here.

@@ -134,3 +134,28 @@ public struct FlashSale: Hashable, Sendable {
         guard startsAt < endsAt else { throw MarketingError(.invalid, field: "ends_at", "ends_at comes after starts_at") }
     }
 }
+
+/// A time-limited price cut on a SKU, at one store or at all of them. Unlimited in quantity;
+/// units at a cut price are promoted, like flash-sale units.
+public struct PriceCut: Hashable, Sendable {
+    public var id: Int64
+    public var name: String
+    /// nil: every store.
+    public var store: StoreID?
+    public var sku: SKUCode
+    public var priceMinor: Int
+    public var startsAt: Date
+    public var endsAt: Date
+
+    public init(id: Int64, name: String, store: StoreID?, sku: SKUCode, priceMinor: Int, startsAt: Date, endsAt: Date) {
+        self.id = id; self.name = name; self.store = store; self.sku = sku; self.priceMinor = priceMinor; self.startsAt = startsAt; self.endsAt = endsAt
+    }
+
+    public func isOn(at date: Date) -> Bool { startsAt <= date && date < endsAt }
+
+    public func validate() throws(MarketingError) {
+        guard (1...100).contains(name.count) else { throw MarketingError(.invalid, field: "name", "a name of 1 to 100 characters") }
+        guard (0...10_000_000).contains(priceMinor) else { throw MarketingError(.invalid, field: "price_minor", "0 to 10000000") }
+        guard startsAt < endsAt else { throw MarketingError(.invalid, field: "ends_at", "ends_at comes after starts_at") }
+    }
+}

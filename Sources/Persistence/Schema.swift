@@ -511,6 +511,20 @@ enum Schema {
                 CREATE INDEX cart_starts_by_at ON cart_starts(at);
                 """)
         }
+        migrator.registerMigration("v14: time-limited price cuts") { db in
+            try db.execute(sql: """
+                CREATE TABLE price_cuts (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    store_id INTEGER REFERENCES stores(id) ON DELETE CASCADE,
+                    sku TEXT NOT NULL,
+                    price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+                    starts_at REAL NOT NULL,
+                    ends_at REAL NOT NULL
+                );
+                CREATE INDEX price_cuts_by_sku ON price_cuts(sku, ends_at);
+                """)
+        }
         return migrator
     }
 }

@@ -214,6 +214,36 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
         }
     }
 
+    // MARK: - Price cuts
+
+    public func createPriceCut(_ c: PriceCut) async throws -> PriceCut {
+        try await writer.write { db in
+            if let store = c.store, try Int.fetchOne(db, sql: "SELECT count(*) FROM stores WHERE id = ?", arguments: [store.rawValue]) != 1 {
+                throw MarketingError(.notFound, field: "store_id", "no store \(store)")
+            }
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM skus WHERE code = ?", arguments: [c.sku.rawValue]) == 1 else {
+                throw MarketingError(.notFound, field: "sku", "no SKU \(c.sku)")
+            }
+            try db.execute(sql: "INSERT INTO price_cuts (name, store_id, sku, price_minor, starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [c.name, c.store?.rawValue, c.sku.rawValue, c.priceMinor, c.startsAt.timeIntervalSince1970, c.endsAt.timeIntervalSince1970])
+            var made = c
+            made.id = db.lastInsertedRowID
+            return made
+        }
+    }
+
+    public func priceCuts(store: StoreID?, on date: Date?) async throws -> [PriceCut] {
+        try await writer.read { db in
+            var sql = "SELECT * FROM price_cuts WHERE 1", args: [any DatabaseValueConvertible] = []
+            if let store { sql += " AND (store_id = ? OR store_id IS NULL)"; args.append(store.rawValue) }
+            if let date { sql += " AND starts_at <= ? AND ? < ends_at"; args += [date.timeIntervalSince1970, date.timeIntervalSince1970] }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments(args)).map { r in
+                PriceCut(id: r["id"], name: r["name"], store: (r["store_id"] as Int64?).map { StoreID($0) }, sku: SKUCode(r["sku"] as String),
+                         priceMinor: r["price_minor"], startsAt: Date(timeIntervalSince1970: r["starts_at"]), endsAt: Date(timeIntervalSince1970: r["ends_at"]))
+            }
+        }
+    }
+
     // MARK: - The cart's choices
 
     public func choices(of account: AccountID) async throws -> CartChoices {

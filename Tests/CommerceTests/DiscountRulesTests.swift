@@ -20,10 +20,11 @@ struct DiscountRulesTests {
     }
 
     static func input(_ lines: [DiscountInput.Line], fee: Int = 199, level: MembershipLevel = member, coupons: [CustomerCoupon] = [],
-                      chosen: Int64? = nil, sales: [FlashSale] = [], held: [Int64: Int] = [:], balance: Int = 0, wanted: Int = 0) -> DiscountInput {
+                      chosen: Int64? = nil, sales: [FlashSale] = [], held: [Int64: Int] = [:], cuts: [PriceCut] = [], balance: Int = 0,
+                      wanted: Int = 0) -> DiscountInput {
         DiscountInput(currency: "EUR", store: StoreID(1), lines: lines, deliveryFeeMinor: fee, now: now, policy: .standard, level: level,
                       coupons: coupons, chosenCoupon: chosen, flashSales: Dictionary(uniqueKeysWithValues: sales.map { ($0.sku, $0) }),
-                      flashHeld: held, pointsBalance: balance, pointsWanted: wanted)
+                      flashHeld: held, priceCuts: Dictionary(uniqueKeysWithValues: cuts.map { ($0.sku, $0) }), pointsBalance: balance, pointsWanted: wanted)
     }
 
     func amounts(_ r: (applied: [CartQuote.Discount], refused: [String])) -> [String: Int] {
@@ -115,6 +116,22 @@ struct DiscountRulesTests {
         // A coupon counts only the units off promotion.
         let withCoupon = DiscountRules.apply(Self.input([Self.milk], coupons: [Self.coupon(1, .fixed(amountMinor: 1_000))], sales: [sale]))
         #expect(amounts(withCoupon) == ["flash:8": 160, "coupon:1": 258])
+    }
+
+    @Test("price cuts: the units a flash sale leaves at the cut price, promoted; another store's cut and a lapsed one do nothing")
+    func priceCuts() {
+        let window = (Self.now.addingTimeInterval(-60), Self.now.addingTimeInterval(3_600))
+        let cut = PriceCut(id: 4, name: "milk week", store: nil, sku: "DAIRY-001", priceMinor: 99, startsAt: window.0, endsAt: window.1)
+        let sale = FlashSale(id: 8, store: StoreID(1), sku: "DAIRY-001", priceMinor: 49, quantity: 100, perCustomer: 1, startsAt: window.0, endsAt: window.1)
+        let r = DiscountRules.apply(Self.input([Self.milk, Self.bread], level: Self.gold, sales: [sale], cuts: [cut]))
+        // One milk at 0.49 (80 off), three at 0.99 (3 × 30 off); gold's 5 % on the bread alone (25).
+        #expect(amounts(r) == ["flash:8": 80, "cut:4": 90, "member:gold": 25])
+        var elsewhere = cut
+        elsewhere.store = StoreID(2)
+        #expect(DiscountRules.apply(Self.input([Self.milk], cuts: [elsewhere])).applied.isEmpty)
+        var lapsed = cut
+        lapsed.endsAt = Self.now
+        #expect(DiscountRules.apply(Self.input([Self.milk], cuts: [lapsed])).applied.isEmpty)
     }
 
     @Test("points last: at most the share of what is left, the balance and what was asked; the total never below zero")

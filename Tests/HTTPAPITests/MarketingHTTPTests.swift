@@ -53,6 +53,29 @@ struct MarketingHTTPTests {
         }
     }
 
+    @Test("a price cut by the store's staff shows in the quote; another store's staff may not; a cut at every store is an admin's")
+    func priceCut() async throws {
+        let (app, _, service) = try await demoAppWithDatabase()
+        _ = try await service.writeStock(of: StoreID(1), [("DAIRY-001", 500)], mode: .set)
+        try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
+            let ana = try await roleAuth(client, admin: admin, email: "ana@example.com", role: "customer", stores: [])
+            let staff = try await roleAuth(client, admin: admin, email: "s1@example.com", role: "staff", stores: [1])
+            let other = try await roleAuth(client, admin: admin, email: "s2@example.com", role: "staff", stores: [2])
+            let cut = #"{"name":"milk week","store_id":1,"sku":"DAIRY-001","price_minor":9,"starts_at":"2020-01-01T00:00:00Z","ends_at":"2099-01-01T00:00:00Z"}"#
+            #expect(try await client.execute(uri: "/v1/marketing/price-cuts", method: .post, headers: other, body: body(cut)).status == .forbidden)
+            let everywhere = #"{"name":"all","sku":"DAIRY-001","price_minor":9,"ends_at":"2099-01-01T00:00:00Z"}"#
+            #expect(try await client.execute(uri: "/v1/marketing/price-cuts", method: .post, headers: staff, body: body(everywhere)).status == .forbidden)
+            #expect(try await client.execute(uri: "/v1/marketing/price-cuts", method: .post, headers: staff, body: body(cut)).status == .created)
+            #expect(try await client.execute(uri: "/v1/marketing/price-cuts?store_id=1", method: .get).json["price_cuts"]?.arrayValue?.count == 1)
+            _ = try await client.execute(uri: "/v1/cart/lines", method: .post, headers: ana, body: body(#"{"sku":"DAIRY-001","qty":2}"#))
+            let quote = try await client.execute(uri: "/v1/cart/fulfilment", method: .put, headers: ana, body: body(#"{"kind":"pickup","store_id":1}"#))
+            let line = try #require(quote.json["lines"]?.arrayValue?.first?["unit_price_minor"]?.numberValue)
+            let discount = try #require(quote.json["discounts"]?.arrayValue?.first)
+            #expect(discount["code"] == .string("cut:1") && discount["amount_minor"] == .number((line - 9) * 2), "\(quote.json)")
+        }
+    }
+
     @Test("bad input: each refusal names its field and changes nothing")
     func badInput() async throws {
         let (app, _, _) = try await demoAppWithDatabase()
