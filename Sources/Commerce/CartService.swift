@@ -19,6 +19,8 @@ public enum DiscountClaim: Hashable, Sendable {
     case points(Int)
     /// Units of a flash sale, counted against its quantity and the customer's limit.
     case flashSale(id: Int64, quantity: Int)
+    /// A place in a group buy's group: the one named, or a new group.
+    case groupBuy(id: Int64, group: Int64?)
 }
 
 /// No discounts: what a deployment without promotions runs.

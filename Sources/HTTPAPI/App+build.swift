@@ -140,6 +140,12 @@ public func runServer(service: StoreService, dispatch: DispatchService, accounts
                    PeriodicSweep(interval: .seconds(3_600), logger: logger, what: "customers' lapsed points expired") {
                        try await marketing.repository.expirePoints(at: Date())
                    },
+                   PeriodicSweep(interval: intervals.paymentSettle, logger: logger, what: "lapsed groups' orders cancelled or refunded") {
+                       try await marketing.failLapsedGroups { id, reason in
+                           let order = try await orders.cancel(OrderID(id), reason: reason, by: Principal(account: AccountID(0), role: .admin))
+                           if order.status == .refunded { await payments.orderRefunded(order.id) }
+                       }
+                   },
                    PeriodicSweep(interval: .seconds(3_600), logger: logger, what: "membership levels moved") {
                        try await marketing.repository.reviewLevels(at: Date())
                    },

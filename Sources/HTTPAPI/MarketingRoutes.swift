@@ -80,9 +80,11 @@ struct MarketingRoutes: Sendable {
         }
         router.put("/v1/cart/discounts") { request, context in
             let caller = try context.signedIn()
-            let o = try Input.object(try await Input.json(request, context: context), allowed: ["coupon_id", "points"])
+            let o = try Input.object(try await Input.json(request, context: context), allowed: ["coupon_id", "points", "group_buy_id", "group_id"])
             let coupon = try Input.integer(o, "coupon_id").map(Int64.init)
-            _ = try await marketing.choose(CartChoices(coupon: coupon, points: try Input.integer(o, "points") ?? 0), by: caller)
+            _ = try await marketing.choose(CartChoices(coupon: coupon, points: try Input.integer(o, "points") ?? 0,
+                                                       groupBuy: try Input.integer(o, "group_buy_id").map(Int64.init),
+                                                       group: try Input.integer(o, "group_id").map(Int64.init)), by: caller)
             return JSONBody(value: Render.quote(try await carts.quote(by: caller)))
         }
         router.post("/v1/marketing/flash-sales") { request, context in
@@ -112,6 +114,28 @@ struct MarketingRoutes: Sendable {
             let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
             let active = try Input.queryBool(request, "active") ?? true
             return JSONBody(value: .object(["price_cuts": .array(try await marketing.repository.priceCuts(store: store, on: active ? Date() : nil).map(Self.priceCut))]))
+        }
+        router.post("/v1/marketing/group-buys") { request, context in
+            let o = try Input.object(try await Input.json(request, context: context),
+                                     allowed: ["store_id", "sku", "price_minor", "group_size", "window_minutes", "starts_at", "ends_at"])
+            let store = StoreID(Int64(try Input.integer(o, "store_id", required: true)!))
+            let caller = try context.runs(store)
+            let now = Date()
+            let buy = GroupBuy(id: 0, store: store, sku: SKUCode(try Input.string(o, "sku", required: true)!),
+                               priceMinor: try Input.integer(o, "price_minor", required: true)!, groupSize: try Input.integer(o, "group_size", required: true)!,
+                               windowMinutes: try Input.integer(o, "window_minutes", required: true)!,
+                               startsAt: try Input.string(o, "starts_at").map { try Input.instant($0, field: "starts_at", now: now) } ?? now,
+                               endsAt: try Input.instant(try Input.string(o, "ends_at", required: true)!, field: "ends_at", now: now))
+            return JSONBody(value: Self.groupBuy(try await marketing.createGroupBuy(buy, by: caller), groups: []), status: .created)
+        }
+        router.get("/v1/marketing/group-buys") { request, _ in
+            let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
+            let active = try Input.queryBool(request, "active") ?? true
+            var list: [JSONValue] = []
+            for buy in try await marketing.repository.groupBuys(store: store, on: active ? Date() : nil) {
+                list.append(Self.groupBuy(buy, groups: try await marketing.repository.groups(of: buy.id)))
+            }
+            return JSONBody(value: .object(["group_buys": .array(list)]))
         }
         router.get("/v1/marketing/flash-sales") { request, _ in
             let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
@@ -223,6 +247,16 @@ struct MarketingRoutes: Sendable {
     static func coupon(_ c: CustomerCoupon) -> JSONValue {
         .object(["id": .number(Double(c.id)), "status": .string(c.status.rawValue), "issued_at": .string(Render.iso8601(c.issuedAt)),
                  "order_id": c.order.map { .number(Double($0)) } ?? .null, "campaign": campaign(c.campaign)])
+    }
+
+    static func groupBuy(_ b: GroupBuy, groups: [BuyingGroup]) -> JSONValue {
+        .object(["id": .number(Double(b.id)), "store_id": .number(Double(b.store.rawValue)), "sku": .string(b.sku.rawValue),
+                 "price_minor": .number(Double(b.priceMinor)), "group_size": .number(Double(b.groupSize)), "window_minutes": .number(Double(b.windowMinutes)),
+                 "starts_at": .string(Render.iso8601(b.startsAt)), "ends_at": .string(Render.iso8601(b.endsAt)),
+                 "groups": .array(groups.map { g in
+                     .object(["id": .number(Double(g.id)), "status": .string(g.status.rawValue), "members": .number(Double(g.members)),
+                              "paid": .number(Double(g.paid)), "opened_at": .string(Render.iso8601(g.openedAt)), "deadline": .string(Render.iso8601(g.deadline))])
+                 })])
     }
 
     static func priceCut(_ c: PriceCut) -> JSONValue {

@@ -32,24 +32,30 @@ public struct DiscountInput: Sendable {
     public var flashHeld: [Int64: Int]
     /// Price cuts on now at the store (or at every store), by SKU.
     public var priceCuts: [SKUCode: PriceCut]
+    /// The group buy the customer takes part in, and the group they join (nil: a new one).
+    public var groupBuy: GroupBuy?
+    public var group: BuyingGroup?
     public var pointsBalance: Int
     public var pointsWanted: Int
 
     public init(currency: String, store: StoreID?, lines: [Line], deliveryFeeMinor: Int, now: Date, policy: MembershipPolicy,
                 level: MembershipLevel, coupons: [CustomerCoupon] = [], chosenCoupon: Int64? = nil, flashSales: [SKUCode: FlashSale] = [:],
-                flashHeld: [Int64: Int] = [:], priceCuts: [SKUCode: PriceCut] = [:], pointsBalance: Int = 0, pointsWanted: Int = 0) {
+                flashHeld: [Int64: Int] = [:], priceCuts: [SKUCode: PriceCut] = [:], groupBuy: GroupBuy? = nil, group: BuyingGroup? = nil,
+                pointsBalance: Int = 0, pointsWanted: Int = 0) {
         self.currency = currency; self.store = store; self.lines = lines; self.deliveryFeeMinor = deliveryFeeMinor; self.now = now
         self.policy = policy; self.level = level; self.coupons = coupons; self.chosenCoupon = chosenCoupon; self.flashSales = flashSales
-        self.flashHeld = flashHeld; self.priceCuts = priceCuts; self.pointsBalance = pointsBalance; self.pointsWanted = pointsWanted
+        self.flashHeld = flashHeld; self.priceCuts = priceCuts; self.groupBuy = groupBuy; self.group = group
+        self.pointsBalance = pointsBalance; self.pointsWanted = pointsWanted
     }
 }
 
 /// Which discounts apply to a cart and why the others do not. The stacking rules, all here:
 ///
 /// 1. **Flash sales** first: units of a SKU on flash sale at the store are priced at the sale's
-///    price, as many as the sale has left and the customer's limit allows; the other units at a
-///    **price cut**'s price when one is on, else at the store's price. Units at a flash or cut
-///    price are *promoted* and take no other item discount.
+///    price, as many as the sale has left and the customer's limit allows; the other units at the
+///    **group buy**'s price when the customer takes part in one for the SKU, else at a **price
+///    cut**'s when one is on, else at the store's price. Units at a flash, group or cut price
+///    are *promoted* and take no other item discount.
 /// 2. **The member's level** takes its rate off every item that is not promoted.
 /// 3. **One item coupon** (fixed, percentage with a cap, or threshold): the one the customer
 ///    picked, else the one worth most (then the one lapsing first, then the oldest). It counts
@@ -86,7 +92,28 @@ public enum DiscountRules {
                                  amount: money((line.unitMinor - sale.priceMinor) * units), claim: .flashSale(id: sale.id, quantity: units)))
         }
 
-        // 1b. Price cuts on the units the flash sale left.
+        // 1b. The group buy the customer takes part in, on the units the flash sale left.
+        if let buy = input.groupBuy {
+            let i = input.lines.firstIndex { $0.sku == buy.sku }
+            let refusal: String? = if !buy.isOn(at: input.now) { "it is not on now" }
+                else if input.store != buy.store { "it is at store \(buy.store); the cart is from \(input.store.map { "store \($0)" } ?? "no store yet")" }
+                else if i == nil { "add \(buy.sku) to the cart" }
+                else if let g = input.group, g.buy != buy.id { "group \(g.id) is not one of its groups" }
+                else if let g = input.group, g.status != .open || g.deadline <= input.now { "group \(g.id) is \(g.status == .open ? "past its deadline" : g.status.rawValue)" }
+                else if let g = input.group, g.members >= buy.groupSize { "group \(g.id) is full" }
+                else { nil }
+            if let refusal {
+                refused.append("group buy \(buy.id) on \(buy.sku): \(refusal)")
+            } else if let i, buy.priceMinor < input.lines[i].unitMinor, input.lines[i].quantity > promotedUnits[i] {
+                let units = input.lines[i].quantity - promotedUnits[i]
+                promotedUnits[i] += units
+                let how = input.group.map { "joining group \($0.id) (\($0.members) of \(buy.groupSize))" } ?? "opening a group of \(buy.groupSize)"
+                applied.append(.init(code: "group:\(buy.id)", description: "group buy on \(buy.sku): \(units) at \(money(buy.priceMinor)), \(how), within \(buy.windowMinutes) minutes or refunded",
+                                     amount: money((input.lines[i].unitMinor - buy.priceMinor) * units), claim: .groupBuy(id: buy.id, group: input.group?.id)))
+            }
+        }
+
+        // 1c. Price cuts on the units left.
         for (i, line) in input.lines.enumerated() {
             guard let cut = input.priceCuts[line.sku], cut.isOn(at: input.now), cut.store == nil || cut.store == input.store,
                   cut.priceMinor < line.unitMinor else { continue }

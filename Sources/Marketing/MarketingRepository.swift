@@ -6,7 +6,12 @@ import Stores
 public struct CartChoices: Hashable, Sendable {
     public var coupon: Int64?
     public var points: Int
-    public init(coupon: Int64? = nil, points: Int = 0) { self.coupon = coupon; self.points = points }
+    /// A group buy to take part in, and the group to join (nil: open a new one).
+    public var groupBuy: Int64?
+    public var group: Int64?
+    public init(coupon: Int64? = nil, points: Int = 0, groupBuy: Int64? = nil, group: Int64? = nil) {
+        self.coupon = coupon; self.points = points; self.groupBuy = groupBuy; self.group = group
+    }
 }
 
 /// A line of a customer's points ledger. The ledger is append-only: its sum is the points held
@@ -88,6 +93,16 @@ public protocol MarketingRepository: Sendable {
     func createPriceCut(_ cut: PriceCut) async throws -> PriceCut
     /// Price cuts at a store (with those for every store) or all, on at a moment or all.
     func priceCuts(store: StoreID?, on: Date?) async throws -> [PriceCut]
+
+    func createGroupBuy(_ buy: GroupBuy) async throws -> GroupBuy
+    func groupBuys(store: StoreID?, on: Date?) async throws -> [GroupBuy]
+    func groupBuy(_ id: Int64) async throws -> GroupBuy?
+    /// A group buy's groups, open ones first.
+    func groups(of buy: Int64) async throws -> [BuyingGroup]
+    func group(_ id: Int64) async throws -> BuyingGroup?
+    /// Open groups past their deadline, with their members' orders.
+    func lapsedGroups(at: Date) async throws -> [(group: BuyingGroup, orders: [Int64])]
+    func markFailed(group: Int64) async throws
 
     func choices(of account: AccountID) async throws -> CartChoices
     func setChoices(_ choices: CartChoices, of account: AccountID) async throws

@@ -36,6 +36,8 @@ public struct MarketingDiscounts: DiscountPolicy {
                                   now: at, policy: policy, level: policy.level(named: standing.level) ?? policy.levels[0],
                                   coupons: try await repository.wallet(of: customer.account), chosenCoupon: choices.coupon,
                                   flashSales: sales, flashHeld: sales.isEmpty ? [:] : try await repository.flashHeld(by: customer.account), priceCuts: cuts,
+                                  groupBuy: try await choices.groupBuy.asyncMap { try await repository.groupBuy($0) } ?? nil,
+                                  group: try await choices.group.asyncMap { try await repository.group($0) } ?? nil,
                                   pointsBalance: standing.points, pointsWanted: choices.points)
         return DiscountRules.apply(input)
     }
@@ -107,6 +109,25 @@ public struct MarketingService: Sendable {
         return try await repository.createPriceCut(cut)
     }
 
+    public func createGroupBuy(_ buy: GroupBuy, by caller: Principal) async throws -> GroupBuy {
+        guard caller.mayRun(store: buy.store) else { throw AccountError(.forbidden, "only the store's staff or an admin may put on its group buys") }
+        try buy.validate()
+        return try await repository.createGroupBuy(buy)
+    }
+
+    /// Groups past their deadline without enough paid members: each member's order is dropped
+    /// (`drop` cancels or refunds it, and gives the money back), then the group is failed.
+    public func failLapsedGroups(drop: @Sendable (Int64, String) async throws -> Void) async throws -> Int {
+        let lapsed = try await repository.lapsedGroups(at: now())
+        for (group, orders) in lapsed {
+            for order in orders {
+                try await drop(order, "group \(group.id) did not form: \(group.paid) of the members paid by \(ISO8601DateFormatter().string(from: group.deadline))")
+            }
+            try await repository.markFailed(group: group.id)
+        }
+        return lapsed.count
+    }
+
     /// The cart's coupon and points; points beyond the balance are refused here.
     public func choose(_ choices: CartChoices, by caller: Principal) async throws -> CartChoices {
         guard choices.points >= 0, choices.points <= 100_000_000 else { throw MarketingError(.invalid, field: "points", "0 to 100000000 points") }
@@ -121,6 +142,19 @@ public struct MarketingService: Sendable {
             guard c.status == .available else { throw MarketingError(.conflict, field: "coupon_id", "coupon \(coupon) is used") }
             guard c.campaign.validUntil > now() else { throw MarketingError(.gone, field: "coupon_id", "coupon \(coupon) has lapsed") }
         }
+        if let id = choices.groupBuy {
+            guard let buy = try await repository.groupBuy(id) else { throw MarketingError(.notFound, field: "group_buy_id", "no group buy \(id)") }
+            guard buy.isOn(at: now()) else { throw MarketingError(.gone, field: "group_buy_id", "group buy \(id) is not on now") }
+            if let g = choices.group {
+                guard let group = try await repository.group(g), group.buy == id else {
+                    throw MarketingError(.notFound, field: "group_id", "group buy \(id) has no group \(g)")
+                }
+                guard group.status == .open, group.deadline > now() else { throw MarketingError(.gone, field: "group_id", "group \(g) is closed") }
+                guard group.members < buy.groupSize else { throw MarketingError(.conflict, field: "group_id", "group \(g) is full") }
+            }
+        } else if choices.group != nil {
+            throw MarketingError(.invalid, field: "group_buy_id", "a group_id needs its group_buy_id")
+        }
         try await repository.setChoices(choices, of: caller.account)
         return choices
     }
@@ -132,6 +166,15 @@ extension CouponCampaign.Issuance {
         case .campaign: "campaign"
         case .code: "code"
         case .onLevel: "on_level"
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let w): try await transform(w)
+        case .none: nil
         }
     }
 }

@@ -159,3 +159,48 @@ public struct PriceCut: Hashable, Sendable {
         guard startsAt < endsAt else { throw MarketingError(.invalid, field: "ends_at", "ends_at comes after starts_at") }
     }
 }
+
+/// A group buy (拼团): a price on a SKU at a store for customers who buy together. A customer
+/// opens a group or joins an open one; the group forms when `groupSize` members have paid
+/// within `windowMinutes` of its opening, else every member's order is cancelled or refunded.
+/// Until it forms, the store may not accept its orders.
+public struct GroupBuy: Hashable, Sendable {
+    public var id: Int64
+    public var store: StoreID
+    public var sku: SKUCode
+    public var priceMinor: Int
+    public var groupSize: Int
+    public var windowMinutes: Int
+    public var startsAt: Date
+    public var endsAt: Date
+
+    public init(id: Int64, store: StoreID, sku: SKUCode, priceMinor: Int, groupSize: Int, windowMinutes: Int, startsAt: Date, endsAt: Date) {
+        self.id = id; self.store = store; self.sku = sku; self.priceMinor = priceMinor; self.groupSize = groupSize
+        self.windowMinutes = windowMinutes; self.startsAt = startsAt; self.endsAt = endsAt
+    }
+
+    public func isOn(at date: Date) -> Bool { startsAt <= date && date < endsAt }
+
+    public func validate() throws(MarketingError) {
+        guard (0...10_000_000).contains(priceMinor) else { throw MarketingError(.invalid, field: "price_minor", "0 to 10000000") }
+        guard (2...100).contains(groupSize) else { throw MarketingError(.invalid, field: "group_size", "2 to 100 customers") }
+        guard (1...10_080).contains(windowMinutes) else { throw MarketingError(.invalid, field: "window_minutes", "1 to 10080 minutes") }
+        guard startsAt < endsAt else { throw MarketingError(.invalid, field: "ends_at", "ends_at comes after starts_at") }
+    }
+}
+
+/// One group of a group buy.
+public struct BuyingGroup: Hashable, Sendable {
+    public enum Status: String, Hashable, Sendable { case open, formed, failed }
+    public var id: Int64
+    public var buy: Int64
+    public var openedAt: Date
+    public var deadline: Date
+    public var status: Status
+    /// Members with an order that stands, and those of them who have paid.
+    public var members: Int
+    public var paid: Int
+    public init(id: Int64, buy: Int64, openedAt: Date, deadline: Date, status: Status, members: Int, paid: Int) {
+        self.id = id; self.buy = buy; self.openedAt = openedAt; self.deadline = deadline; self.status = status; self.members = members; self.paid = paid
+    }
+}

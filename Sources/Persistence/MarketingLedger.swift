@@ -53,6 +53,29 @@ enum MarketingLedger {
                 }
                 try db.execute(sql: "INSERT INTO flash_claims (sale_id, account_id, order_id, qty) VALUES (?, ?, ?, ?)",
                                arguments: [id, customer.rawValue, order, quantity])
+            case .groupBuy(let id, let groupID):
+                guard let buy = try Row.fetchOne(db, sql: "SELECT * FROM group_buys WHERE id = ?", arguments: [id]).map(SpatiaLiteMarketingRepository.groupBuy),
+                      buy.isOn(at: at) else {
+                    throw StoreError(.conflict, field: "group_buy", "group buy \(id) is over; look at the cart again")
+                }
+                let group: Int64
+                if let groupID {
+                    guard let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.buy == id, g.status == .open, g.deadline > at else {
+                        throw StoreError(.conflict, field: "group_buy", "group \(groupID) is closed; look at the cart again")
+                    }
+                    guard g.members < buy.groupSize else { throw StoreError(.conflict, field: "group_buy", "group \(groupID) is full; look at the cart again") }
+                    let already = try Int.fetchOne(db, sql: """
+                        SELECT count(*) FROM group_members m JOIN orders o ON o.id = m.order_id
+                        WHERE m.group_id = ? AND m.account_id = ? AND o.status NOT IN ('cancelled', 'refunded', 'expired')
+                        """, arguments: [groupID, customer.rawValue]) ?? 0
+                    guard already == 0 else { throw StoreError(.conflict, field: "group_buy", "you are in group \(groupID) already") }
+                    group = groupID
+                } else {
+                    try db.execute(sql: "INSERT INTO buying_groups (group_buy_id, opened_at, deadline, status) VALUES (?, ?, ?, 'open')",
+                                   arguments: [id, at.timeIntervalSince1970, at.addingTimeInterval(Double(buy.windowMinutes) * 60).timeIntervalSince1970])
+                    group = db.lastInsertedRowID
+                }
+                try db.execute(sql: "INSERT INTO group_members (order_id, group_id, account_id) VALUES (?, ?, ?)", arguments: [order, group, customer.rawValue])
             }
         }
     }
@@ -74,6 +97,18 @@ enum MarketingLedger {
                 try db.execute(sql: "UPDATE points_lots SET remaining = remaining + ? WHERE id = ?", arguments: [points, line["lot_id"] as Int64])
                 try db.execute(sql: "INSERT INTO points_ledger (account_id, kind, points, lot_id, order_id, note, at) VALUES (?, 'refund', ?, ?, ?, ?, ?)",
                                arguments: [line["account_id"] as Int64, points, line["lot_id"] as Int64, order, "order \(order) \(status)", at.timeIntervalSince1970])
+            }
+        case "paid":
+            // A group forms once enough members have paid before its deadline.
+            guard let groupID = try Int64.fetchOne(db, sql: "SELECT group_id FROM group_members WHERE order_id = ?", arguments: [order]),
+                  let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.status == .open, g.deadline > at,
+                  let size = try Int.fetchOne(db, sql: "SELECT group_size FROM group_buys WHERE id = ?", arguments: [g.buy]), g.paid >= size else { return }
+            try db.execute(sql: "UPDATE buying_groups SET status = 'formed' WHERE id = ?", arguments: [groupID])
+        case "accepted":
+            // The store waits for the group.
+            if let groupID = try Int64.fetchOne(db, sql: "SELECT group_id FROM group_members WHERE order_id = ?", arguments: [order]),
+               let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.status != .formed {
+                throw StoreError(.conflict, field: "status", "the order waits for its group \(groupID) to form (\(g.paid) paid so far, until \(ISO8601DateFormatter().string(from: g.deadline)))")
             }
         case "completed":
             guard let row = try Row.fetchOne(db, sql: "SELECT customer_id, total_minor FROM orders WHERE id = ?", arguments: [order]) else { return }

@@ -525,6 +525,36 @@ enum Schema {
                 CREATE INDEX price_cuts_by_sku ON price_cuts(sku, ends_at);
                 """)
         }
+        migrator.registerMigration("v15: group buys, their groups and members") { db in
+            try db.execute(sql: """
+                CREATE TABLE group_buys (
+                    id INTEGER PRIMARY KEY,
+                    store_id INTEGER NOT NULL REFERENCES stores(id) ON DELETE CASCADE,
+                    sku TEXT NOT NULL,
+                    price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+                    group_size INTEGER NOT NULL CHECK (group_size >= 2),
+                    window_minutes INTEGER NOT NULL CHECK (window_minutes > 0),
+                    starts_at REAL NOT NULL,
+                    ends_at REAL NOT NULL
+                );
+                CREATE TABLE buying_groups (
+                    id INTEGER PRIMARY KEY,
+                    group_buy_id INTEGER NOT NULL REFERENCES group_buys(id) ON DELETE CASCADE,
+                    opened_at REAL NOT NULL,
+                    deadline REAL NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('open', 'formed', 'failed'))
+                );
+                CREATE INDEX buying_groups_open ON buying_groups(status, deadline);
+                CREATE TABLE group_members (
+                    order_id INTEGER PRIMARY KEY,
+                    group_id INTEGER NOT NULL REFERENCES buying_groups(id) ON DELETE CASCADE,
+                    account_id INTEGER NOT NULL
+                );
+                CREATE INDEX group_members_by_group ON group_members(group_id);
+                ALTER TABLE cart_choices ADD COLUMN group_buy_id INTEGER;
+                ALTER TABLE cart_choices ADD COLUMN group_id INTEGER;
+                """)
+        }
         return migrator
     }
 }

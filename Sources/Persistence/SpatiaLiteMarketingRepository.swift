@@ -167,12 +167,7 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
 
     public func createFlashSale(_ s: FlashSale) async throws -> FlashSale {
         try await writer.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM stores WHERE id = ?", arguments: [s.store.rawValue]) == 1 else {
-                throw MarketingError(.notFound, field: "store_id", "no store \(s.store)")
-            }
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM skus WHERE code = ?", arguments: [s.sku.rawValue]) == 1 else {
-                throw MarketingError(.notFound, field: "sku", "no SKU \(s.sku)")
-            }
+            try Self.requireStoreAndSKU(db, store: s.store, sku: s.sku)
             let overlapping = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM flash_sales WHERE store_id = ? AND sku = ? AND starts_at < ? AND ? < ends_at
                 """, arguments: [s.store.rawValue, s.sku.rawValue, s.endsAt.timeIntervalSince1970, s.startsAt.timeIntervalSince1970]) ?? 0
@@ -192,10 +187,8 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
 
     public func flashSales(store: StoreID?, on date: Date?) async throws -> [FlashSale] {
         try await writer.read { db in
-            var sql = "SELECT * FROM flash_sales WHERE 1", args: [any DatabaseValueConvertible] = []
-            if let store { sql += " AND store_id = ?"; args.append(store.rawValue) }
-            if let date { sql += " AND starts_at <= ? AND ? < ends_at"; args += [date.timeIntervalSince1970, date.timeIntervalSince1970] }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments(args)).map { r in
+            let (sql, args) = Self.promotions("flash_sales", store: store, on: date)
+            return try Row.fetchAll(db, sql: sql, arguments: args).map { r in
                 FlashSale(id: r["id"], store: StoreID(r["store_id"] as Int64), sku: SKUCode(r["sku"] as String), priceMinor: r["price_minor"],
                           quantity: r["quantity"], perCustomer: r["per_customer"], startsAt: Date(timeIntervalSince1970: r["starts_at"]),
                           endsAt: Date(timeIntervalSince1970: r["ends_at"]), sold: r["sold"])
@@ -214,16 +207,33 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
         }
     }
 
+    /// A promotions table's rows at a store (with those for every store, where a table has
+    /// them) and on at a moment, when given; oldest first.
+    static func promotions(_ table: String, store: StoreID?, on date: Date?, withEveryStore: Bool = false) -> (String, StatementArguments) {
+        var sql = "SELECT * FROM \(table) WHERE 1", args: [any DatabaseValueConvertible] = []
+        if let store {
+            sql += withEveryStore ? " AND (store_id = ? OR store_id IS NULL)" : " AND store_id = ?"
+            args.append(store.rawValue)
+        }
+        if let date { sql += " AND starts_at <= ? AND ? < ends_at"; args += [date.timeIntervalSince1970, date.timeIntervalSince1970] }
+        return (sql + " ORDER BY id", StatementArguments(args))
+    }
+
+    /// A promotion names a store (or none: every store) and a SKU that exist.
+    static func requireStoreAndSKU(_ db: Database, store: StoreID?, sku: SKUCode) throws {
+        if let store, try Int.fetchOne(db, sql: "SELECT count(*) FROM stores WHERE id = ?", arguments: [store.rawValue]) != 1 {
+            throw MarketingError(.notFound, field: "store_id", "no store \(store)")
+        }
+        guard try Int.fetchOne(db, sql: "SELECT count(*) FROM skus WHERE code = ?", arguments: [sku.rawValue]) == 1 else {
+            throw MarketingError(.notFound, field: "sku", "no SKU \(sku)")
+        }
+    }
+
     // MARK: - Price cuts
 
     public func createPriceCut(_ c: PriceCut) async throws -> PriceCut {
         try await writer.write { db in
-            if let store = c.store, try Int.fetchOne(db, sql: "SELECT count(*) FROM stores WHERE id = ?", arguments: [store.rawValue]) != 1 {
-                throw MarketingError(.notFound, field: "store_id", "no store \(store)")
-            }
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM skus WHERE code = ?", arguments: [c.sku.rawValue]) == 1 else {
-                throw MarketingError(.notFound, field: "sku", "no SKU \(c.sku)")
-            }
+            try Self.requireStoreAndSKU(db, store: c.store, sku: c.sku)
             try db.execute(sql: "INSERT INTO price_cuts (name, store_id, sku, price_minor, starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [c.name, c.store?.rawValue, c.sku.rawValue, c.priceMinor, c.startsAt.timeIntervalSince1970, c.endsAt.timeIntervalSince1970])
             var made = c
@@ -234,13 +244,90 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
 
     public func priceCuts(store: StoreID?, on date: Date?) async throws -> [PriceCut] {
         try await writer.read { db in
-            var sql = "SELECT * FROM price_cuts WHERE 1", args: [any DatabaseValueConvertible] = []
-            if let store { sql += " AND (store_id = ? OR store_id IS NULL)"; args.append(store.rawValue) }
-            if let date { sql += " AND starts_at <= ? AND ? < ends_at"; args += [date.timeIntervalSince1970, date.timeIntervalSince1970] }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments(args)).map { r in
+            let (sql, args) = Self.promotions("price_cuts", store: store, on: date, withEveryStore: true)
+            return try Row.fetchAll(db, sql: sql, arguments: args).map { r in
                 PriceCut(id: r["id"], name: r["name"], store: (r["store_id"] as Int64?).map { StoreID($0) }, sku: SKUCode(r["sku"] as String),
                          priceMinor: r["price_minor"], startsAt: Date(timeIntervalSince1970: r["starts_at"]), endsAt: Date(timeIntervalSince1970: r["ends_at"]))
             }
+        }
+    }
+
+    // MARK: - Group buys
+
+    public func createGroupBuy(_ b: GroupBuy) async throws -> GroupBuy {
+        try await writer.write { db in
+            try Self.requireStoreAndSKU(db, store: b.store, sku: b.sku)
+            try db.execute(sql: """
+                INSERT INTO group_buys (store_id, sku, price_minor, group_size, window_minutes, starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [b.store.rawValue, b.sku.rawValue, b.priceMinor, b.groupSize, b.windowMinutes,
+                                 b.startsAt.timeIntervalSince1970, b.endsAt.timeIntervalSince1970])
+            var made = b
+            made.id = db.lastInsertedRowID
+            return made
+        }
+    }
+
+    static func groupBuy(_ r: Row) -> GroupBuy {
+        GroupBuy(id: r["id"], store: StoreID(r["store_id"] as Int64), sku: SKUCode(r["sku"] as String), priceMinor: r["price_minor"],
+                 groupSize: r["group_size"], windowMinutes: r["window_minutes"], startsAt: Date(timeIntervalSince1970: r["starts_at"]),
+                 endsAt: Date(timeIntervalSince1970: r["ends_at"]))
+    }
+
+    public func groupBuys(store: StoreID?, on date: Date?) async throws -> [GroupBuy] {
+        try await writer.read { db in
+            let (sql, args) = Self.promotions("group_buys", store: store, on: date)
+            return try Row.fetchAll(db, sql: sql, arguments: args).map(Self.groupBuy)
+        }
+    }
+
+    public func groupBuy(_ id: Int64) async throws -> GroupBuy? {
+        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM group_buys WHERE id = ?", arguments: [id]).map(Self.groupBuy) }
+    }
+
+    /// Members count while their order stands; paid ones once the order has a `paid` step.
+    static let groupColumns = """
+        g.*, (SELECT count(*) FROM group_members m JOIN orders o ON o.id = m.order_id WHERE m.group_id = g.id
+                AND o.status NOT IN ('cancelled', 'refunded', 'expired')) AS members,
+             (SELECT count(*) FROM group_members m JOIN orders o ON o.id = m.order_id WHERE m.group_id = g.id
+                AND o.status NOT IN ('awaiting_payment', 'cancelled', 'refunded', 'expired')) AS paid
+        """
+
+    static func group(_ r: Row) -> BuyingGroup {
+        BuyingGroup(id: r["id"], buy: r["group_buy_id"], openedAt: Date(timeIntervalSince1970: r["opened_at"]), deadline: Date(timeIntervalSince1970: r["deadline"]),
+                    status: BuyingGroup.Status(rawValue: r["status"]) ?? .failed, members: r["members"], paid: r["paid"])
+    }
+
+    public func groups(of buy: Int64) async throws -> [BuyingGroup] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.groupColumns) FROM buying_groups g WHERE g.group_buy_id = ? ORDER BY g.status != 'open', g.id",
+                             arguments: [buy]).map(Self.group)
+        }
+    }
+
+    public func group(_ id: Int64) async throws -> BuyingGroup? {
+        try await writer.read { db in try Self.group(db, id) }
+    }
+
+    static func group(_ db: Database, _ id: Int64) throws -> BuyingGroup? {
+        try Row.fetchOne(db, sql: "SELECT \(groupColumns) FROM buying_groups g WHERE g.id = ?", arguments: [id]).map(group)
+    }
+
+    public func lapsedGroups(at date: Date) async throws -> [(group: BuyingGroup, orders: [Int64])] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.groupColumns) FROM buying_groups g WHERE g.status = 'open' AND g.deadline <= ? ORDER BY g.id LIMIT 100",
+                             arguments: [date.timeIntervalSince1970]).map { r in
+                let g = Self.group(r)
+                return (g, try Int64.fetchAll(db, sql: """
+                    SELECT m.order_id FROM group_members m JOIN orders o ON o.id = m.order_id
+                    WHERE m.group_id = ? AND o.status NOT IN ('cancelled', 'refunded', 'expired') ORDER BY m.order_id
+                    """, arguments: [g.id]))
+            }
+        }
+    }
+
+    public func markFailed(group: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE buying_groups SET status = 'failed' WHERE id = ? AND status = 'open'", arguments: [group])
         }
     }
 
@@ -248,19 +335,19 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
 
     public func choices(of account: AccountID) async throws -> CartChoices {
         try await writer.read { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT coupon_id, points FROM cart_choices WHERE account_id = ?", arguments: [account.rawValue]) else {
-                return CartChoices()
-            }
-            return CartChoices(coupon: r["coupon_id"], points: r["points"])
+            guard let r = try Row.fetchOne(db, sql: "SELECT coupon_id, points, group_buy_id, group_id FROM cart_choices WHERE account_id = ?",
+                                           arguments: [account.rawValue]) else { return CartChoices() }
+            return CartChoices(coupon: r["coupon_id"], points: r["points"], groupBuy: r["group_buy_id"], group: r["group_id"])
         }
     }
 
     public func setChoices(_ choices: CartChoices, of account: AccountID) async throws {
         try await writer.write { db in
             try db.execute(sql: """
-                INSERT INTO cart_choices (account_id, coupon_id, points) VALUES (?, ?, ?)
-                ON CONFLICT(account_id) DO UPDATE SET coupon_id = excluded.coupon_id, points = excluded.points
-                """, arguments: [account.rawValue, choices.coupon, choices.points])
+                INSERT INTO cart_choices (account_id, coupon_id, points, group_buy_id, group_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(account_id) DO UPDATE SET coupon_id = excluded.coupon_id, points = excluded.points,
+                    group_buy_id = excluded.group_buy_id, group_id = excluded.group_id
+                """, arguments: [account.rawValue, choices.coupon, choices.points, choices.groupBuy, choices.group])
         }
     }
 

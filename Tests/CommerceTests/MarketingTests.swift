@@ -169,6 +169,50 @@ struct MarketingTests {
         print("flash sale: \(flashOrders.count) sold at the sale price, \(outcomes.compactMap(\.0).count - flashOrders.count) at the store's price once it had sold out, \(refusals.count) checkouts refused (the sale sold out between quote and checkout)")
     }
 
+    @Test("a group buy: forms once enough members have paid within its window, and the store waits for it; a group short at its deadline is cancelled and refunded")
+    func groupBuy() async throws {
+        let s = try await Self.setup()
+        let buy = try await s.marketing.createGroupBuy(GroupBuy(id: 0, store: StoreID(1), sku: "DAIRY-001", priceMinor: 49, groupSize: 2, windowMinutes: 30,
+                                                                startsAt: s.clock.now.addingTimeInterval(-60), endsAt: s.clock.now.addingTimeInterval(86_400)),
+                                                       by: Self.admin)
+        func member(_ name: String, group: Int64?) async throws -> Order {
+            let who = name == "ana" ? s.customer
+                : try await s.accounts.register(AccountDraft(email: "\(name)@example.com", name: name), password: "a long password").principal
+            try await Self.fill(s, who, quantity: 1)
+            _ = try await s.marketing.choose(CartChoices(groupBuy: buy.id, group: group), by: who)
+            let quote = try await s.carts.quote(by: who)
+            #expect(quote.discounts.map(\.code) == ["group:\(buy.id)"] && quote.total.minor == 49, "\(quote.discounts) \(quote.refusedDiscounts)")
+            return try await s.orders.checkout(idempotencyKey: "group", by: who).order
+        }
+        func pay(_ o: Order) async throws -> Order { try await s.orders.repository.transition(o.id, from: .awaitingPayment, to: .paid, by: .payment, note: nil, at: s.clock.now) }
+        func accept(_ o: Order) async throws -> Order { try await s.orders.repository.transition(o.id, from: .paid, to: .accepted, by: .staff, note: nil, at: s.clock.now) }
+
+        let first = try await pay(try await member("ana", group: nil))
+        let group = try #require(try await s.marketing.repository.groups(of: buy.id).first)
+        #expect(group.status == .open && group.members == 1 && group.paid == 1)
+        await #expect(throws: StoreError.self, "the store waits for the group") { _ = try await accept(first) }
+        #expect(try await s.orders.repository.order(first.id)?.status == .paid, "nothing changed")
+        _ = try await pay(try await member("bo", group: group.id))
+        #expect(try await s.marketing.repository.group(group.id)?.status == .formed)
+        #expect(try await accept(first).status == .accepted)
+        // A full group takes no one else.
+        await #expect(throws: MarketingError.self) { _ = try await s.marketing.choose(CartChoices(groupBuy: buy.id, group: group.id), by: s.customer) }
+
+        // A second group: one paid, one not, and the window runs out.
+        let paid = try await pay(try await member("cy", group: nil))
+        let second = try #require(try await s.marketing.repository.groups(of: buy.id).first { $0.status == .open })
+        let unpaid = try await member("dee", group: second.id)
+        s.clock.advance(31 * 60)
+        let failed = try await s.marketing.failLapsedGroups { id, reason in
+            _ = try await s.orders.cancel(OrderID(id), reason: reason, by: Self.admin)
+        }
+        #expect(failed == 1)
+        #expect(try await s.orders.repository.order(paid.id)?.status == .refunded)
+        #expect(try await s.orders.repository.order(unpaid.id)?.status == .cancelled)
+        #expect(try await s.marketing.repository.group(second.id)?.status == .failed)
+        #expect(try await s.orders.repository.order(paid.id)?.timeline.last?.note?.contains("did not form") == true)
+    }
+
     @Test("a customer's flash-sale limit holds across orders; a level reached by spending is recorded with its reason and gives its coupons")
     func limitsAndLevels() async throws {
         let s = try await Self.setup()
