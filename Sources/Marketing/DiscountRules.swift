@@ -149,6 +149,14 @@ public enum DiscountRules {
             case .category(let slug): zip(input.lines, net).filter { $0.0.categories.contains(slug) }.reduce(0) { $0 + $1.1 }
             }
         }
+        /// Whether any line of the cart is in the scope (promoted or not): what a free-delivery coupon needs.
+        func inScope(_ scope: CouponScope) -> Bool {
+            switch scope {
+            case .all, .store: true
+            case .sku(let code): input.lines.contains { $0.sku == code }
+            case .category(let slug): input.lines.contains { $0.categories.contains(slug) }
+            }
+        }
         /// What a coupon is worth here, or why it is worth nothing.
         func worth(_ c: CustomerCoupon) -> Result<Int, Refusal> {
             let campaign = c.campaign
@@ -159,7 +167,10 @@ public enum DiscountRules {
             guard b > 0 else { return .failure(.init("nothing in the cart is in its scope (\(describe(campaign.scope))) and off promotion")) }
             switch campaign.kind {
             case .fixed(let amount): return .success(min(amount, b))
-            case .percent(let bp, let cap): return .success(min(b * bp / 10_000, cap))
+            case .percent(let bp, let cap):
+                let w = min(b * bp / 10_000, cap)
+                guard w > 0 else { return .failure(.init("worth nothing on this cart (\(Double(bp) / 100) % of \(money(b)))")) }
+                return .success(w)
             case .threshold(let minimum, let off):
                 guard b >= minimum else { return .failure(.init("spend \(money(minimum - b)) more on \(describe(campaign.scope)) to reach \(money(minimum))")) }
                 return .success(off)
@@ -204,6 +215,8 @@ public enum DiscountRules {
                 refused.append("coupon \(c.id) (\(c.campaign.name)): \(r.reason)")
             } else if case .store(let s) = c.campaign.scope, input.store != s {
                 refused.append("coupon \(c.id) (\(c.campaign.name)): only for orders from store \(s)")
+            } else if !inScope(c.campaign.scope) {
+                refused.append("coupon \(c.id) (\(c.campaign.name)): nothing in the cart is in its scope (\(describe(c.campaign.scope)))")
             } else {
                 deliveryValid.append(c)
             }

@@ -84,6 +84,12 @@ enum MarketingLedger {
     static func orderMoved(_ db: Database, order: Int64, to status: String, at: Date) throws {
         switch status {
         case "cancelled", "refunded", "expired":
+            // A formed group that falls short again before its deadline is open again: the store waits anew.
+            if let groupID = try Int64.fetchOne(db, sql: "SELECT group_id FROM group_members WHERE order_id = ?", arguments: [order]),
+               let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.status == .formed, g.deadline > at,
+               let size = try Int.fetchOne(db, sql: "SELECT group_size FROM group_buys WHERE id = ?", arguments: [g.buy]), g.paid < size {
+                try db.execute(sql: "UPDATE buying_groups SET status = 'open' WHERE id = ?", arguments: [groupID])
+            }
             try db.execute(sql: "UPDATE customer_coupons SET status = 'available', order_id = NULL WHERE order_id = ? AND status = 'used'", arguments: [order])
             for claim in try Row.fetchAll(db, sql: "SELECT id, sale_id, qty FROM flash_claims WHERE order_id = ? AND released = 0", arguments: [order]) {
                 try db.execute(sql: "UPDATE flash_claims SET released = 1 WHERE id = ?", arguments: [claim["id"] as Int64])

@@ -77,7 +77,7 @@ public struct SpatiaLiteReportRepository: ReportRepository {
                            sum(l.qty) AS units, sum(l.total_minor) AS revenue_minor
                     FROM sold JOIN order_lines l ON l.order_id = sold.id
                     LEFT JOIN skus k ON k.code = l.sku LEFT JOIN products p ON p.id = k.product_id LEFT JOIN categories c ON c.id = p.category_id
-                    GROUP BY category ORDER BY revenue_minor DESC, category
+                    GROUP BY 1 ORDER BY revenue_minor DESC, 1
                     """, totals: ["units", "revenue_minor"])
             case .funnel:
                 return try Self.funnel(db, kind: kind, range: range, store: store, args: args)

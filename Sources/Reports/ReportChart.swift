@@ -7,7 +7,8 @@ public enum ReportChart {
         let label = table.columns.first ?? ""
         let column = table.kind.chartColumn
         let rows = Array(zip(table.column(label), table.column(column)).prefix(40))
-        let values = rows.map { $0.1.double ?? 0 }
+        // Bars stand for sizes: a negative figure (points spent or lapsed) is drawn by its size, labelled with its sign.
+        let values = rows.map { abs($0.1.double ?? 0) }
         let top = max(values.max() ?? 0, 1)
         let barWidth = 28.0, gap = 10.0, left = 70.0, bottom = 120.0, plot = 260.0
         let width = left + Double(max(rows.count, 1)) * (barWidth + gap) + 20, height = 40 + plot + bottom
@@ -22,7 +23,7 @@ public enum ReportChart {
             """
         for (i, (name, value)) in rows.enumerated() {
             let v = value.double ?? 0
-            let h = plot * v / top
+            let h = plot * abs(v) / top
             let x = left + Double(i) * (barWidth + gap)
             let y = 40 + plot - h
             let text: String = switch name {

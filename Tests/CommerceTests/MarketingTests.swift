@@ -192,7 +192,13 @@ struct MarketingTests {
         #expect(group.status == .open && group.members == 1 && group.paid == 1)
         await #expect(throws: StoreError.self, "the store waits for the group") { _ = try await accept(first) }
         #expect(try await s.orders.repository.order(first.id)?.status == .paid, "nothing changed")
-        _ = try await pay(try await member("bo", group: group.id))
+        let bo = try await pay(try await member("bo", group: group.id))
+        #expect(try await s.marketing.repository.group(group.id)?.status == .formed)
+        // Bo drops out before the deadline: the group is open again, and the store waits again.
+        _ = try await s.orders.cancel(bo.id, reason: "changed my mind", by: Principal(account: bo.customer, role: .customer))
+        #expect(try await s.marketing.repository.group(group.id)?.status == .open)
+        await #expect(throws: StoreError.self, "the store waits for the group again") { _ = try await accept(first) }
+        _ = try await pay(try await member("bea", group: group.id))
         #expect(try await s.marketing.repository.group(group.id)?.status == .formed)
         #expect(try await accept(first).status == .accepted)
         // A full group takes no one else.

@@ -167,5 +167,10 @@ struct ReportTests {
         #expect(table.csv == "day,orders,total_minor\n2026-01-01,2,1234\n2026-01-02,1,99\n")
         let svg = ReportChart.svg(table)
         #expect(svg.hasPrefix("<svg") && svg.contains("2026-01-01: 1234") && svg.components(separatedBy: "<rect").count == 3)
+        // Negative figures (points spent) are drawn by their size: no negative heights.
+        let points = ReportTable(kind: .points, range: range, store: nil, columns: ["kind", "lines", "customers", "points"],
+                                 rows: [[.text("earn"), .integer(3), .integer(2), .integer(120)], [.text("spend"), .integer(1), .integer(1), .integer(-40)]])
+        let chart = ReportChart.svg(points)
+        #expect(!chart.contains("height=\"-") && chart.contains("spend: -40"))
     }
 }
