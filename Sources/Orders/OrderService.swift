@@ -75,6 +75,11 @@ public struct OrderService: Sendable {
             throw error
         }
         if !result.replayed { try await carts.clear(by: caller) }
+        // Discounts that cover the whole total leave nothing to pay: the order is paid now (and
+        // a retried checkout finishes this if a crash came between).
+        if result.order.total.minor == 0, result.order.status == .awaitingPayment {
+            return (try await markPaid(result.order.id, note: "nothing to pay: the discounts cover the total"), result.replayed)
+        }
         return result
     }
 

@@ -74,6 +74,20 @@ struct MarketingTests {
         #expect(try await s.marketing.repository.campaign(campaign.id)?.used == 0)
     }
 
+    @Test("discounts that cover the whole total: the order is paid at checkout, its hold a sale")
+    func nothingToPay() async throws {
+        let s = try await Self.setup()
+        let campaign = try await s.marketing.createCampaign(CouponCampaign(
+            id: 0, name: "on the house", kind: .fixed(amountMinor: 100_000), scope: .all, validFrom: s.clock.now.addingTimeInterval(-60),
+            validUntil: s.clock.now.addingTimeInterval(86_400), totalLimit: nil, perCustomerLimit: 1, issuance: .campaign), by: Self.admin)
+        _ = try await s.marketing.issue(campaign: campaign.id, to: [s.customer.account], by: Self.admin)
+        try await Self.fill(s, s.customer, quantity: 2)
+        let order = try await s.orders.checkout(idempotencyKey: "free", by: s.customer).order
+        #expect(order.total.minor == 0 && order.status == .paid)
+        #expect(order.timeline.last?.note == "nothing to pay: the discounts cover the total")
+        #expect(try await s.stores.reservation(order.reservation).status == .confirmed)
+    }
+
     @Test("the points ledger against a model: random earns, spends, refunds and lapses; it balances after every step and never goes below zero")
     func pointsLedger() async throws {
         let s = try await Self.setup()
