@@ -59,13 +59,17 @@ public struct CatalogService: Sendable {
 
     public func categoryTree() async throws -> CategoryTree { CategoryTree(try await repository.categories()) }
 
-    /// A SKU's category and those above it, by slug (as the catalog files the SKU's category).
-    public func categorySlugs(of sku: SKUCode) async throws -> Set<String> {
-        let raw = (stores.finder.sku(sku)?.category ?? "other").lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-        let slug = raw.isEmpty ? "other" : raw
+    /// Each SKU's category and those above it, by slug (as the catalog files a SKU's category);
+    /// the tree is read once for them all.
+    public func categorySlugs(of skus: [SKUCode]) async throws -> [SKUCode: Set<String>] {
         let tree = try await categoryTree()
-        guard let category = tree.category(slug: slug) else { return [slug] }
-        return Set(tree.path(of: category.id).map(\.slug))
+        var result: [SKUCode: Set<String>] = [:]
+        for sku in skus {
+            let raw = (stores.finder.sku(sku)?.category ?? "other").lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            let slug = raw.isEmpty ? "other" : raw
+            result[sku] = tree.category(slug: slug).map { Set(tree.path(of: $0.id).map(\.slug)) } ?? [slug]
+        }
+        return result
     }
 
     public func product(_ id: ProductID, store: StoreID? = nil) async throws -> (Product, prices: [SKUCode: Int]) {

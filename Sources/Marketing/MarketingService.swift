@@ -7,11 +7,11 @@ import Stores
 /// standing and choices read from storage, then `DiscountRules` decides.
 public struct MarketingDiscounts: DiscountPolicy {
     let repository: any MarketingRepository
-    /// A SKU's catalog category and those above it (slugs).
-    let categories: @Sendable (SKUCode) async throws -> Set<String>
+    /// Each SKU's catalog category and those above it (slugs).
+    let categories: @Sendable ([SKUCode]) async throws -> [SKUCode: Set<String>]
     let now: @Sendable () -> Date
 
-    public init(repository: any MarketingRepository, categories: @escaping @Sendable (SKUCode) async throws -> Set<String>,
+    public init(repository: any MarketingRepository, categories: @escaping @Sendable ([SKUCode]) async throws -> [SKUCode: Set<String>],
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.repository = repository; self.categories = categories; self.now = now
     }
@@ -22,9 +22,9 @@ public struct MarketingDiscounts: DiscountPolicy {
         let policy = try await repository.policy()
         let standing = try await repository.membership(of: customer.account, at: at)
         let choices = try await repository.choices(of: customer.account)
-        var lines: [DiscountInput.Line] = []
-        for l in quote.lines {
-            lines.append(.init(sku: l.sku, quantity: l.quantity, unitMinor: l.unitPrice.minor, categories: try await categories(l.sku)))
+        let slugs = try await categories(quote.lines.map(\.sku))
+        let lines = quote.lines.map { l in
+            DiscountInput.Line(sku: l.sku, quantity: l.quantity, unitMinor: l.unitPrice.minor, categories: slugs[l.sku] ?? [])
         }
         var sales: [SKUCode: FlashSale] = [:], cuts: [SKUCode: PriceCut] = [:]
         if let store = quote.store?.id {
