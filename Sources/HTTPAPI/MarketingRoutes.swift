@@ -228,7 +228,7 @@ struct MarketingRoutes: Sendable {
             "valid_from": .string(Render.iso8601(c.validFrom)), "valid_until": .string(Render.iso8601(c.validUntil)),
             "total_limit": c.totalLimit.map { .number(Double($0)) } ?? .null, "per_customer_limit": .number(Double(c.perCustomerLimit)),
             "issuance": .string(c.issuance.name), "issued": .number(Double(c.issued)), "used": .number(Double(c.used)),
-            "scope": .string(CouponScopeName.name(c.scope)), "scope_value": CouponScopeName.value(c.scope).map(JSONValue.string) ?? .null,
+            "scope": .string(c.scope.name), "scope_value": c.scope.value.map(JSONValue.string) ?? .null,
         ]
         switch c.kind {
         case .fixed(let a): o["amount_minor"] = .number(Double(a))
@@ -270,25 +270,5 @@ struct MarketingRoutes: Sendable {
                  "price_minor": .number(Double(s.priceMinor)), "quantity": .number(Double(s.quantity)), "sold": .number(Double(s.sold)),
                  "remaining": .number(Double(s.remaining)), "per_customer": .number(Double(s.perCustomer)),
                  "starts_at": .string(Render.iso8601(s.startsAt)), "ends_at": .string(Render.iso8601(s.endsAt))])
-    }
-}
-
-/// A coupon's scope as the API spells it.
-enum CouponScopeName {
-    static func name(_ s: CouponScope) -> String {
-        switch s {
-        case .all: "all"
-        case .category: "category"
-        case .sku: "sku"
-        case .store: "store"
-        }
-    }
-    static func value(_ s: CouponScope) -> String? {
-        switch s {
-        case .all: nil
-        case .category(let slug): slug
-        case .sku(let sku): sku.rawValue
-        case .store(let id): String(id.rawValue)
-        }
     }
 }

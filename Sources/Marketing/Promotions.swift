@@ -30,6 +30,26 @@ public enum CouponScope: Hashable, Sendable {
     case sku(SKUCode)
     /// Orders from this store only.
     case store(StoreID)
+
+    /// The scope's kind as the API and the database spell it.
+    public var name: String {
+        switch self {
+        case .all: "all"
+        case .category: "category"
+        case .sku: "sku"
+        case .store: "store"
+        }
+    }
+
+    /// What the scope names: a category slug, a SKU code or a store id; nil for all.
+    public var value: String? {
+        switch self {
+        case .all: nil
+        case .category(let slug): slug
+        case .sku(let sku): sku.rawValue
+        case .store(let id): String(id.rawValue)
+        }
+    }
 }
 
 /// A coupon campaign: its rule, when it holds, how many there are and how they are given out.

@@ -35,13 +35,6 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
             case .threshold(let m, let o): minimum = m; off = o
             case .freeDelivery: break
             }
-            var scopeValue: String?
-            switch c.scope {
-            case .all: break
-            case .category(let slug): scopeValue = slug
-            case .sku(let sku): scopeValue = sku.rawValue
-            case .store(let store): scopeValue = String(store.rawValue)
-            }
             var code: String?, level: String?
             switch c.issuance {
             case .campaign: break
@@ -56,7 +49,7 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
                 INSERT INTO coupon_campaigns (name, kind, amount_minor, percent_bp, cap_minor, minimum_minor, off_minor, scope, scope_value,
                     valid_from, valid_until, total_limit, per_customer_limit, issuance, code, on_level, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [c.name, c.kind.name, amount, percent, cap, minimum, off, Self.scopeName(c.scope), scopeValue,
+                """, arguments: [c.name, c.kind.name, amount, percent, cap, minimum, off, c.scope.name, c.scope.value,
                                  c.validFrom.timeIntervalSince1970, c.validUntil.timeIntervalSince1970, c.totalLimit, c.perCustomerLimit,
                                  c.issuance.name, code, level, date.timeIntervalSince1970])
             return try Self.campaign(db, db.lastInsertedRowID)!
@@ -115,15 +108,6 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
                        arguments: [id, account.rawValue, reason, date.timeIntervalSince1970])
         let rowID = db.lastInsertedRowID
         return coupon(try Row.fetchOne(db, sql: "SELECT * FROM customer_coupons WHERE id = ?", arguments: [rowID])!, campaign: try campaign(db, id)!)
-    }
-
-    static func scopeName(_ s: CouponScope) -> String {
-        switch s {
-        case .all: "all"
-        case .category: "category"
-        case .sku: "sku"
-        case .store: "store"
-        }
     }
 
     static func campaign(_ db: Database, _ id: Int64) throws -> CouponCampaign? {
