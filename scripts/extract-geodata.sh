@@ -57,6 +57,14 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
     for r in rows:
         out.write(",".join(map(str, r)) + "\n")
 PY
+# The base map the web console draws (no tile server is reachable): water, parks, roads and
+# buildings of the same extract as GeoJSON, simplified to about a metre and rounded to 5 decimals,
+# gzipped (o2o serves it as it is, with Content-Encoding: gzip).
+osmium tags-filter "$shared/osm/porto_center_2020.osm.pbf" w/highway w/building nwr/natural=water nwr/waterway=riverbank,river \
+    nwr/landuse=grass,forest,meadow,recreation_ground nwr/leisure=park,garden -o "$tmp/base.osm.pbf" --overwrite
+osmium export "$tmp/base.osm.pbf" -f geojsonseq --geometry-types=linestring,polygon,multipolygon -o "$tmp/base.geojsonseq" --overwrite
+python3 "$here/scripts/basemap.py" "$tmp/base.geojsonseq" "$tmp/basemap.geojson"
+gzip -n -9 -c "$tmp/basemap.geojson" > "$out/basemap.geojson.gz"
 # Helsinki: the shops of the centre and HSY's 250 m population grid, for coverage planning.
 mkdir -p "$here/GeoData/helsinki"
 cp "$shared/osm/helsinki_osm_shops.csv" "$here/GeoData/helsinki/shops.csv"
@@ -75,4 +83,4 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
     w.writeheader()
     w.writerows(rows[:300])
 PY
-echo "wrote $out/shops.csv, $out/douro.geojson, $out/homes.csv, GeoData/helsinki, GeoData/vrp/lilim100 and GeoData/geonames/cities-top300.csv"
+echo "wrote $out/shops.csv, $out/douro.geojson, $out/homes.csv, $out/basemap.geojson.gz, GeoData/helsinki, GeoData/vrp/lilim100 and GeoData/geonames/cities-top300.csv"
