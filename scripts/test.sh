@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what is missing, builds, tests; then fuzzes the running
-# API against its OpenAPI document (scripts/fuzz-api.sh, 60 s).
+# API against its OpenAPI document (scripts/fuzz-api.sh, 60 s) and drives the web console in
+# headless Chromium (scripts/console-test.sh; screenshots in .build/console-test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --test
 swift test --disable-xctest "$@"
 bash scripts/fuzz-api.sh 60
+bash scripts/console-test.sh

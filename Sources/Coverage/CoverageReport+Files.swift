@@ -59,6 +59,7 @@ extension CoverageReport {
         return .object([
             "city": .string(city), "demand": .string(demand.name), "minutes": .array(minutes.map(JSONValue.number)),
             "vehicles": .array(vehicles.map { .string($0.rawValue) }), "gap_cell_m": .number(cellMeters),
+            "headlines": .array(headlines.map { .object(["key": .string($0.key), "label": .string($0.label), "unit": .string($0.unit)]) }),
             "baseline": result(baseline, detail: true),
             "scenarios": .array(scenarios.map { result($0, detail: true) }),
         ])

@@ -39,7 +39,9 @@ extension DispatchService {
             }
             record.id = try await storage.commit(write)
             apply(write)
-            return RoundReport(record: record, plan: plan)
+            let report = RoundReport(record: record, plan: plan)
+            board.publish([.round(report)])
+            return report
         }
     }
 
@@ -75,16 +77,18 @@ extension DispatchService {
     /// Applies a committed write to memory and tells the tracking streams. Riders keep the
     /// position they have in memory (it may be newer than the one the write copied).
     func apply(_ write: DispatchWrite) {
-        state.withLock { s in
-            for r in write.riders {
-                var saved = r
-                if let current = s.riders[r.id] { saved.position = current.position; saved.positionAt = current.positionAt }
-                s.riders[r.id] = saved
-            }
+        let riders: [Rider] = state.withLock { s in
             for d in write.deliveries {
                 if d.status.isFinal { s.deliveries[d.id] = nil } else { s.deliveries[d.id] = d }
             }
+            return write.riders.map { r in
+                var saved = r
+                if let current = s.riders[r.id] { saved.position = current.position; saved.positionAt = current.positionAt }
+                s.riders[r.id] = saved
+                return saved
+            }
         }
         tracking.publish(write.events.map(TrackingUpdate.status))
+        board.publish(riders.map(BoardUpdate.rider) + write.deliveries.map(BoardUpdate.delivery))
     }
 }

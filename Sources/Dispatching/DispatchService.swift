@@ -27,6 +27,8 @@ public final class DispatchService: Sendable {
     public let now: @Sendable () -> Date
     /// Status changes and rider positions of each delivery, for tracking streams.
     public let tracking = EventHub<DeliveryID, TrackingUpdate>(key: \.delivery)
+    /// Every rider's and active delivery's changes and every round, for the dispatcher's board.
+    public let board = EventHub<Int, BoardUpdate>(key: { _ in 0 })
 
     struct State {
         var riders: [RiderID: Rider] = [:]
@@ -69,6 +71,7 @@ public final class DispatchService: Sendable {
                 s.riders[rider.id] = rider
                 if let p = rider.position { s.locator.update(rider.id, to: p) }
             }
+            board.publish([.rider(rider)])
             return rider
         }
     }
@@ -101,7 +104,9 @@ public final class DispatchService: Sendable {
                 s.riders[id] = saved
                 s.riders[id]!.position = moved?.position; s.riders[id]!.positionAt = moved?.positionAt
             }
-            return try self.rider(id)
+            let current = try self.rider(id)
+            board.publish([.rider(current)])
+            return current
         }
     }
 
@@ -125,6 +130,7 @@ public final class DispatchService: Sendable {
             return (true, s.riders.values[index].route)
         }
         guard let outcome else { throw DispatchError(.notFound, field: "id", "no rider \(id)") }
+        if outcome.applied, board.subscriberCount > 0 { board.publish([.position(rider: id, position: position, at: at)]) }
         if outcome.applied, !outcome.route.isEmpty, tracking.subscriberCount > 0 {
             var seen = Set<DeliveryID>()
             for stop in outcome.route where seen.insert(stop.delivery).inserted && tracking.hasSubscribers(for: stop.delivery) {
@@ -177,6 +183,7 @@ public final class DispatchService: Sendable {
             if created {
                 state.withLock { $0.deliveries[delivery.id] = delivery }
                 tracking.publish([.status(DeliveryEvent(delivery: delivery.id, status: .pending, at: delivery.createdAt))])
+                board.publish([.delivery(delivery)])
             }
             return (delivery, created)
         }

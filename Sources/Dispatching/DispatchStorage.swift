@@ -81,4 +81,7 @@ public protocol DispatchStorage: Sendable {
     func timeline(_ id: DeliveryID) async throws -> [DeliveryEvent]
     /// The most recent rounds, newest first.
     func recentRounds(limit: Int) async throws -> [RoundRecord]
+    /// The indicators of the span `from..<to`: deliveries created, handed over (on time or not),
+    /// failed and cancelled in it, and the rounds run.
+    func day(from: Date, to: Date) async throws -> DispatchDay
 }

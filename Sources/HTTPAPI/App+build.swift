@@ -40,7 +40,8 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
                         carts: CartService, orders: OrderService, payments: PaymentService, marketing: MarketingService,
                         reports: any ReportRepository, metrics: ServerMetrics = ServerMetrics(),
                         writeLimit: WriteRateLimit? = nil, heartbeat: Duration = .seconds(15),
-                        geoData: URL = URL(fileURLWithPath: "GeoData"), compute: ComputeGate = ComputeGate()) -> Router<AppRequestContext> {
+                        geoData: URL = URL(fileURLWithPath: "GeoData"), compute: ComputeGate = ComputeGate(),
+                        console: ConsoleConfiguration = ConsoleConfiguration()) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
@@ -93,6 +94,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     PaymentRoutes(payments: payments).register(on: router)
     MarketingRoutes(marketing: marketing, carts: carts).register(on: router)
     ReportRoutes(reports: reports).register(on: router)
+    ConsoleRoutes(geoData: geoData, configuration: console).register(on: router)
     return router
 }
 
@@ -209,6 +211,7 @@ struct EventStreamCloser: Service {
         try? await gracefulShutdown()
         service.events.finish()
         dispatch.tracking.finish()
+        dispatch.board.finish()
     }
 }
 

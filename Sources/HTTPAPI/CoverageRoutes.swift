@@ -14,6 +14,9 @@ struct CoverageRoutes: Sendable {
     let geoData: URL
     let gate: ComputeGate
 
+    /// The GeoJSON layers a report can carry for each result.
+    static let layerNames = ["gaps", "demand", "stores", "zones"]
+
     /// The most demand points one request may carry inline.
     static let maximumPoints = 50_000
 
@@ -24,7 +27,7 @@ struct CoverageRoutes: Sendable {
     func report(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
         _ = try context.planner()
         let o = try Input.object(try await Input.json(request, context: context),
-                                 allowed: ["city", "demand", "minutes", "cell_m", "scenarios"])
+                                 allowed: ["city", "demand", "minutes", "cell_m", "scenarios", "layers"])
         let city = try Input.string(o, "city")
         if let city, !CoverageCity.names.contains(city) {
             throw Problem.invalid("city", "unknown city \"\(city)\"; use \(CoverageCity.names.joined(separator: " or "))")
@@ -62,11 +65,19 @@ struct CoverageRoutes: Sendable {
                 scenarios += try ScenarioFile.read(item, source: "scenarios[\(i)]", rule: rule)
             }
         }
+        var wanted = ["gaps", "demand"]
+        if let raw = o["layers"], !raw.isNull {
+            guard case .array(let list) = raw, let names = Optional(list.compactMap(\.stringValue)), names.count == list.count,
+                  names.allSatisfy(Self.layerNames.contains) else {
+                throw Problem.invalid("layers", "layers must be an array of \(Self.layerNames.joined(separator: ", "))")
+            }
+            wanted = names
+        }
         let baseline = CoverageCity.stores(try await stores.repository.allStores(), zones: try await stores.repository.allZones())
         let planner = CoveragePlanner(engine: try SpatiaLiteGeometry(), eta: HaversineETAModel.city(city ?? "porto") ?? HaversineETAModel(),
                                       minutes: minutes, cellMeters: try Input.number(o, "cell_m") ?? 250)
         try planner.validate()
-        let name = city ?? "request", whatIfs = scenarios
+        let name = city ?? "request", whatIfs = scenarios, layerNames = wanted
         let body = try await gate.run("coverage reports") { deadline in
             // Checked between the steps of each scenario: a report past the limit stops there.
             let report = try planner.report(city: name, baseline: baseline, demand: demand, scenarios: whatIfs) { _ in try deadline.check() }
@@ -74,7 +85,7 @@ struct CoverageRoutes: Sendable {
             var layers: [String: JSONValue] = [:]
             for r in [report.baseline] + report.scenarios {
                 let l = report.layers(r)
-                layers[r.name] = .object(["gaps": l["gaps"]!, "demand": l["demand"]!])
+                layers[r.name] = .object(Dictionary(uniqueKeysWithValues: layerNames.compactMap { n in l[n].map { (n, $0) } }))
             }
             body["layers"] = .object(layers)
             return .object(body)

@@ -14,6 +14,7 @@ struct DispatchRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/v1/riders") { request, context in try await registerRider(request, context) }
+        router.get("/v1/riders") { request, context in _ = try context.dispatcher(); return try listRiders(request) }
         router.get("/v1/riders/nearby") { request, context in _ = try context.dispatcher(); return try nearbyRiders(request) }
         router.get("/v1/riders/:id") { _, context in
             _ = try context.dispatcher()
@@ -29,6 +30,8 @@ struct DispatchRoutes: Sendable {
             router.post("/v1/deliveries/:id/\(action.rawValue)") { request, context in try await perform(action, request, context) }
         }
         router.post("/v1/dispatch/rounds") { request, context in try await round(request, context) }
+        router.get("/v1/dispatch/events") { _, context in _ = try context.dispatcher(); return boardStream() }
+        router.get("/v1/dispatch/kpis") { request, context in _ = try context.dispatcher(); return try await kpis(request) }
         router.get("/v1/dispatch/rounds") { request, context in
             _ = try context.dispatcher()
             let limit = try Input.queryInt(request, "limit") ?? 20
@@ -153,6 +156,27 @@ struct DispatchRoutes: Sendable {
         ]))
     }
 
+    static func riderStatus(_ request: Request) throws -> RiderStatus? {
+        guard let raw = request.uri.queryParameters["status"] else { return nil }
+        guard let s = RiderStatus(rawValue: String(raw)) else { throw Problem.invalid("status", "status must be offline, idle or busy") }
+        return s
+    }
+
+    func listRiders(_ request: Request) throws -> JSONBody {
+        let limit = try Input.queryInt(request, "limit") ?? 100
+        guard (1...APIConfiguration.maximumPageSize).contains(limit) else {
+            throw Problem.invalid("limit", "limit must be between 1 and \(APIConfiguration.maximumPageSize)")
+        }
+        let after = try Input.queryInt(request, "cursor").map { RiderID(Int64($0)) }
+        var found = dispatch.riders(status: try Self.riderStatus(request), after: after, limit: limit + 1)
+        var next: JSONValue = .null
+        if found.count > limit {
+            found.removeLast()
+            next = .string(String(found.last!.id.rawValue))
+        }
+        return JSONBody(value: .object(["riders": .array(found.map { Render.rider($0) }), "next_cursor": next]))
+    }
+
     func nearbyRiders(_ request: Request) throws -> JSONBody {
         let point = try Input.point(request)
         let limit = try Input.queryInt(request, "limit") ?? 10
@@ -161,12 +185,7 @@ struct DispatchRoutes: Sendable {
         }
         let radius = try Input.queryDouble(request, "radius_m") ?? .infinity
         guard radius > 0 else { throw Problem.invalid("radius_m", "radius_m must be positive") }
-        var status: RiderStatus?
-        if let raw = request.uri.queryParameters["status"] {
-            guard let s = RiderStatus(rawValue: String(raw)) else { throw Problem.invalid("status", "status must be offline, idle or busy") }
-            status = s
-        }
-        let found = dispatch.nearbyRiders(to: point, status: status, limit: limit, within: radius)
+        let found = dispatch.nearbyRiders(to: point, status: try Self.riderStatus(request), limit: limit, within: radius)
         return JSONBody(value: .object(["count": Render.number(found.count),
                                         "riders": .array(found.map { Render.rider($0.rider, distance: $0.distance) })]))
     }
@@ -272,6 +291,85 @@ struct DispatchRoutes: Sendable {
         options.assignLate = try Input.member(o, "assign_late", required: false, path: "", expected: "true or false") { if case .bool(let b) = $0 { b } else { nil } } ?? options.assignLate
         let report = try await dispatch.runRound(trigger: "manual", options: options)
         return JSONBody(value: Render.roundReport(report))
+    }
+
+    // MARK: - The dispatcher's board
+
+    /// The indicators of a day (`date`, default today, in `time_zone`, default UTC) with the
+    /// riders and deliveries as they are now.
+    func kpis(_ request: Request) async throws -> JSONBody {
+        let q = request.uri.queryParameters
+        let zoneName = q["time_zone"].map(String.init) ?? "UTC"
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw Problem.invalid("time_zone", "time_zone must be an IANA time zone such as Europe/Lisbon, got \"\(zoneName)\"")
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let now = dispatch.now()
+        var start = calendar.startOfDay(for: now)
+        if let raw = q["date"].map(String.init) {
+            let parts = raw.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 3, raw.count == 10, let y = parts[0], let m = parts[1], let d = parts[2],
+                  let day = calendar.date(from: DateComponents(year: y, month: m, day: d)),
+                  calendar.component(.month, from: day) == m, calendar.component(.day, from: day) == d else {
+                throw Problem.invalid("date", "date is a day as YYYY-MM-DD, got \"\(raw)\"")
+            }
+            start = day
+        }
+        guard let end = calendar.date(byAdding: .day, value: 1, to: start) else { throw Problem.invalid("date", "date is out of range") }
+        let day = try await dispatch.day(from: start, to: end)
+        let riders = dispatch.riders(), active = dispatch.activeDeliveries
+        func optional(_ x: Double?, _ scale: Double = 10) -> JSONValue { x.map { .number(($0 * scale).rounded() / scale) } ?? .null }
+        let dayText = String(format: "%04d-%02d-%02d", calendar.component(.year, from: start), calendar.component(.month, from: start),
+                             calendar.component(.day, from: start))
+        return JSONBody(value: .object([
+            "date": .string(dayText), "time_zone": .string(zone.identifier), "from": Render.time(start), "to": Render.time(end),
+            "deliveries": .object([
+                "created": Render.number(day.created), "delivered": Render.number(day.delivered), "on_time": Render.number(day.onTime),
+                "late": Render.number(day.delivered - day.onTime), "on_time_percent": optional(day.onTimePercent),
+                "failed": Render.number(day.failed), "cancelled": Render.number(day.cancelled),
+                "mean_minutes": optional(day.meanMinutes), "p90_minutes": optional(day.p90Minutes),
+            ]),
+            "rounds": .object([
+                "count": Render.number(day.rounds), "assigned": Render.number(day.assigned),
+                "mean_solve_ms": optional(day.meanSolveSeconds.map { $0 * 1000 }, 100),
+            ]),
+            "now": .object([
+                "riders": .object(Dictionary(uniqueKeysWithValues: RiderStatus.allCases.map { s in
+                    (s.rawValue, Render.number(riders.count { $0.status == s }))
+                })),
+                "deliveries": .object(Dictionary(uniqueKeysWithValues: DeliveryStatus.allCases.filter { !$0.isFinal }.map { s in
+                    (s.rawValue, Render.number(active.count { $0.status == s }))
+                })),
+            ]),
+        ]))
+    }
+
+    /// Server-Sent Events for the dispatcher's board: a `snapshot` of every rider and active
+    /// delivery, then `rider`, `position`, `delivery` and `round` events as they happen.
+    func boardStream() -> Response {
+        // Subscribe before taking the snapshot, so nothing in between is missed (a change seen
+        // twice is harmless: each event carries the whole record, or a position with its time).
+        let live = dispatch.board.subscribe(key: nil)
+        let snapshot = JSONValue.object([
+            "riders": .array(dispatch.riders().map { Render.rider($0) }),
+            "deliveries": .array(dispatch.activeDeliveries.map(Render.delivery)),
+        ])
+        let heartbeat = self.heartbeat
+        let body = ResponseBody { writer in
+            var sequence = 1
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n" + Render.serverSentEvent("snapshot", snapshot, sequence: sequence)))
+            for await signal in LiveStream.merge(live, heartbeat: heartbeat) {
+                switch signal {
+                case .event(let update):
+                    sequence += 1
+                    try await writer.write(ByteBuffer(string: Render.boardEvent(update, sequence: sequence)))
+                case .beat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
     }
 
     // MARK: - Tracking stream

@@ -73,13 +73,26 @@ extension Render {
         return .object(o)
     }
 
+    static func serverSentEvent(_ name: String, _ body: JSONValue, sequence: Int) -> String {
+        "id: \(sequence)\nevent: \(name)\ndata: \(String(decoding: body.serialized(), as: UTF8.self))\n\n"
+    }
+
+    static func boardEvent(_ update: BoardUpdate, sequence: Int) -> String {
+        switch update {
+        case .rider(let r): serverSentEvent("rider", rider(r), sequence: sequence)
+        case .position(let r, let p, let at):
+            serverSentEvent("position", .object(["rider_id": id(r.rawValue), "position": point(p), "at": time(at)]), sequence: sequence)
+        case .delivery(let d): serverSentEvent("delivery", delivery(d), sequence: sequence)
+        case .round(let report): serverSentEvent("round", roundReport(report), sequence: sequence)
+        }
+    }
+
     static func serverSentEvent(_ update: TrackingUpdate, sequence: Int) -> String {
         let (name, body): (String, JSONValue) = switch update {
         case .status(let e): ("status", deliveryEvent(e))
         case .position(let d, let r, let p, let at):
             ("position", .object(["delivery_id": id(d.rawValue), "rider_id": id(r.rawValue), "position": point(p), "at": time(at)]))
         }
-        let data = String(decoding: body.serialized(), as: UTF8.self)
-        return "id: \(sequence)\nevent: \(name)\ndata: \(data)\n\n"
+        return serverSentEvent(name, body, sequence: sequence)
     }
 }

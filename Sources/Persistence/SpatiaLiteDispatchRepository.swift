@@ -101,6 +101,46 @@ public struct SpatiaLiteDispatchRepository: DispatchStorage {
         }
     }
 
+    public func day(from: Date, to: Date) async throws -> DispatchDay {
+        let span: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
+        return try await writer.read { db in
+            var day = DispatchDay()
+            day.created = try Int.fetchOne(db, sql: "SELECT count(*) FROM deliveries WHERE created_at >= ? AND created_at < ?", arguments: span) ?? 0
+            // A delivery's last step of each kind counts once, on the day it happened.
+            let finals = try Row.fetchAll(db, sql: """
+                SELECT e.status, max(e.at) AS at, d.created_at, d.promised_at
+                FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id
+                WHERE e.status IN ('delivered', 'failed', 'cancelled') AND e.at >= ? AND e.at < ?
+                GROUP BY e.delivery_id, e.status
+                """, arguments: span)
+            var minutes: [Double] = []
+            for row in finals {
+                let status: String = row["status"], at: Double = row["at"]
+                switch status {
+                case "delivered":
+                    day.delivered += 1
+                    let promised: Double = row["promised_at"], created: Double = row["created_at"]
+                    if at <= promised { day.onTime += 1 }
+                    minutes.append((at - created) / 60)
+                case "failed": day.failed += 1
+                default: day.cancelled += 1
+                }
+            }
+            if !minutes.isEmpty {
+                minutes.sort()
+                day.meanMinutes = minutes.reduce(0, +) / Double(minutes.count)
+                day.p90Minutes = minutes[min(minutes.count - 1, Int((Double(minutes.count) * 0.9).rounded(.up)) - 1)]
+            }
+            if let rounds = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, coalesce(sum(assigned), 0) AS assigned, avg(solve_seconds) AS solve
+                FROM dispatch_rounds WHERE at >= ? AND at < ?
+                """, arguments: span) {
+                day.rounds = rounds["n"]; day.assigned = rounds["assigned"]; day.meanSolveSeconds = rounds["solve"]
+            }
+            return day
+        }
+    }
+
     public func recentRounds(limit: Int) async throws -> [RoundRecord] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM dispatch_rounds ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.round)

@@ -33,6 +33,35 @@ struct CoverageHTTPTests {
             let gaps = r.json["layers"]?["only three"]?["gaps"]?["features"]?.arrayValue ?? []
             #expect(!gaps.isEmpty)
             #expect(r.json["layers"]?["baseline"]?["demand"]?["features"]?.arrayValue?.count == homes.points.count)
+            // By default the layers are the gaps and the demand; the headlines name every figure.
+            #expect(Set(r.json["layers"]?["baseline"]?.objectValue?.keys.map { $0 } ?? []) == ["gaps", "demand"])
+            let keys = r.json["headlines"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? []
+            #expect(Set(keys) == Set(r.json["baseline"]?["headline"]?.objectValue?.keys.map { $0 } ?? []) && keys.count > 7)
+            #expect(r.json["headlines"]?.arrayValue?.allSatisfy { $0["label"]?.stringValue?.isEmpty == false } == true)
+        }
+    }
+
+    @Test("the layers asked for: each result's stores and zones as GeoJSON, the what-if's added store among them; unknown layers are refused")
+    func layers() async throws {
+        let (app, service) = try await demoApp()
+        let body = #"{"city": "porto", "minutes": [10], "layers": ["stores", "zones"], "scenarios": [{"name": "east", "changes": [{"op": "add", "lat": 41.149, "lon": -8.585, "kind": "supermarket", "name": "east"}]}]}"#
+        try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
+            let r = try await client.execute(uri: "/v1/coverage/reports", method: .post, headers: admin, body: ByteBuffer(string: body))
+            let json = r.json
+            #expect(r.status == .ok, "\(json)")
+            let zones = try await service.repository.allZones().count, stores = try await service.repository.allStores().count
+            #expect(Set(json["layers"]?["baseline"]?.objectValue?.keys.map { $0 } ?? []) == ["stores", "zones"])
+            #expect(json["layers"]?["baseline"]?["zones"]?["features"]?.arrayValue?.count == zones)
+            #expect(json["layers"]?["baseline"]?["stores"]?["features"]?.arrayValue?.count == stores)
+            let added = json["layers"]?["east"]?["stores"]?["features"]?.arrayValue?.filter { $0["properties"]?["name"] == .string("east") } ?? []
+            #expect(added.count == 1 && (added.first?["properties"]?["id"]?.numberValue ?? 0) < 0)
+            let addedZones = json["layers"]?["east"]?["zones"]?["features"]?.arrayValue?.filter { ($0["properties"]?["store"]?.numberValue ?? 0) < 0 } ?? []
+            #expect(!addedZones.isEmpty, "the added supermarket's zones, by the city's rule")
+            for bad in [#"{"city": "porto", "layers": ["roads"]}"#, #"{"city": "porto", "layers": "zones"}"#, #"{"city": "porto", "layers": [1]}"#] {
+                let refused = try await client.execute(uri: "/v1/coverage/reports", method: .post, headers: admin, body: ByteBuffer(string: bad))
+                #expect(refused.status == .badRequest && refused.json["field"] == .string("layers"), "\(bad): \(refused.json)")
+            }
         }
     }
 

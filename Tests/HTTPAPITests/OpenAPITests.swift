@@ -55,7 +55,7 @@ struct OpenAPITests {
                     #expect(response.status.code < 500)
                 }
             }
-            #expect(operations == 103)
+            #expect(operations == 106)
         }
     }
 

@@ -111,7 +111,7 @@ struct RoleMatrixTests {
                     }
                 }
             }
-            #expect(operations == 103 && cells > 710, "\(operations) operations, \(cells) cells")
+            #expect(operations == 106 && cells > 730, "\(operations) operations, \(cells) cells")
             print("role matrix: \(operations) operations × \(Self.callers.count) callers = \(cells) calls checked (allowed streams left to the loopback tests)")
         }
     }

@@ -41,7 +41,8 @@ func emptyApp() async throws -> (some ApplicationProtocol, StoreService) {
 /// orders). `accounts` replaces the default accounts service.
 func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: DispatchService? = nil, accounts: AccountService? = nil,
                 heartbeat: Duration = .seconds(15), paymentRecords: SandboxRecords = DemoFixture.sandboxRecords(),
-                writeLimit: WriteRateLimit? = nil, compute: ComputeGate = ComputeGate()) async throws -> Router<AppRequestContext> {
+                writeLimit: WriteRateLimit? = nil, compute: ComputeGate = ComputeGate(),
+                console: ConsoleConfiguration = ConsoleConfiguration()) async throws -> Router<AppRequestContext> {
     let given = accounts
     let accounts = accounts ?? DemoFixture.accounts(db, stores: service)
     // Store and stock writes are for staff and admins: tests sign in as this admin (adminAuth).
@@ -52,7 +53,7 @@ func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: Dis
     return buildRouter(service: service, dispatch: dispatch ?? DemoFixture.dispatch(db), accounts: accounts, catalog: catalog, carts: carts,
                        orders: orders, payments: try DemoFixture.payments(db, orders: orders, records: paymentRecords).0, marketing: DemoFixture.marketing(db),
                        reports: SpatiaLiteReportRepository(database: db), writeLimit: writeLimit, heartbeat: heartbeat, geoData: DemoFixture.geoData,
-                       compute: compute)
+                       compute: compute, console: console)
 }
 
 /// The admin every test router made without its own accounts has.
