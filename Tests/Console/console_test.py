@@ -338,6 +338,17 @@ def test_dispatch(driver, api, out, admin, accounts):
          "the day's figures are the API's")
     phone_and_keyboard(driver, out, "dispatch", "run-round")
     console_errors(driver, "dispatch")
+    # A session that ends (signed out elsewhere) brings the sign-in back at the next request;
+    # signing in again starts the page afresh. The browser logs the 401 itself, and nothing else.
+    token = driver.execute_script("return JSON.parse(sessionStorage.getItem('o2o.console.session')).token")
+    api.ok("DELETE", "/v1/sessions/current", token=token)
+    driver.find_element(By.ID, "run-round").click()
+    wait(driver, lambda d: d.find_element(By.ID, "signin").is_displayed()
+         and "session has ended" in d.find_element(By.CSS_SELECTOR, "#signin .status").text, "the sign-in comes back")
+    sign_in(driver, *accounts["dispatcher"])
+    wait(driver, lambda d: body_counter(d, "snapshot") >= 1 and not d.find_element(By.ID, "signin").is_displayed(), "the page starts again")
+    other = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "401" not in e["message"]]
+    check(not other, f"dispatch: after the session ended, no console error but the refused request's 401 ({len(other)})")
 
 
 def test_planner(driver, api, out, accounts):

@@ -41,7 +41,10 @@ export async function api(path, { method = "GET", body, headers = {}, signal, ra
   if (!response.ok) {
     let problem = null;
     try { problem = await response.json(); } catch { problem = null; }
-    if (response.status === 401 && s) session.clear();
+    if (response.status === 401 && s && !headers.Authorization) {
+      session.clear();
+      window.dispatchEvent(new CustomEvent("o2o:signed-out"));
+    }
     throw new ApiError(response.status, problem);
   }
   if (raw) return response;
@@ -266,7 +269,11 @@ export function requireRole(roles, ready) {
   const form = dialog.querySelector("form");
   const status = dialog.querySelector(".status");
   const who = document.getElementById("who");
+  let started = false;
   function signedIn(account) {
+    // Signed in again after the session ended: start the page afresh.
+    if (started) { location.reload(); return; }
+    started = true;
     dialog.hidden = true;
     document.body.classList.remove("locked");
     who.innerHTML = `${esc(account.name)} <span class="role">${esc(account.role)}</span> <button type="button" id="signout">Sign out</button>`;
@@ -283,6 +290,7 @@ export function requireRole(roles, ready) {
     showStatus(status, message ? "error" : "", message || "");
     form.querySelector("input[name=email]").focus();
   }
+  window.addEventListener("o2o:signed-out", () => ask("Your session has ended; sign in again."));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
