@@ -209,6 +209,23 @@ def test_finder(driver, api, out):
     zones = sum(len(api.ok("GET", f"/v1/stores/{r['store']['id']}/zones")["features"]) for r in answer["results"])
     shown = driver.execute_script("return [document.getElementById('map').dataset.stores, document.getElementById('map').dataset.zones]")
     check(shown == [str(answer["count"]), str(zones)], f"the map shows each store and its {zones} zones ({shown})")
+    # Clicking a store's marker selects the store (it does not move the point).
+    target = driver.execute_script("""
+        const rows = [...document.querySelectorAll('#results li.card')].map(li => Number(li.dataset.storeId));
+        const box = document.getElementById('map').getBoundingClientRect();
+        const points = arguments[0].map(r => [r.store.id, o2oMap.latLngToContainerPoint([r.store.lat, r.store.lon])]);
+        for (const [id, p] of points.slice(1)) {
+            const alone = points.every(([other, q]) => other === id || Math.hypot(p.x - q.x, p.y - q.y) > 24);
+            if (alone && p.x > 20 && p.y > 20 && p.x < box.width - 20 && p.y < box.height - 20)
+                return [id, p.x - box.width / 2, p.y - box.height / 2];
+        }
+        return null""", answer["results"])
+    if check(target is not None, "a store's marker stands clear of the others"):
+        before = driver.find_element(By.ID, "lat").get_attribute("value")
+        click_map(driver, target[1], target[2])
+        chosen_row = driver.find_element(By.CSS_SELECTOR, f"#results li[data-store-id='{target[0]}']")
+        check(chosen_row.get_attribute("aria-current") == "true" and driver.find_element(By.ID, "lat").get_attribute("value") == before,
+              f"clicking store {target[0]}'s marker selects it in the list and leaves the point")
     # A bad point gets a clear message, not a request.
     lat = driver.find_element(By.ID, "lat")
     lat.clear()
@@ -220,7 +237,7 @@ def test_finder(driver, api, out):
     lat.send_keys(str(CENTRE[0]))
     driver.find_element(By.ID, "find").click()
     wait(driver, lambda d: body_counter(d, "searched") >= 2, "the search answers again")
-    driver.execute_script("document.querySelector('#results li.card') && document.querySelector('#results li.card').click()")
+    driver.execute_script("document.querySelector('#results li.card button.show') && document.querySelector('#results li.card button.show').click()")
     driver.execute_script("document.getElementById('results-title').scrollIntoView()")
     phone_and_keyboard(driver, out, "finder", "find")
     console_errors(driver, "finder")
@@ -326,7 +343,9 @@ def test_dispatch(driver, api, out, admin, accounts):
         delivery = int(li.get_attribute("data-delivery-id"))
         current = int(li.get_attribute("data-rider-id"))
         select = Select(forms[0].find_element(By.TAG_NAME, "select"))
-        other = next(o.get_attribute("value") for o in select.options if o.get_attribute("value") != str(current))
+        values = [o.get_attribute("value") for o in select.options]
+        check(values[0] == "" and str(current) not in values, "the reassign list offers the other riders, not the current one")
+        other = next(v for v in values if v)
         select.select_by_value(other)
         forms[0].find_element(By.TAG_NAME, "button").click()
         wait(driver, lambda d: d.find_element(By.ID, "assign-status").get_attribute("data-state") in ("ok", "error"), "the reassignment answers")
@@ -439,9 +458,25 @@ def test_access(api):
     check("default-src 'self'" in policy, "the pages may load nothing from elsewhere (Content-Security-Policy)")
 
 
+def test_without_leaflet(driver, base):
+    print("store finder on a machine without libjs-leaflet")
+    api = API(base)
+    driver.get(base + "/console/finder")
+    wait(driver, lambda d: d.execute_script("return document.body.dataset.ready === 'true'"), "the finder loads without its map")
+    check("libjs-leaflet" in driver.find_element(By.ID, "map").text, "the map's place says what is missing")
+    driver.find_element(By.ID, "find").click()
+    wait(driver, lambda d: body_counter(d, "searched") >= 1, "the search answers without the map")
+    answer = api.ok("GET", "/v1/stores/nearby?" + driver.execute_script("return document.body.dataset.query"))
+    ids = [int(li.get_attribute("data-store-id")) for li in driver.find_elements(By.CSS_SELECTOR, "#results li.card")]
+    check(ids == [r["store"]["id"] for r in answer["results"]] and ids, f"the stores are listed as the API finds them ({len(ids)})")
+    other = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "leaflet" not in e["message"]]
+    check(not other, f"no console error but Leaflet's refused file ({len(other)})")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
+    parser.add_argument("--url-without-leaflet", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--admin-email", required=True)
     parser.add_argument("--admin-password", required=True)
@@ -458,7 +493,8 @@ def main():
     driver = browser(args.out)
     try:
         for test in (lambda: test_home(driver, api, args.out), lambda: test_finder(driver, api, args.out),
-                     lambda: test_dispatch(driver, api, args.out, admin, accounts), lambda: test_planner(driver, api, args.out, accounts)):
+                     lambda: test_dispatch(driver, api, args.out, admin, accounts), lambda: test_planner(driver, api, args.out, accounts),
+                     lambda: test_without_leaflet(driver, args.url_without_leaflet)):
             try:
                 test()
             except Exception as error:  # a page that breaks the script is a failure, reported, and the next page still runs

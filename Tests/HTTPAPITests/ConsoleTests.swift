@@ -13,7 +13,7 @@ struct ConsoleTests {
     static func leafletFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-leaflet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("images"), withIntermediateDirectories: true)
-        try Data("export const version = '1.7.1';\n".utf8).write(to: folder.appendingPathComponent("leaflet.esm.js"))
+        try Data("export const version = '1.6.0';\n".utf8).write(to: folder.appendingPathComponent("leaflet.esm.js"))
         try Data(".leaflet-container{overflow:hidden}\n".utf8).write(to: folder.appendingPathComponent("leaflet.css"))
         for image in ["layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png", "marker-shadow.png"] {
             try Data([0x89, 0x50, 0x4E, 0x47]).write(to: folder.appendingPathComponent("images/\(image)"))
@@ -34,8 +34,8 @@ struct ConsoleTests {
             var queue = ["/console", "/console/finder", "/console/dispatch", "/console/planner"], seen = Set<String>()
             let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8",
                          "svg": "image/svg+xml", "png": "image/png", "geojson": "application/geo+json"]
-            // Absolute references to /console/… in src, href, imports and url(…), followed transitively.
-            let reference = try Regex(#"(?:src|href)="(/console/[^"$]*)"|from "(/console/[^"$]*)"|fetch\(`(/console/basemap/)"#)
+            // Absolute references to /console/… in src, href, static and dynamic imports and fetches, followed transitively.
+            let reference = try Regex(#"(?:src|href)="(/console/[^"$]*)"|(?:from |import\()"(/console/[^"$]*)"|fetch\(`(/console/basemap/)"#)
             while let path = queue.popLast() {
                 guard seen.insert(path).inserted else { continue }
                 var headers: HTTPFields = [:]

@@ -27,4 +27,18 @@ struct LiveStreamTests {
         // The first heartbeat does not wait for the interval.
         if case .beat? = first {} else { Issue.record("the stream did not open with a heartbeat") }
     }
+
+    @Test("a client that stops reading is cut off once its buffer is full, not buffered without end")
+    func slowClient() async throws {
+        let (live, feed) = AsyncStream.makeStream(of: Int.self)
+        let merged = LiveStream.merge(live, heartbeat: .seconds(3_600), buffer: 8)
+        // Nobody reads while 100 events arrive.
+        for n in 1...100 { feed.yield(n) }
+        try await Task.sleep(for: .milliseconds(200))
+        var received = 0
+        for await signal in merged { if case .event = signal { received += 1 } }
+        // The stream ended by itself (the feed never finished) after at most the buffered events.
+        #expect(received <= 8)
+        feed.finish()
+    }
 }

@@ -1,8 +1,15 @@
 // Shared by the console's pages: the API client, the session, the base map, live streams and
 // the loading and error states. No build step: plain ES modules served by o2o.
-import * as L from "/console/leaflet/leaflet.esm.js";
-
-export { L };
+/**
+ * Leaflet, from the system's libjs-leaflet as o2o serves it; null when it cannot be loaded, so
+ * the page still works without its map and says why.
+ */
+export let L = null;
+try {
+  L = await import("/console/leaflet/leaflet.esm.js");
+} catch {
+  L = null;
+}
 
 /** A refused or failed request, with the RFC 9457 problem the API answered. */
 export class ApiError extends Error {
@@ -119,6 +126,9 @@ function signinDialog() {
   dialog.className = "signin";
   dialog.id = "signin";
   dialog.hidden = true;
+  dialog.setAttribute("role", "dialog");
+  dialog.setAttribute("aria-modal", "true");
+  dialog.setAttribute("aria-labelledby", "signin-title");
   dialog.innerHTML = `<form aria-labelledby="signin-title">
     <h1 id="signin-title">Sign in</h1>
     <label for="signin-email">Email</label>
@@ -195,12 +205,18 @@ export async function cityMap(element, { onStatus } = {}) {
   return map;
 }
 
-/** The page's map, its loading and failure told in `statusLine`; null if it cannot be drawn. */
+/** The page's map, its loading and failure told in `statusLine`; null if it cannot be drawn
+ * (the page goes on without it). */
 export async function openMap(element, statusLine) {
+  if (!L) {
+    element.innerHTML = `<p class="status" data-state="error">The map library cannot be loaded (Debian's libjs-leaflet); everything else works.</p>`;
+    return null;
+  }
   try {
     return await cityMap(element, { onStatus: (kind, text) => showStatus(statusLine, kind, text) });
   } catch (error) {
     showStatus(statusLine, "error", `The map cannot be drawn: ${error.message}`);
+    element.dataset.failed = "true";
     return null;
   }
 }
@@ -239,11 +255,19 @@ export function eventStream(path, { onEvent, onState }) {
               if (line.startsWith("event:")) name = line.slice(6).trim();
               else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
             }
-            if (data.length) onEvent(name, JSON.parse(data.join("\n")));
+            if (!data.length) continue;
+            try {
+              onEvent(name, JSON.parse(data.join("\n")));
+            } catch (error) {
+              // One event the page cannot use does not end the stream.
+              console.warn(`event ${name} skipped: ${error.message}`);
+            }
           }
         }
       } catch (error) {
         if (stopped || error.name === "AbortError") return;
+        // Close what is left of this connection before opening the next.
+        controller.abort();
         if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
           onState && onState("refused", error.message);
           return;
@@ -276,6 +300,7 @@ export function requireRole(roles, ready) {
     started = true;
     dialog.hidden = true;
     document.body.classList.remove("locked");
+    for (const e of document.querySelectorAll("main, header")) e.inert = false;
     who.innerHTML = `${esc(account.name)} <span class="role">${esc(account.role)}</span> <button type="button" id="signout">Sign out</button>`;
     document.getElementById("signout").addEventListener("click", async () => {
       try { await api("/v1/sessions/current", { method: "DELETE" }); } catch { /* the session ends here either way */ }
@@ -287,6 +312,8 @@ export function requireRole(roles, ready) {
   function ask(message) {
     dialog.hidden = false;
     document.body.classList.add("locked");
+    // Nothing behind the dialog is reachable until someone signs in.
+    for (const e of document.querySelectorAll("main, header")) e.inert = true;
     showStatus(status, message ? "error" : "", message || "");
     form.querySelector("input[name=email]").focus();
   }

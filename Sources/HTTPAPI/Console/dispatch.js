@@ -17,23 +17,23 @@ const REASON_TEXT = {
 const board = { riders: new Map(), deliveries: new Map(), filter: "all", map: null, layers: {}, lastRound: null };
 
 function riderMarker(r) {
-  const colour = RIDER_COLOUR[r.status] || "#8a949c";
-  if (!r.position) return null;
+  if (!board.map || !r.position) return;
   let m = board.layers.riderMarkers.get(r.id);
   if (!m) {
     m = L.circleMarker([r.position.lat, r.position.lon], { radius: 8, weight: 2, color: "#ffffff", fillOpacity: 1 })
       .addTo(board.layers.riders);
-    m.on("click", (e) => { L.DomEvent.stopPropagation(e); document.querySelector(`#riders [data-rider-id="${r.id}"]`)?.focus(); });
+    m.on("click", (e) => { L.DomEvent.stopPropagation(e); document.querySelector(`#riders [data-rider-id="${r.id}"] button.show`)?.focus(); });
     board.layers.riderMarkers.set(r.id, m);
   }
   m.setLatLng([r.position.lat, r.position.lon]);
-  m.setStyle({ fillColor: colour });
+  m.setStyle({ fillColor: RIDER_COLOUR[r.status] || "#8a949c" });
+  m.unbindTooltip();
   m.bindTooltip(`${esc(r.name)} · ${r.status} · ${r.route.length} stop(s)`);
-  return m;
 }
 
 /** Draws every rider's route: from where the rider is through each stop in order. */
 function drawRoutes() {
+  if (!board.map) return;
   board.layers.routes.clearLayers();
   for (const r of board.riders.values()) {
     if (!r.position || r.route.length === 0) continue;
@@ -49,6 +49,7 @@ function drawRoutes() {
 }
 
 function drawDeliveries() {
+  if (!board.map) return;
   board.layers.deliveries.clearLayers();
   for (const d of board.deliveries.values()) {
     const colour = d.status === "pending" ? "#b7791f" : "#1a73e8";
@@ -60,37 +61,58 @@ function drawDeliveries() {
   }
 }
 
+/** A rider's card, filled in place: where it is, since when, its route. */
+function fillRiderCard(li, r) {
+  li.dataset.status = r.status;
+  if (r.position) { li.dataset.lat = r.position.lat; li.dataset.lon = r.position.lon; }
+  li.dataset.stops = r.route.map((s) => `${s.kind}:${s.delivery_id}`).join(",");
+  const pill = r.status === "idle" ? "good" : r.status === "busy" ? "warn" : "";
+  li.querySelector(".pill").className = `pill ${pill}`;
+  li.querySelector(".pill").textContent = r.status;
+  li.querySelector(".meta").innerHTML = `<span>${esc(r.vehicle)}</span><span>carries ${r.capacity}</span><span>${r.route.length} stop(s)</span>
+    <span>seen ${r.position_at ? format.time(r.position_at) : "never"}</span>`;
+}
+
+/** The riders' list: cards made once per rider and then updated in place, so focus stays put. */
 function renderRiders() {
   const list = $("riders");
-  const focused = document.activeElement?.dataset?.riderId;
-  list.innerHTML = "";
   const riders = [...board.riders.values()].sort((a, b) => a.id - b.id);
+  const cards = new Map([...list.querySelectorAll("li[data-rider-id]")].map((li) => [Number(li.dataset.riderId), li]));
+  for (const [id, li] of cards) if (!board.riders.has(id)) li.remove();
+  list.querySelector("li.muted")?.remove();
   if (riders.length === 0) list.innerHTML = `<li class="muted">No riders registered.</li>`;
+  let previous = null;
   for (const r of riders) {
-    const li = document.createElement("li");
-    li.className = "card";
-    li.tabIndex = 0;
-    li.dataset.riderId = r.id;
-    li.dataset.status = r.status;
-    if (r.position) { li.dataset.lat = r.position.lat; li.dataset.lon = r.position.lon; }
-    li.dataset.stops = r.route.map((s) => `${s.kind}:${s.delivery_id}`).join(",");
-    const pill = r.status === "idle" ? "good" : r.status === "busy" ? "warn" : "";
-    li.innerHTML = `<h3><span>${esc(r.name)}</span><span class="pill ${pill}">${r.status}</span></h3>
-      <div class="meta"><span>${esc(r.vehicle)}</span><span>carries ${r.capacity}</span><span>${r.route.length} stop(s)</span>
-      <span>seen ${r.position_at ? format.time(r.position_at) : "never"}</span></div>`;
-    li.addEventListener("click", () => r.position && board.map.panTo([r.position.lat, r.position.lon]));
-    li.addEventListener("keydown", (e) => { if ((e.key === "Enter" || e.key === " ") && r.position) { e.preventDefault(); board.map.panTo([r.position.lat, r.position.lon]); } });
-    list.appendChild(li);
-    if (String(r.id) === focused) li.focus();
+    let li = cards.get(r.id);
+    if (!li) {
+      li = document.createElement("li");
+      li.className = "card";
+      li.dataset.riderId = r.id;
+      li.innerHTML = `<h3><button type="button" class="show" title="Show on the map">${esc(r.name)}</button><span class="pill"></span></h3><div class="meta"></div>`;
+      li.querySelector("button.show").addEventListener("click", () => {
+        const now = board.riders.get(r.id);
+        if (board.map && now && now.position) board.map.panTo([now.position.lat, now.position.lon]);
+      });
+    }
+    fillRiderCard(li, r);
+    // Keep the order by id without moving cards that are already in place.
+    const expected = previous ? previous.nextElementSibling : list.firstElementChild;
+    if (expected !== li) list.insertBefore(li, expected);
+    previous = li;
   }
 }
 
-function riderOptions(selected) {
-  return [...board.riders.values()].filter((r) => r.status !== "offline" && r.position).sort((a, b) => a.id - b.id)
-    .map((r) => `<option value="${r.id}"${r.id === selected ? " selected" : ""}>${esc(r.name)} (${r.status}, ${r.route.length} stops)</option>`).join("");
+function riderOptions(current) {
+  const options = [...board.riders.values()].filter((r) => r.id !== current && r.status !== "offline" && r.position).sort((a, b) => a.id - b.id)
+    .map((r) => `<option value="${r.id}">${esc(r.name)} (${r.status}, ${r.route.length} stops)</option>`).join("");
+  return `<option value="">choose a rider</option>${options}`;
 }
 
 function renderDeliveries() {
+  // What the dispatcher was doing: the focused control and the riders chosen, kept across the redraw.
+  const focused = document.activeElement && document.activeElement.closest("#deliveries, #delivery-tabs") ? document.activeElement.id
+    || (document.activeElement.dataset.status && `tab-${document.activeElement.dataset.status}`) : null;
+  const chosen = new Map([...document.querySelectorAll("#deliveries select")].map((e) => [e.id, e.value]));
   const tabs = $("delivery-tabs");
   const all = [...board.deliveries.values()];
   const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, all.filter((d) => d.status === s).length]));
@@ -99,6 +121,7 @@ function renderDeliveries() {
     const b = document.createElement("button");
     b.type = "button";
     b.dataset.status = key;
+    b.id = `tab-${key}`;
     b.setAttribute("aria-pressed", String(board.filter === key));
     b.textContent = `${key === "all" ? "all" : STATUS_TEXT[key]} (${key === "all" ? all.length : counts[key]})`;
     b.addEventListener("click", () => { board.filter = key; renderDeliveries(); });
@@ -123,10 +146,12 @@ function renderDeliveries() {
       ${canAssign ? `<form class="row assign"><div><label for="assign-${d.id}">${d.rider_id ? "Reassign to" : "Assign to"}</label>
         <select id="assign-${d.id}" name="rider">${riderOptions(d.rider_id)}</select></div>
         <div class="actions"><button type="submit">${d.rider_id ? "Reassign" : "Assign"}</button></div></form>` : ""}`;
+    const select = li.querySelector("select");
+    if (select && chosen.has(select.id) && [...select.options].some((o) => o.value === chosen.get(select.id))) select.value = chosen.get(select.id);
     li.querySelector("form.assign")?.addEventListener("submit", async (e) => {
       e.preventDefault();
       const riderID = Number(e.target.rider.value);
-      if (!riderID) { showStatus($("assign-status"), "error", "No rider is signed on with a position to take it."); return; }
+      if (!riderID) { showStatus($("assign-status"), "error", "Choose a rider who is signed on and has reported a position."); return; }
       try {
         const updated = await busy(e.target.querySelector("button"), $("assign-status"), `Assigning delivery ${d.id}…`, () =>
           api(`/v1/deliveries/${d.id}/assign`, { method: "POST", body: { rider_id: riderID, note: "assigned by hand in the console" } }));
@@ -137,6 +162,7 @@ function renderDeliveries() {
     });
     list.appendChild(li);
   }
+  if (focused) document.getElementById(focused)?.focus();
 }
 
 function renderRound(report) {
@@ -178,19 +204,36 @@ async function loadKPIs() {
   }
 }
 
-let pending = false;
-/** Redraws on the next frame, once however many events arrived. */
-function refresh() {
-  if (pending) return;
-  pending = true;
-  requestAnimationFrame(() => {
-    pending = false;
-    for (const r of board.riders.values()) riderMarker(r);
-    drawRoutes();
-    drawDeliveries();
-    renderRiders();
-    renderDeliveries();
-  });
+let pending = null;
+/** Redraws on the next frame, once however many events arrived: only the moved riders when
+ * nothing but positions came, everything otherwise. */
+function refresh(moved = null) {
+  if (pending === null) {
+    pending = moved ? new Set(moved) : "all";
+    requestAnimationFrame(() => {
+      const what = pending;
+      pending = null;
+      if (what === "all") {
+        for (const r of board.riders.values()) riderMarker(r);
+        drawDeliveries();
+        renderRiders();
+        renderDeliveries();
+      } else {
+        for (const id of what) {
+          const r = board.riders.get(id);
+          if (!r) continue;
+          riderMarker(r);
+          const li = document.querySelector(`#riders li[data-rider-id="${id}"]`);
+          if (li) fillRiderCard(li, r);
+        }
+      }
+      drawRoutes();
+    });
+  } else if (moved && pending !== "all") {
+    for (const id of moved) pending.add(id);
+  } else {
+    pending = "all";
+  }
 }
 
 function onEvent(name, data) {
@@ -198,8 +241,10 @@ function onEvent(name, data) {
     case "snapshot":
       board.riders = new Map(data.riders.map((r) => [r.id, r]));
       board.deliveries = new Map(data.deliveries.map((d) => [d.id, d]));
-      board.layers.riders.clearLayers();
-      board.layers.riderMarkers.clear();
+      if (board.map) {
+        board.layers.riders.clearLayers();
+        board.layers.riderMarkers.clear();
+      }
       document.body.dataset.snapshot = String(Number(document.body.dataset.snapshot || 0) + 1);
       break;
     case "rider": {
@@ -214,7 +259,9 @@ function onEvent(name, data) {
     case "position": {
       const r = board.riders.get(data.rider_id);
       if (r && (!r.position_at || data.at >= r.position_at)) { r.position = data.position; r.position_at = data.at; }
-      break;
+      document.body.dataset.events = String(Number(document.body.dataset.events || 0) + 1);
+      refresh([data.rider_id]);
+      return;
     }
     case "delivery":
       if (["delivered", "failed", "cancelled"].includes(data.status)) board.deliveries.delete(data.id); else board.deliveries.set(data.id, data);
@@ -231,9 +278,16 @@ function onEvent(name, data) {
 }
 
 async function start() {
+  wire();
   const map = await openMap($("map"), $("round-status"));
-  if (!map) return;
-  board.map = map;
+  if (map) {
+    addMapLayers(map);
+    board.map = map;
+    refresh();
+  }
+}
+
+function addMapLayers(map) {
   board.layers = { routes: L.layerGroup().addTo(map), deliveries: L.layerGroup().addTo(map), riders: L.layerGroup().addTo(map), riderMarkers: new Map() };
   const legend = L.control({ position: "bottomright" });
   legend.onAdd = () => {
@@ -244,6 +298,9 @@ async function start() {
     return div;
   };
   legend.addTo(map);
+}
+
+function wire() {
   $("round-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const body = {};

@@ -6,12 +6,11 @@ import { L, api, busy, city, esc, format, openMap, showStatus } from "/console/c
 const $ = (id) => document.getElementById(id);
 const state = { items: [], point: null, layers: null, markers: new Map(), zoneLayers: new Map(), lastQuery: null };
 
-function setPoint(lat, lon, { pan = false } = {}) {
+function setPoint(lat, lon) {
   state.point = { lat, lon };
   $("lat").value = lat.toFixed(6);
   $("lon").value = lon.toFixed(6);
-  state.here.setLatLng([lat, lon]).addTo(state.map);
-  if (pan) state.map.panTo([lat, lon]);
+  if (state.map) state.here.setLatLng([lat, lon]).addTo(state.map).bringToFront();
 }
 
 function renderItems() {
@@ -87,6 +86,7 @@ function zoneStyle(zone, serving, selected) {
 }
 
 async function drawZones(results) {
+  if (!state.map) return;
   state.layers.clearLayers();
   state.markers.clear();
   state.zoneLayers = new Map();
@@ -102,19 +102,24 @@ async function drawZones(results) {
       .addTo(state.layers);
     state.markers.set(r.store.id, marker);
   });
+  state.here.bringToFront();
   $("map").dataset.stores = String(results.length);
   $("map").dataset.zones = String(zones.reduce((n, z) => n + (z ? z.features.length : 0), 0));
 }
 
 function select(storeID, { scroll = false, pan = true } = {}) {
-  for (const li of $("results").children) li.setAttribute("aria-selected", String(li.dataset.storeId === String(storeID)));
+  for (const li of $("results").children) {
+    const chosen = li.dataset.storeId === String(storeID);
+    li.setAttribute("aria-current", String(chosen));
+    li.querySelector("button.show")?.setAttribute("aria-pressed", String(chosen));
+  }
   for (const [id, m] of state.markers) m.setStyle({ fillColor: id === storeID ? "#b7791f" : "#0b6e4f", radius: id === storeID ? 11 : 9 });
   for (const [id, z] of state.zoneLayers) {
     z.layer.setStyle((f) => zoneStyle(f.properties, z.serving, id === storeID));
     if (id === storeID) z.layer.bringToFront();
   }
   const marker = state.markers.get(storeID);
-  if (marker && pan) state.map.panTo(marker.getLatLng());
+  if (marker && pan && state.map) state.map.panTo(marker.getLatLng());
   if (scroll) document.querySelector(`#results [data-store-id="${storeID}"]`)?.scrollIntoView({ block: "nearest" });
 }
 
@@ -124,7 +129,6 @@ function renderResults(answer) {
   answer.results.forEach((r, i) => {
     const li = document.createElement("li");
     li.className = "card";
-    li.tabIndex = 0;
     li.dataset.storeId = r.store.id;
     li.dataset.distance = r.distance_m;
     li.dataset.fee = r.zone ? r.zone.fee_minor : "";
@@ -138,11 +142,11 @@ function renderResults(answer) {
       const item = state.items.find((x) => x.sku === a.sku);
       return `<li><span class="pill good">${a.available}</span> ${esc(item ? item.name : a.sku)}</li>`;
     }).join("");
-    li.innerHTML = `<h3><span>${i + 1}. ${esc(r.store.name)}</span><span class="muted">${format.metres(r.distance_m)}</span></h3>
+    li.innerHTML = `<h3><button type="button" class="show" aria-pressed="false" title="Show on the map">${i + 1}. ${esc(r.store.name)}</button>
+      <span class="muted">${format.metres(r.distance_m)}</span></h3>
       <div class="meta"><span>${esc(r.store.kind)}</span>${zone}${open}</div>
       ${stock ? `<ul class="plain meta" aria-label="Available">${stock}</ul>` : ""}`;
     li.addEventListener("click", () => select(r.store.id));
-    li.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(r.store.id); } });
     list.appendChild(li);
   });
 }
@@ -161,7 +165,7 @@ async function search(event) {
       await drawZones(answer.results);
       const n = answer.count;
       showStatus($("status"), "ok", n ? `${n} store${n === 1 ? "" : "s"} found.` : "No store has all of it and delivers here. Try fewer items, a larger distance, or another point.");
-      if (n) {
+      if (n && state.map) {
         state.map.fitBounds(L.latLngBounds([[q.get("lat"), q.get("lon")], ...answer.results.map((r) => [r.store.lat, r.store.lon])]).pad(0.2));
         select(answer.results[0].store.id, { pan: false });
       }
@@ -171,18 +175,18 @@ async function search(event) {
 }
 
 async function main() {
-  const map = await openMap($("map"), $("status"));
-  if (!map) return;
-  state.map = map;
-  state.layers = L.layerGroup().addTo(map);
-  state.here = L.circleMarker(city.centre, { radius: 7, color: "#1a73e8", weight: 3, fillColor: "#ffffff", fillOpacity: 1, pane: "markerPane" })
-    .bindTooltip("You are here");
-  map.on("click", (e) => setPoint(e.latlng.lat, e.latlng.lng));
   $("search").addEventListener("submit", search);
   $("product-query").addEventListener("input", (e) => { clearTimeout(suggestTimer); suggestTimer = setTimeout(() => suggest(e.target.value), 250); });
   $("product-query").addEventListener("keydown", (e) => {
     if (e.key === "Enter") { e.preventDefault(); $("suggestions").querySelector("button")?.click(); }
   });
+  const map = await openMap($("map"), $("status"));
+  if (map) {
+    state.layers = L.layerGroup().addTo(map);
+    state.here = L.circleMarker(city.centre, { radius: 7, color: "#1a73e8", weight: 3, fillColor: "#ffffff", fillOpacity: 1, interactive: false });
+    map.on("click", (e) => setPoint(e.latlng.lat, e.latlng.lng));
+    state.map = map;
+  }
   // A link may carry the search: ?lat=&lon=&sku=&qty= (as the API takes them).
   const given = new URLSearchParams(location.search);
   const lat = Number.parseFloat(given.get("lat")), lon = Number.parseFloat(given.get("lon"));

@@ -27,6 +27,7 @@ function inside(lon, lat, rings) {
  * leaving out water: demand where every place counts the same, so the edges of the network show. */
 function gridDemand() {
   if (plan.grid) return plan.grid;
+  if (!plan.map) return [];
   const water = [];
   for (const f of plan.map.basemap.features) {
     if (f.properties.layer !== "water") continue;
@@ -60,6 +61,7 @@ function resultNamed(name) {
 }
 
 function draw() {
+  if (!plan.map) return;
   plan.group.clearLayers();
   const result = resultNamed(plan.shown);
   if (!result) return;
@@ -196,9 +198,15 @@ function mapClicked(latlng) {
 
 async function compute(withScenario, button) {
   const body = request(withScenario);
+  // The latest request wins: an earlier one still under way is abandoned, its answer ignored.
+  if (plan.inFlight) plan.inFlight.abort();
+  const controller = new AbortController();
+  plan.inFlight = controller;
   try {
     const report = await busy(button, $("status"), withScenario ? "Computing the what-if…" : "Measuring today's coverage…", () =>
-      api("/v1/coverage/reports", { method: "POST", body }));
+      api("/v1/coverage/reports", { method: "POST", body, signal: controller.signal }));
+    if (plan.inFlight !== controller) return;
+    plan.inFlight = null;
     plan.report = report;
     plan.request = body;
     document.body.dataset.request = JSON.stringify(body);
@@ -207,18 +215,21 @@ async function compute(withScenario, button) {
       pick.innerHTML = report.layers[report.baseline.name].stores.features
         .map((f) => `<option value="${f.properties.id}">${esc(f.properties.name)} (store ${f.properties.id})</option>`).join("");
     }
-    plan.shown = withScenario && report.scenarios.length ? report.scenarios[0].name : "baseline";
     $("show-scenario").disabled = report.scenarios.length === 0;
-    $("show-baseline").setAttribute("aria-pressed", String(plan.shown === "baseline"));
-    $("show-scenario").setAttribute("aria-pressed", String(plan.shown !== "baseline"));
-    draw();
+    show(withScenario && report.scenarios.length ? report.scenarios[0].name : "baseline");
     renderTable();
     const b = report.baseline.headline;
     showStatus($("status"), "ok", withScenario && report.scenarios.length
       ? `What-if computed: ${format.number(report.scenarios[0].headline.covered_share, 1)} % of demand covered (today ${format.number(b.covered_share, 1)} %).`
       : `Today: ${format.number(b.covered_share, 1)} % of demand covered, ${b.gaps} gap area(s).`);
     document.body.dataset.reports = String(Number(document.body.dataset.reports || 0) + 1);
-  } catch { /* shown */ }
+  } catch (error) {
+    // An abandoned request says nothing; a refused one is in the status line.
+    if (error.name === "AbortError" && plan.inFlight !== controller) return;
+  } finally {
+    // The buttons follow the changes, whatever the answer.
+    renderChanges();
+  }
 }
 
 function download(name, type, text) {
@@ -246,19 +257,26 @@ function csv() {
 
 async function start() {
   const map = await openMap($("map"), $("status"));
-  if (!map) return;
-  plan.map = map;
-  plan.group = L.layerGroup().addTo(map);
-  const legend = L.control({ position: "bottomright" });
-  legend.onAdd = () => {
-    const div = L.DomUtil.create("div", "legend");
-    div.innerHTML = `<div><i style="background:#b42318"></i>demand no zone reaches</div><div><i style="background:#e0a100"></i>reached by one store</div>
-      <div><i style="background:#1f7a3a"></i>two or more</div><div><i style="background:#1d2327"></i>store</div>
-      <div><i style="background:transparent;border:2px dashed #b42318;border-radius:0"></i>gap</div>`;
-    return div;
-  };
-  legend.addTo(map);
-  map.on("click", (e) => mapClicked(e.latlng));
+  if (map) {
+    plan.map = map;
+    plan.group = L.layerGroup().addTo(map);
+    const legend = L.control({ position: "bottomright" });
+    legend.onAdd = () => {
+      const div = L.DomUtil.create("div", "legend");
+      div.innerHTML = `<div><i style="background:#b42318"></i>demand no zone reaches</div><div><i style="background:#e0a100"></i>reached by one store</div>
+        <div><i style="background:#1f7a3a"></i>two or more</div><div><i style="background:#1d2327"></i>store</div>
+        <div><i style="background:transparent;border:2px dashed #b42318;border-radius:0"></i>gap</div>`;
+      return div;
+    };
+    legend.addTo(map);
+    map.on("click", (e) => mapClicked(e.latlng));
+  } else {
+    // Without the map the figures still work on the homes, and stores can be removed from the
+    // list; the grid (which leaves out the map's water) and placing stores need the map.
+    $("demand").querySelector("option[value=grid]").disabled = true;
+    for (const b of document.querySelectorAll("[data-tool=add], [data-tool=move], #use-centre")) b.disabled = true;
+    $("tool-hint").textContent = "Without the map, choose Remove and pick the store from the list.";
+  }
   for (const b of document.querySelectorAll("[data-tool]")) b.addEventListener("click", () => setTool(b.dataset.tool));
   $("compute").addEventListener("click", () => compute(true, $("compute")));
   $("pick-store").addEventListener("click", () => {
@@ -273,20 +291,22 @@ async function start() {
   $("clear").addEventListener("click", () => { plan.changes = []; renderChanges(); compute(false, $("clear")); });
   $("reach-minutes").addEventListener("change", () => compute(plan.changes.length > 0, null));
   $("demand").addEventListener("change", () => compute(plan.changes.length > 0, null));
-  $("show-baseline").addEventListener("click", () => { plan.shown = "baseline"; $("show-baseline").setAttribute("aria-pressed", "true"); $("show-scenario").setAttribute("aria-pressed", "false"); draw(); });
-  $("show-scenario").addEventListener("click", () => {
-    if (!plan.report?.scenarios.length) return;
-    plan.shown = plan.report.scenarios[0].name;
-    $("show-baseline").setAttribute("aria-pressed", "false");
-    $("show-scenario").setAttribute("aria-pressed", "true");
-    draw();
-  });
+  $("show-baseline").addEventListener("click", () => show("baseline"));
+  $("show-scenario").addEventListener("click", () => plan.report?.scenarios.length && show(plan.report.scenarios[0].name));
   $("export-json").addEventListener("click", () => download("coverage-report.json", "application/json", JSON.stringify(plan.report, null, 1)));
   $("export-csv").addEventListener("click", () => download("coverage-summary.csv", "text/csv", csv()));
   // Keyboard: Escape leaves the tool; the map pans with the arrow keys once focused.
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && plan.tool) setTool(plan.tool); });
   document.body.dataset.ready = "true";
   await compute(false, null);
+}
+
+/** Shows one result on the map: today's stores, or the what-if. */
+function show(name) {
+  plan.shown = name;
+  $("show-baseline").setAttribute("aria-pressed", String(name === "baseline"));
+  $("show-scenario").setAttribute("aria-pressed", String(name !== "baseline"));
+  draw();
 }
 
 requireRole(["planner", "admin"], start);
