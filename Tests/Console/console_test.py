@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import JavascriptException, NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -89,7 +90,11 @@ def browser(out):
 
 def wait(driver, condition, what, timeout=60):
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
+        # A page that reloads or redraws meanwhile makes an element go stale or a script fail
+        # for a moment: that is "not yet", not a failure.
+        return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, JavascriptException)
+                             ).until(lambda d: condition(d))
     except Exception:
         check(False, f"within {timeout} s: {what}")
         return None
@@ -355,6 +360,7 @@ def test_dispatch(driver, api, out, admin, accounts):
     wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-kpi=rounds] b").text == str(kpis["rounds"]["count"])
          and d.find_element(By.CSS_SELECTOR, "[data-kpi=created] b").text == str(kpis["deliveries"]["created"]),
          "the day's figures are the API's")
+    driver.execute_script("document.getElementById('dispatch-title').scrollIntoView()")
     phone_and_keyboard(driver, out, "dispatch", "run-round")
     console_errors(driver, "dispatch")
     # A session that ends (signed out elsewhere) brings the sign-in back at the next request;

@@ -204,6 +204,16 @@ async function loadKPIs() {
   }
 }
 
+/** Once there is something to show, frames it: every rider and every active delivery. */
+function fitOnce() {
+  if (!board.map || board.framed) return;
+  const points = [...board.riders.values()].filter((r) => r.position).map((r) => [r.position.lat, r.position.lon]);
+  for (const d of board.deliveries.values()) points.push([d.pickup.lat, d.pickup.lon], [d.drop.lat, d.drop.lon]);
+  if (points.length === 0) return;
+  board.framed = true;
+  board.map.fitBounds(L.latLngBounds(points).pad(0.15), { maxZoom: 16 });
+}
+
 let pending = null;
 /** Redraws on the next frame, once however many events arrived: only the moved riders when
  * nothing but positions came, everything otherwise. */
@@ -214,6 +224,7 @@ function refresh(moved = null) {
       const what = pending;
       pending = null;
       if (what === "all") {
+        fitOnce();
         for (const r of board.riders.values()) riderMarker(r);
         drawDeliveries();
         renderRiders();
