@@ -108,7 +108,8 @@ struct ConsoleRoutes: Sendable {
     }
 }
 
-/// Leaflet's files from the system's package, read when first asked for.
+/// Leaflet's files from the system's package, read once as the router is built; one that is
+/// missing answers a 503 problem naming the package.
 final class LeafletFiles: Sendable {
     let folder: URL
     /// The files the console uses, and no others.

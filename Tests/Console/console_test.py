@@ -417,6 +417,41 @@ def test_planner(driver, api, out, accounts):
     stores = driver.execute_script("return Number(document.getElementById('map').dataset.stores)")
     check(stores == len(report["layers"]["what-if"]["stores"]["features"]) == len(report["layers"][report["baseline"]["name"]]["stores"]["features"]) + 1,
           f"the map shows the what-if's stores, one more than today ({stores})")
+    # Move and remove by clicking stores on the map: both join the what-if.
+    def clear_store(skip):
+        """A store's marker in view and clear of the others: (id, dx, dy) from the map's centre."""
+        return driver.execute_script("""
+            const box = document.getElementById('map').getBoundingClientRect();
+            const points = arguments[0].map(f => [f.properties.id, o2oMap.latLngToContainerPoint([f.geometry.coordinates[1], f.geometry.coordinates[0]])]);
+            for (const [id, p] of points) {
+                if (arguments[1].includes(id) || id < 0) continue;
+                const alone = points.every(([other, q]) => other === id || Math.hypot(p.x - q.x, p.y - q.y) > 24);
+                if (alone && p.x > 30 && p.y > 30 && p.x < box.width - 30 && p.y < box.height - 30)
+                    return [id, p.x - box.width / 2, p.y - box.height / 2];
+            }
+            return null""", report["layers"]["what-if"]["stores"]["features"], skip)
+    driver.execute_script("o2oMap.setView([41.1496, -8.6109], 15, {animate: false})")
+    time.sleep(0.3)
+    moving = clear_store([])
+    removing = clear_store([moving[0]] if moving else [])
+    if check(moving is not None and removing is not None, "two stores stand clear on the map"):
+        driver.find_element(By.CSS_SELECTOR, "[data-tool=move]").click()
+        click_map(driver, moving[1], moving[2])
+        click_map(driver, moving[1] + 60, moving[2] + 40)
+        driver.find_element(By.CSS_SELECTOR, "[data-tool=remove]").click()
+        click_map(driver, removing[1], removing[2])
+        ops = [li.get_attribute("data-op") for li in driver.find_elements(By.CSS_SELECTOR, "#changes li")]
+        check(ops == ["add", "move", "remove"], f"the move and the removal are listed with the new store ({ops})")
+        driver.find_element(By.ID, "compute").click()
+        wait(driver, lambda d: body_counter(d, "reports") >= 4, "the what-if is computed again", timeout=120)
+        request = json.loads(driver.execute_script("return document.body.dataset.request"))
+        changes = request["scenarios"][0]["changes"]
+        check([c["op"] for c in changes] == ["add", "move", "remove"] and changes[1]["store"] == moving[0] and changes[2]["store"] == removing[0],
+              f"the page asked to move store {moving[0]} and remove store {removing[0]}")
+        report = api.ok("POST", "/v1/coverage/reports", request, planner)
+        compare_report(driver, report, "what-if with a move and a removal")
+        kept = {f["properties"]["id"] for f in report["layers"]["what-if"]["stores"]["features"]}
+        check(removing[0] not in kept and moving[0] in kept, "the removed store is gone from the what-if, the moved one kept")
     # Export: the figures as CSV, the same numbers.
     target = os.path.join(out, "coverage-summary.csv")
     if os.path.exists(target):
