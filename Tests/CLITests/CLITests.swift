@@ -32,7 +32,7 @@ struct CLITests {
     }
 
     static func tempDB() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("o2o-cli-\(UUID().uuidString)/o2o.sqlite").path
+        TestFiles.fresh("cli").appendingPathComponent("o2o.sqlite").path
     }
 
     @Test("the first admin from the command line, once; a weak password or a second admin exits non-zero with a message")
@@ -83,7 +83,7 @@ struct CLITests {
         #expect(table.status == 0 && table.out.hasPrefix("Sales by store, 2026-01-01 to 2026-01-31\nstore_id") && table.out.contains("(nothing in this range)"), "\(table.err)")
         let csv = try Self.run(["report", "funnel", "--db", db, "--format", "csv"])
         #expect(csv.status == 0 && csv.out.hasPrefix("stage,orders,of_previous_percent\ncarts,0,"), "\(csv.out)")
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-report-\(UUID().uuidString).svg").path
+        let out = TestFiles.fresh("report").appendingPathExtension("svg").path
         let svg = try Self.run(["report", "sales-by-day", "--db", db, "--format", "svg", "--out", out])
         let written = try String(contentsOfFile: out, encoding: .utf8)
         #expect(svg.status == 0 && written.hasPrefix("<svg"))
@@ -133,7 +133,7 @@ struct CLITests {
     func stockImport() throws {
         let db = Self.tempDB(), geo = DemoFixture.geoData.path
         #expect(try Self.run(["import", "demo", "--db", db, "--geodata", geo]).status == 0)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-stock-\(UUID().uuidString)")
+        let folder = TestFiles.fresh("stock")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let good = folder.appendingPathComponent("good.csv").path
         try "store,sku,qty\nosm:node/987218307,DAIRY-001,3\n1,BAKERY-001,2\n".write(toFile: good, atomically: true, encoding: .utf8)
@@ -195,7 +195,7 @@ struct CLITests {
         #expect(object?["feasible"] as? Bool == true)
         #expect((object?["routes"] as? [[Int]])?.count == vehicles)
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-routes-\(UUID().uuidString)")
+        let folder = TestFiles.fresh("routes")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let bad = folder.appendingPathComponent("bad.txt")
         try "2\t200\t1\n0\t40\t50\t0\t0\t1236\t0\t0\t0\n1\t45\t68\t-10\tsoon\t967\t90\t2\t0\n".write(to: bad, atomically: true, encoding: .utf8)
@@ -219,7 +219,7 @@ struct CLITests {
     @Test("coverage: Porto with a what-if, every file written; bad input refused with its line or field and no report left behind")
     func coverage() throws {
         let geo = DemoFixture.geoData.path
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-coverage-\(UUID().uuidString)")
+        let folder = TestFiles.fresh("coverage")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let whatIf = folder.appendingPathComponent("whatif.json")
         try #"{"name": "new shop east", "changes": [{"op": "add", "lat": 41.149, "lon": -8.585, "kind": "supermarket"}, {"op": "remove", "store": 3}]}"#

@@ -50,9 +50,12 @@ struct CrashTests {
         for cycle in 1...3 {
             let target = acked.withLock { $0.paid.count } + Int.random(in: 3...8)
             let start = next
+            // The loops stop on this flag, or when the killed server stops answering: cancelling a
+            // task whose URLSession request is failing can deadlock swift-corelibs-foundation.
+            let stopped = Locked(false)
             let worker = Task { [server] in
                 var i = start
-                while !Task.isCancelled {
+                while !stopped.withLock({ $0 }) {
                     i += 1
                     do {
                         guard try await server.request("POST", "/v1/cart/lines", #"{"sku":"DAIRY-001","qty":1}"#, headers: ana).0 == 200,
@@ -74,7 +77,7 @@ struct CrashTests {
             let firstStep = step
             let rides = Task { [server] in
                 var k = firstStep
-                while !Task.isCancelled {
+                while !stopped.withLock({ $0 }) {
                     k += 1
                     do {
                         let (status, answer) = try await server.request("PUT", "/v1/riders/\(riderID)/location", #"{"lat":\#(Self.latitude(k)),"lon":-8.61}"#)
@@ -93,8 +96,7 @@ struct CrashTests {
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...150)))
             let killed = ContinuousClock.now
             await server.stop(signal: SIGKILL)
-            worker.cancel()
-            rides.cancel()
+            stopped.withLock { $0 = true }
             _ = await worker.result
             _ = await rides.result
             step = (acked.withLock { $0.positions.last?.step } ?? step) + 1_000

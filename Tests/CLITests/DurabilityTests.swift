@@ -138,9 +138,12 @@ struct DurabilityTests {
         let bakery = try await server.onHand(store: 1, sku: "BAKERY-001")
 
         let acknowledged = Locked(Acknowledged())
+        // The writer stops on this flag, or when the killed server stops answering: cancelling a
+        // task whose URLSession request is failing can deadlock swift-corelibs-foundation.
+        let stopped = Locked(false)
         let writer = Task {
             var i = 0
-            while !Task.isCancelled {
+            while !stopped.withLock({ $0 }) {
                 i += 1
                 do {
                     switch i % 3 {
@@ -171,7 +174,7 @@ struct DurabilityTests {
         }
         try await Task.sleep(for: .milliseconds(100))
         await server.stop(signal: SIGKILL)
-        writer.cancel()
+        stopped.withLock { $0 = true }
         _ = await writer.result
         let acked = acknowledged.withLock { $0 }
         #expect(server.process.terminationReason == .uncaughtSignal)

@@ -269,7 +269,7 @@ struct PaymentTests {
         let payment = Payment(id: PaymentID(42), order: OrderID(7), provider: .alipay, amount: Money(minor: 1234, currency: "EUR"), status: .pending,
                               providerTradeNumber: nil, createdAt: Date(), paidAt: nil)
         let payload = try AlipayProvider(settings.alipay!).payload(for: payment, subject: "o2o order 7", notifyURL: "http://x/n", payBy: Date(), at: Date())
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-rsa-\(UUID().uuidString)")
+        let folder = TestFiles.fresh("rsa")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // The app's public key, derived by OpenSSL from the private key.
         try settings.alipay!.appPrivateKey.write(to: folder.appendingPathComponent("app.pem"), atomically: true, encoding: .utf8)

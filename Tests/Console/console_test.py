@@ -15,6 +15,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -73,8 +74,10 @@ class API:
         return self.ok("POST", "/v1/sessions", {"email": email, "password": password})["token"]
 
 
-def browser(out):
+def browser(out, profile):
     options = webdriver.ChromeOptions()
+    # A profile of the run's own, removed with it (Chromium would otherwise leave one in /tmp).
+    options.add_argument(f"--user-data-dir={profile}")
     options.binary_location = os.environ.get("O2O_CHROMIUM", "/usr/bin/chromium")
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,860",
                  "--lang=en-GB", "--no-first-run", "--disable-extensions", "--disable-background-networking"):
@@ -531,7 +534,8 @@ def main():
         api.ok("POST", "/v1/admin/accounts", {"email": email, "password": password, "name": role.title(), "role": role}, admin)
         accounts[role] = (email, password)
     test_access(api)
-    driver = browser(args.out)
+    profile = tempfile.TemporaryDirectory(prefix="o2o-console-chromium-")
+    driver = browser(args.out, profile.name)
     try:
         for test in (lambda: test_home(driver, api, args.out), lambda: test_finder(driver, api, args.out),
                      lambda: test_dispatch(driver, api, args.out, admin, accounts), lambda: test_planner(driver, api, args.out, accounts),
@@ -546,6 +550,7 @@ def main():
                     pass
     finally:
         driver.quit()
+        profile.cleanup()
     print(f"{len(failures)} failure(s); screenshots in {args.out}")
     sys.exit(1 if failures else 0)
 

@@ -11,7 +11,7 @@ import Testing
 struct ConsoleTests {
     /// A folder laid out as Debian's libjs-leaflet installs it.
     static func leafletFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-leaflet-\(UUID().uuidString)")
+        let folder = TestFiles.fresh("leaflet")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("images"), withIntermediateDirectories: true)
         try Data("export const version = '1.6.0';\n".utf8).write(to: folder.appendingPathComponent("leaflet.esm.js"))
         try Data(".leaflet-container{overflow:hidden}\n".utf8).write(to: folder.appendingPathComponent("leaflet.css"))
@@ -116,7 +116,7 @@ struct ConsoleTests {
     }
 
     static func gunzip(_ data: Data) throws -> Data {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-gunzip-\(UUID().uuidString)")
+        let folder = TestFiles.fresh("gunzip")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("map.gz")

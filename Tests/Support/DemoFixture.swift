@@ -23,7 +23,7 @@ public enum DemoFixture {
     /// A fresh on-disk database in a temporary folder (nil path: in memory).
     public static func emptyDatabase(onDisk: Bool = true) throws -> (SpatiaLiteDatabase, URL?) {
         guard onDisk else { return (try SpatiaLiteDatabase(path: nil), nil) }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("o2o-test-\(UUID().uuidString)")
+        let folder = TestFiles.fresh("db")
         let db = try SpatiaLiteDatabase(path: folder.appendingPathComponent("o2o.sqlite").path)
         return (db, folder)
     }
@@ -134,7 +134,7 @@ extension DemoFixture {
 extension DemoFixture {
     /// A fresh folder for the sandbox providers' records.
     public static func sandboxRecords() -> SandboxRecords {
-        SandboxRecords(folder: FileManager.default.temporaryDirectory.appendingPathComponent("o2o-sandbox-\(UUID().uuidString)"))
+        SandboxRecords(folder: TestFiles.fresh("sandbox"))
     }
 
     /// Sandbox keys for every provider, made once per test process (RSA keys take a while).

@@ -84,19 +84,20 @@ export function showStatus(element, kind, text = "") {
 }
 
 /**
- * Fills `list` with one card per item: `card(item)` gives the card's data attributes and inner
- * HTML; an empty list says `empty`.
+ * Fills `list` with one card per item: `card(item, index)` gives the card's data attributes and
+ * inner HTML; an empty list says `empty`. Returns the cards, in order.
  */
 export function cardList(list, items, empty, card) {
   list.innerHTML = items.length ? "" : `<li class="muted">${esc(empty)}</li>`;
-  for (const item of items) {
-    const [data, html] = card(item);
+  return items.map((item, i) => {
+    const [data, html] = card(item, i);
     const li = document.createElement("li");
     li.className = "card";
     Object.assign(li.dataset, data);
     li.innerHTML = html;
     list.appendChild(li);
-  }
+    return li;
+  });
 }
 
 const PAGES = [["finder", "Store finder"], ["dispatch", "Dispatcher"], ["planner", "Planner"]];

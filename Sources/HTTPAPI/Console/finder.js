@@ -1,7 +1,7 @@
 // The customer's store finder: a point and a basket in, the stores that have it and deliver
 // there out — on the map with their zones, and in a list with distance, fee, promised minutes
 // and the quantities available. Public: no sign-in.
-import { L, api, busy, city, esc, format, openMap, showStatus } from "/console/common.js";
+import { L, api, busy, cardList, city, esc, format, openMap, showStatus } from "/console/common.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { items: [], point: null, layers: null, markers: new Map(), zoneLayers: new Map(), lastQuery: null };
@@ -124,16 +124,7 @@ function select(storeID, { scroll = false, pan = true } = {}) {
 }
 
 function renderResults(answer) {
-  const list = $("results");
-  list.innerHTML = "";
-  answer.results.forEach((r, i) => {
-    const li = document.createElement("li");
-    li.className = "card";
-    li.dataset.storeId = r.store.id;
-    li.dataset.distance = r.distance_m;
-    li.dataset.fee = r.zone ? r.zone.fee_minor : "";
-    li.dataset.minutes = r.zone ? r.zone.promised_minutes : "";
-    li.dataset.available = r.availability.map((a) => `${a.sku}:${a.available}`).join(",");
+  const cards = cardList($("results"), answer.results, "No store found.", (r, i) => {
     const open = r.open === null ? `<span class="pill">hours unknown</span>` : r.open ? `<span class="pill good">open</span>` : `<span class="pill bad">closed</span>`;
     const zone = r.zone
       ? `<span>delivery ${format.money(r.zone.fee_minor)}</span><span>in ${r.zone.promised_minutes} min</span><span>minimum ${format.money(r.zone.min_order_minor)}</span>`
@@ -142,13 +133,15 @@ function renderResults(answer) {
       const item = state.items.find((x) => x.sku === a.sku);
       return `<li><span class="pill good">${a.available}</span> ${esc(item ? item.name : a.sku)}</li>`;
     }).join("");
-    li.innerHTML = `<h3><button type="button" class="show" aria-pressed="false" title="Show on the map">${i + 1}. ${esc(r.store.name)}</button>
+    // The figures the list shows, as data too (the browser test reads them).
+    const data = { storeId: r.store.id, distance: r.distance_m, fee: r.zone ? r.zone.fee_minor : "", minutes: r.zone ? r.zone.promised_minutes : "",
+      available: r.availability.map((a) => `${a.sku}:${a.available}`).join(",") };
+    return [data, `<h3><button type="button" class="show" aria-pressed="false" title="Show on the map">${i + 1}. ${esc(r.store.name)}</button>
       <span class="muted">${format.metres(r.distance_m)}</span></h3>
       <div class="meta"><span>${esc(r.store.kind)}</span>${zone}${open}</div>
-      ${stock ? `<ul class="plain meta" aria-label="Available">${stock}</ul>` : ""}`;
-    li.addEventListener("click", () => select(r.store.id));
-    list.appendChild(li);
+      ${stock ? `<ul class="plain meta" aria-label="Available">${stock}</ul>` : ""}`];
   });
+  cards.forEach((li, i) => li.addEventListener("click", () => select(answer.results[i].store.id)));
 }
 
 async function search(event) {

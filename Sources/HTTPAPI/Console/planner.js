@@ -1,7 +1,7 @@
 // The planner's coverage map: a scenario's zones and the demand shaded by how many stores reach
 // it, the gaps outlined; add, move or remove stores by clicking and compare the figures with
 // today's; export the report. For planners and admins.
-import { L, api, busy, city, esc, format, openMap, requireRole, showStatus } from "/console/common.js";
+import { L, api, busy, cardList, city, esc, format, openMap, requireRole, showStatus } from "/console/common.js";
 
 const $ = (id) => document.getElementById(id);
 const LAYERS = ["gaps", "demand", "stores", "zones"];
@@ -141,16 +141,9 @@ function renderTable() {
 }
 
 function renderChanges() {
-  const list = $("changes");
-  list.innerHTML = "";
-  plan.changes.forEach((c, i) => {
-    const li = document.createElement("li");
-    li.className = "card";
-    li.dataset.op = c.change.op;
-    li.innerHTML = `<span>${esc(c.text)}</span> <button type="button" aria-label="Undo: ${esc(c.text)}">Undo</button>`;
-    li.querySelector("button").addEventListener("click", () => { plan.changes.splice(i, 1); renderChanges(); draw(); });
-    list.appendChild(li);
-  });
+  const cards = cardList($("changes"), plan.changes, "No changes yet.", (c) => [{ op: c.change.op },
+    `<span>${esc(c.text)}</span> <button type="button" aria-label="Undo: ${esc(c.text)}">Undo</button>`]);
+  cards.forEach((li, i) => li.querySelector("button").addEventListener("click", () => { plan.changes.splice(i, 1); renderChanges(); draw(); }));
   $("compute").disabled = plan.changes.length === 0;
   $("clear").disabled = plan.changes.length === 0;
 }
