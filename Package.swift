@@ -141,7 +141,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["o2o", "O2OTestSupport", "Payments"]),
+        .testTarget(name: "CLITests", dependencies: ["o2o", "O2OTestSupport", "Payments", "Persistence", "Stores"]),
         .testTarget(name: "NationalDataTests", dependencies: ["NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "StoreImportTests", dependencies: ["StoreImport", "Stores", "GeoCore"]),
         .testTarget(

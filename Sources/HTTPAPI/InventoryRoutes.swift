@@ -181,13 +181,23 @@ struct InventoryRoutes: Sendable {
         let sequence = try Input.queryInt(request, "sequence").map(Int64.init)
         let key = request.uri.queryParameters["idempotency_key"].map(String.init) ?? headerKey
         let partial = try Input.queryBool(request, "partial") ?? false
+        let declared = try request.uri.queryParameters["store_key"].map { raw -> StoreKey in
+            guard let key = StoreKey(rawValue: String(raw)) else { throw Problem.invalid("store_key", "store_key must be id or ref") }
+            return key
+        }
         let file: StockFile
         do { file = try StockFile(text: String(decoding: buffer.readableBytesView, as: UTF8.self)) } catch {
             throw Problem.invalid("body", "the CSV cannot be read: \(error.description)")
         }
+        // A store column names the path's store by the key it holds, never by a guess between the two.
+        let fileKey = try file.storeKey(declared: declared, option: "store_key")
         let (batches, unassigned) = file.batches(kind: kind, sequence: sequence, idempotencyKey: key, partial: partial,
-                                                 defaultStore: store) { ref in
-            ref == String(store.rawValue) || service.finder.store(store)?.externalRef == ref ? store : nil
+                                                 defaultStore: store, key: fileKey) { value in
+            switch fileKey {
+            case .id: value == String(store.rawValue) ? store : nil
+            case .ref: service.finder.store(store)?.externalRef == value ? store : nil
+            case nil: nil
+            }
         }
         var batch = batches.first ?? StockBatch(storeID: store, kind: kind, sequence: sequence, idempotencyKey: key, partial: partial, lines: [])
         batch.refused += unassigned.map { StoreError.Detail(field: $0.field, message: $0.message + " (this batch is for store \(store))") }

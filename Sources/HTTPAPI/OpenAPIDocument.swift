@@ -213,7 +213,10 @@ enum OpenAPIDocument {
         Operation(route: APIRoute(method: .post, path: "/v1/stores/{id}/stock/batches", operationID: "applyStockBatch",
                                   summary: "A till's snapshot or delta (JSON, or text/csv with kind, sequence and partial in the query)"),
                   parameters: [storeID, Parameter(name: "Idempotency-Key", location: "header", description: "instead of idempotency_key in the body",
-                                                  example: .string("till-7-000123"))],
+                                                  example: .string("till-7-000123")),
+                               Parameter(name: "store_key", description: "text/csv only: what a column named store holds, id or ref "
+                                         + "(a store_id or store_ref column says so itself); lines naming another store than the path's are refused",
+                                         example: .string("ref"))],
                   requestSchema: "StockBatchInput",
                   requestExample: .object(["kind": .string("delta"), "idempotency_key": .string("till-7-000123"),
                                            "items": .array([.object(["sku": .string("DAIRY-001"), "qty": .number(-1)])])]),

@@ -14,8 +14,10 @@ struct StockImport: AsyncParsableCommand {
         commandName: "import",
         abstract: "Apply a till's stock export (CSV) as snapshot or delta batches, one per store, in one transaction.",
         discussion: """
-            FILE is CSV with the columns sku,qty and optionally store (a store id or external_ref; without it, pass
-            --store) and low_threshold. A snapshot sets on hand to qty and sets SKUs the store had but the file
+            FILE is CSV with the columns sku,qty and optionally low_threshold and one store column: store_id (o2o's
+            store ids), store_ref (external references), or store with --store-key saying which of the two it holds.
+            Without a store column, pass --store and --store-key. A line whose store matches nothing is refused
+            with its line number; nothing is written to a store the file does not name. A snapshot sets on hand to qty and sets SKUs the store had but the file
             leaves out to zero; a delta adds qty (negative for sales). Reservations are never touched.
             Each store's batch carries --sequence (must exceed the store's last) or an idempotency key: --key, or
             by default a digest of the file, so running the same file twice applies it once.
@@ -37,8 +39,11 @@ struct StockImport: AsyncParsableCommand {
     @Option(help: "An idempotency key (default: a digest of the file when no --sequence is given).")
     var key: String?
 
-    @Option(help: "The store (id or external_ref) of every line, for files without a store column.")
+    @Option(help: "The store of every line, for files without a store column (an id or an external reference, as --store-key says).")
     var store: String?
+
+    @Option(help: "What the file's store column and --store hold: id (o2o's store ids) or ref (external references).")
+    var storeKey: String?
 
     @Flag(help: "Apply the valid lines even when some are refused.")
     var partial = false
@@ -49,21 +54,25 @@ struct StockImport: AsyncParsableCommand {
         guard StockBatch.Kind(rawValue: kind) != nil else { throw ValidationError("--kind must be snapshot or delta") }
         guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("FILE: no file at \(file)") }
         if let sequence, sequence < 0 { throw ValidationError("--sequence must not be negative") }
+        if let storeKey, StoreKey(rawValue: storeKey) == nil { throw ValidationError("--store-key must be id or ref") }
+        if store != nil, storeKey == nil {
+            throw ValidationError("--store-key: say whether --store is a store id or an external reference (--store-key id or --store-key ref)")
+        }
     }
 
     func run() async throws {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             let stockFile = try StockFile(text: String(decoding: data, as: UTF8.self))
+            let declared = storeKey.flatMap(StoreKey.init(rawValue:))
+            let fileKey = try stockFile.storeKey(declared: declared, option: "--store-key")
             let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { print($0) }
-            let byRef = Dictionary(service.finder.stores(after: nil, limit: Int.max).map { ($0.externalRef, $0.id) }) { a, _ in a }
-            func resolve(_ ref: String) -> StoreID? {
-                if let n = Int64(ref), service.finder.store(StoreID(n)) != nil { return StoreID(n) }
-                return byRef[ref]
-            }
+            let byRef = StoreKey.references(service.finder)
             var defaultStore: StoreID?
-            if let store {
-                guard let id = resolve(store) else { throw StoreError(.notFound, field: "--store", "no store \"\(store)\"") }
+            if let store, let declared {
+                guard let id = declared.resolve(store, in: service.finder, byRef: byRef) else {
+                    throw StoreError(.notFound, field: "--store", "no store has the \(declared.noun) \"\(store)\"")
+                }
                 defaultStore = id
             }
             var idempotencyKey = key
@@ -72,7 +81,9 @@ struct StockImport: AsyncParsableCommand {
             }
             let (batches, unassigned) = stockFile.batches(kind: StockBatch.Kind(rawValue: kind)!, sequence: sequence,
                                                           idempotencyKey: idempotencyKey, partial: partial,
-                                                          defaultStore: defaultStore, resolve: resolve)
+                                                          defaultStore: defaultStore, key: fileKey) { value in
+                fileKey?.resolve(value, in: service.finder, byRef: byRef)
+            }
             if !unassigned.isEmpty, !partial {
                 for detail in unassigned { FileHandle.standardError.write(Data("\(file): \(detail.field): \(detail.message)\n".utf8)) }
                 throw StoreError(.unprocessable, field: unassigned[0].field,

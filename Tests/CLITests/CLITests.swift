@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import O2OTestSupport
+import Persistence
+import Stores
 
 /// Runs the built `o2o` binary as a user would.
 @Suite("The o2o command line", .serialized)
@@ -136,7 +138,7 @@ struct CLITests {
         let folder = TestFiles.fresh("stock")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let good = folder.appendingPathComponent("good.csv").path
-        try "store,sku,qty\nosm:node/987218307,DAIRY-001,3\n1,BAKERY-001,2\n".write(toFile: good, atomically: true, encoding: .utf8)
+        try "store_id,sku,qty\n2,DAIRY-001,3\n1,BAKERY-001,2\n".write(toFile: good, atomically: true, encoding: .utf8)
         let first = try Self.run(["stock", "import", good, "--db", db])
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out.contains("applied — 1 changed"), "\(first.out)")
@@ -145,16 +147,80 @@ struct CLITests {
 
         let bad = folder.appendingPathComponent("bad.csv").path
         try "store,sku,qty\n1,DAIRY-001,1\nnowhere,DAIRY-001,1\n1,BAKERY-001,abc\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let refused = try Self.run(["stock", "import", bad, "--db", db, "--sequence", "4"])
+        let refused = try Self.run(["stock", "import", bad, "--db", db, "--sequence", "4", "--store-key", "id"])
         #expect(refused.status == 1)
         #expect(refused.err.contains("line 3: unknown store \"nowhere\""), "\(refused.err)")
-        let partial = try Self.run(["stock", "import", bad, "--db", db, "--sequence", "4", "--partial"])
+        let partial = try Self.run(["stock", "import", bad, "--db", db, "--sequence", "4", "--partial", "--store-key", "id"])
         #expect(partial.status == 0, "\(partial.err)")
         #expect(partial.out.contains("line 3: refused") && partial.out.contains("line 4: refused: qty \"abc\""), "\(partial.out)")
         let stale = try Self.run(["stock", "import", good, "--db", db, "--sequence", "3"])
         #expect(stale.status == 1 && stale.err.contains("older than the last applied"), "\(stale.err)")
         let wrongKind = try Self.run(["stock", "import", good, "--db", db, "--kind", "recount"])
         #expect(wrongKind.status != 0 && wrongKind.err.contains("--kind"))
+    }
+
+    @Test("stock import names its store key: a snapshot for the store whose reference is 1 never touches the store whose id is 1")
+    func stockImportStoreKey() async throws {
+        let db = Self.tempDB(), geo = DemoFixture.geoData.path
+        #expect(try Self.run(["import", "demo", "--db", db, "--geodata", geo]).status == 0)
+        let folder = TestFiles.fresh("stock-key")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // A retailer's store whose external reference is "1", beside the demo store whose id is 1.
+        let stores = folder.appendingPathComponent("stores.csv").path
+        try "external_ref,name,kind,lat,lon\n1,Loja Um,convenience,41.151,-8.612\n".write(toFile: stores, atomically: true, encoding: .utf8)
+        #expect(try Self.run(["import", stores, "--db", db]).status == 0)
+
+        func stock() async throws -> (storeOne: [StockLine], refOne: [StockLine], refOneID: StoreID) {
+            let service = DemoFixture.service(try SpatiaLiteDatabase(path: db))
+            try await service.reload()
+            let refOne = try #require(service.finder.stores(after: nil, limit: Int.max).first { $0.externalRef == "1" })
+            #expect(refOne.id != StoreID(1))
+            func all(_ id: StoreID) async throws -> [StockLine] {
+                try await service.repository.stock(of: id, after: nil, limit: 100_000).lines
+            }
+            return (try await all(StoreID(1)), try await all(refOne.id), refOne.id)
+        }
+        let before = try await stock()
+        #expect(!before.storeOne.isEmpty && before.refOne.isEmpty)
+
+        // The till's snapshot for its store "1": a bare store column is refused until its key is named.
+        let snapshot = folder.appendingPathComponent("snapshot.csv").path
+        try "store,sku,qty\n1,DAIRY-001,4\n".write(toFile: snapshot, atomically: true, encoding: .utf8)
+        let ambiguous = try Self.run(["stock", "import", snapshot, "--db", db, "--kind", "snapshot"])
+        #expect(ambiguous.status != 0 && ambiguous.err.contains("--store-key"), "\(ambiguous.err)")
+        let nostore = folder.appendingPathComponent("nostore.csv").path
+        try "sku,qty\nDAIRY-001,1\n".write(toFile: nostore, atomically: true, encoding: .utf8)
+        let withoutKey = try Self.run(["stock", "import", nostore, "--db", db, "--kind", "snapshot", "--store", "1"])
+        #expect(withoutKey.status != 0 && withoutKey.err.contains("--store-key"), "\(withoutKey.err)")
+        #expect(try await stock().storeOne == before.storeOne, "nothing written by a refused import")
+
+        let byRef = try Self.run(["stock", "import", snapshot, "--db", db, "--kind", "snapshot", "--store-key", "ref"])
+        #expect(byRef.status == 0, "\(byRef.err)")
+        var after = try await stock()
+        #expect(after.storeOne == before.storeOne, "the store whose id is 1 keeps every SKU")
+        #expect(after.refOne.map(\.sku) == ["DAIRY-001"] && after.refOne.first?.level.onHand == 4)
+
+        // The key in the column's name, and --store with its key, reach the same store.
+        let named = folder.appendingPathComponent("named.csv").path
+        try "store_ref,sku,qty\n1,DAIRY-001,6\n".write(toFile: named, atomically: true, encoding: .utf8)
+        #expect(try Self.run(["stock", "import", named, "--db", db, "--kind", "snapshot"]).status == 0)
+        #expect(try Self.run(["stock", "import", nostore, "--db", db, "--store", "1", "--store-key", "ref"]).status == 0)
+        after = try await stock()
+        #expect(after.storeOne == before.storeOne)
+        #expect(after.refOne.first?.level.onHand == 7)
+
+        // A key that contradicts the column, two store columns, and a value that matches nothing are refused.
+        let contradicts = try Self.run(["stock", "import", named, "--db", db, "--store-key", "id"])
+        #expect(contradicts.status != 0 && contradicts.err.contains("contradicts"), "\(contradicts.err)")
+        let twice = folder.appendingPathComponent("twice.csv").path
+        try "store_id,store_ref,sku,qty\n1,1,DAIRY-001,1\n".write(toFile: twice, atomically: true, encoding: .utf8)
+        let both = try Self.run(["stock", "import", twice, "--db", db])
+        #expect(both.status != 0 && both.err.contains("store_id and store_ref"), "\(both.err)")
+        let unknown = folder.appendingPathComponent("unknown.csv").path
+        try "store_id,sku,qty\n\(after.refOneID.rawValue + 1000),DAIRY-001,1\n".write(toFile: unknown, atomically: true, encoding: .utf8)
+        let nowhere = try Self.run(["stock", "import", unknown, "--db", db, "--kind", "snapshot"])
+        #expect(nowhere.status != 0 && nowhere.err.contains("line 2: unknown store") && nowhere.err.contains("no store has that id"), "\(nowhere.err)")
+        #expect(try await stock().storeOne == before.storeOne)
     }
 
     @Test("simulate a day on Porto's real shops and homes: every strategy side by side, as a table and as JSON; bad options refused")

@@ -161,6 +161,39 @@ struct InventoryTests {
         }
     }
 
+    @Test("a CSV batch's store column says its key: a bare column is refused, a line naming another store is refused, never guessed")
+    func csvStoreKey() async throws {
+        let (app, service, _) = try await Self.app()
+        let store = try #require(service.finder.stores(after: nil, limit: 1).first)
+        let before = service.finder.available("DAIRY-001", at: store.id) ?? 0
+        try await app.test(.router) { client in
+            let admin = try await adminAuth(client)
+            let csv: HTTPFields = [.contentType: "text/csv"]
+            func post(_ query: String, _ text: String) async throws -> TestResponse {
+                try await client.execute(uri: "/v1/stores/\(store.id)/stock/batches?kind=delta&\(query)", method: .post,
+                                         headers: admin.with(csv), body: body(text))
+            }
+            let bare = "store,sku,qty\n\(store.id),DAIRY-001,1\n"
+            let unsaid = try await post("sequence=20", bare)
+            #expect(unsaid.status == .badRequest && unsaid.json["field"] == .string("store_key"), "\(unsaid.json)")
+            let badKey = try await post("sequence=20&store_key=maybe", bare)
+            #expect(badKey.status == .badRequest && badKey.json["field"] == .string("store_key"))
+            // The store's id read as an external reference names no store: refused by line, nothing written.
+            let asRef = try await post("sequence=20&store_key=ref", bare)
+            #expect(asRef.status == .unprocessableContent)
+            #expect(asRef.json["errors"]?.arrayValue?.compactMap { $0["field"]?.stringValue } == ["line 2"])
+            let contradicts = try await post("sequence=20&store_key=id", "store_ref,sku,qty\n\(store.externalRef),DAIRY-001,1\n")
+            #expect(contradicts.status == .badRequest && contradicts.json["field"] == .string("store_key"))
+            #expect(service.finder.available("DAIRY-001", at: store.id) == before)
+
+            let asID = try await post("sequence=20&store_key=id", bare)
+            #expect(asID.status == .created, "\(asID.json)")
+            let named = try await post("sequence=21", "store_ref,sku,qty\n\(store.externalRef),DAIRY-001,2\n")
+            #expect(named.status == .created, "\(named.json)")
+            #expect(service.finder.available("DAIRY-001", at: store.id) == before + 3)
+        }
+    }
+
     @Test("Server-Sent Events on a real loopback server: the backlog, then live events, until shutdown")
     func serverSentEvents() async throws {
         let (app, service, _) = try await Self.app()
