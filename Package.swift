@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "o2o", targets: ["o2o"]),
+        .library(name: "Kernel", targets: ["Kernel"]),
         .library(name: "GeoCore", targets: ["GeoCore"]),
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
         .library(name: "Stores", targets: ["Stores"]),
@@ -52,16 +53,17 @@ let package = Package(
             pkgConfig: "proj",
             providers: [.apt(["libproj-dev"])]
         ),
+        .target(name: "Kernel"),
         .target(name: "GeoCore"),
-        .target(name: "Catalog", dependencies: ["GeoCore", "Stores"]),
-        .target(name: "Commerce", dependencies: ["GeoCore", "Stores", "Accounts", "Catalog"]),
-        .target(name: "Marketing", dependencies: ["Stores", "Accounts", "Commerce"]),
-        .target(name: "Reports", dependencies: ["Stores"]),
-        .target(name: "Orders", dependencies: ["GeoCore", "Stores", "Accounts", "Commerce", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Catalog", dependencies: ["Kernel", "GeoCore", "Stores"]),
+        .target(name: "Commerce", dependencies: ["Kernel", "GeoCore", "Stores", "Accounts", "Catalog"]),
+        .target(name: "Marketing", dependencies: ["Kernel", "Accounts", "Commerce"]),
+        .target(name: "Reports", dependencies: ["Kernel"]),
+        .target(name: "Orders", dependencies: ["Kernel", "GeoCore", "Stores", "Accounts", "Commerce", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Payments",
             dependencies: [
-                "GeoCore", "Stores", "Accounts", "Commerce", "Orders",
+                "Kernel", "GeoCore", "Accounts", "Orders",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,35 +72,35 @@ let package = Package(
         .target(
             name: "Accounts",
             dependencies: [
-                "GeoCore", "Stores",
+                "Kernel", "GeoCore",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(name: "LiveEvents"),
         .target(name: "Routing", swiftSettings: optimisedInDebug),
-        .target(name: "Coverage", dependencies: ["GeoCore", "SpatialIndex", "Projection", "Dispatching"],
+        .target(name: "Coverage", dependencies: ["Kernel", "GeoCore", "SpatialIndex", "Projection", "Dispatching"],
                 swiftSettings: optimisedInDebug),
         .target(name: "SpatialIndex", dependencies: ["GeoCore"], swiftSettings: optimisedInDebug),
         .target(name: "Projection", dependencies: ["GeoCore", "CProj"]),
         .target(
             name: "Stores",
-            dependencies: ["GeoCore", "SpatialIndex", "LiveEvents", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Kernel", "GeoCore", "SpatialIndex", "LiveEvents", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "StoreImport", dependencies: ["GeoCore", "Stores", "Coverage"]),
-        .target(name: "Dispatching", dependencies: ["GeoCore", "SpatialIndex", "LiveEvents"], swiftSettings: optimisedInDebug),
-        .target(name: "NationalData", dependencies: ["GeoCore", "Stores", "StoreImport", "Coverage", "Dispatching"]),
+        .target(name: "StoreImport", dependencies: ["Kernel", "GeoCore", "Stores", "Coverage"]),
+        .target(name: "Dispatching", dependencies: ["Kernel", "GeoCore", "SpatialIndex", "LiveEvents"], swiftSettings: optimisedInDebug),
+        .target(name: "NationalData", dependencies: ["Kernel", "GeoCore", "Stores", "StoreImport", "Coverage", "Dispatching"]),
         .target(
             name: "Persistence",
             dependencies: [
-                "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports", "CSpatialite",
+                "Kernel", "GeoCore", "Stores", "Dispatching", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
+                "Kernel", "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "LiveEvents", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
+                "Kernel", "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,33 +122,35 @@ let package = Package(
         ),
         .target(
             name: "O2OTestSupport",
-            dependencies: ["GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
+            dependencies: ["Kernel", "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
                            .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support"
         ),
         .target(name: "TestRandom", path: "Tests/Random"),
-        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestRandom"]),
-        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "GeoCore", "TestRandom"]),
-        .testTarget(name: "ProjectionTests", dependencies: ["Projection", "GeoCore"]),
-        .testTarget(name: "StoresTests", dependencies: ["Stores", "GeoCore", "TestRandom"]),
-        .testTarget(name: "DispatchingTests", dependencies: ["Dispatching", "GeoCore", "TestRandom"]),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Persistence", "Stores", "GeoCore", "O2OTestSupport"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
-        .testTarget(name: "CommerceTests", dependencies: ["Commerce", "Orders", "Payments", "Marketing", "Reports", "Dispatching", "Accounts", "Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
+        .testTarget(name: "GeoCoreTests", dependencies: ["Kernel", "GeoCore", "TestRandom"]),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["Kernel", "SpatialIndex", "GeoCore", "TestRandom"]),
+        .testTarget(name: "ProjectionTests", dependencies: ["Kernel", "Projection", "GeoCore"]),
+        .testTarget(name: "StoresTests", dependencies: ["Kernel", "Stores", "GeoCore", "TestRandom"]),
+        .testTarget(name: "DispatchingTests", dependencies: ["Kernel", "Dispatching", "GeoCore", "TestRandom"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Kernel", "Accounts", "Persistence", "Stores", "GeoCore", "O2OTestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Kernel", "Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
+        .testTarget(name: "CommerceTests", dependencies: ["Kernel", "Commerce", "Orders", "Payments", "Marketing", "Reports", "Dispatching", "Accounts", "Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Kernel", "Routing"]),
         .testTarget(
             name: "CoverageTests",
             dependencies: [
+                "Kernel",
                 "Coverage", "GeoCore", "Dispatching", "Persistence", "Stores", "StoreImport", "O2OTestSupport", "TestRandom", "CSpatialite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["o2o", "O2OTestSupport", "Payments", "Persistence", "Stores"]),
-        .testTarget(name: "NationalDataTests", dependencies: ["NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
-        .testTarget(name: "StoreImportTests", dependencies: ["StoreImport", "Stores", "GeoCore"]),
+        .testTarget(name: "CLITests", dependencies: ["Kernel", "o2o", "O2OTestSupport", "Payments", "Persistence", "Stores"]),
+        .testTarget(name: "NationalDataTests", dependencies: ["Kernel", "NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
+        .testTarget(name: "StoreImportTests", dependencies: ["Kernel", "StoreImport", "Stores", "GeoCore"]),
         .testTarget(
             name: "PersistenceTests",
             dependencies: [
+                "Kernel",
                 "Persistence", "Stores", "StoreImport", "GeoCore", "CSpatialite", "Dispatching", "O2OTestSupport", "TestRandom",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -154,6 +158,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
+                "Kernel",
                 "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog", "Commerce", "Orders", "Payments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -16,6 +16,7 @@ let package = Package(
             name: "StoreFinderBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Kernel", package: "o2o"),
                 .product(name: "Stores", package: "o2o"),
                 .product(name: "StoreImport", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
@@ -29,6 +30,7 @@ let package = Package(
             name: "StockBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Kernel", package: "o2o"),
                 .product(name: "Stores", package: "o2o"),
                 .product(name: "StoreImport", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
@@ -41,6 +43,7 @@ let package = Package(
             name: "DispatchBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Kernel", package: "o2o"),
                 .product(name: "Dispatching", package: "o2o"),
                 .product(name: "SpatialIndex", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),
@@ -92,6 +95,7 @@ let package = Package(
             name: "NationalBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Kernel", package: "o2o"),
                 .product(name: "Stores", package: "o2o"),
                 .product(name: "NationalData", package: "o2o"),
                 .product(name: "GeoCore", package: "o2o"),

@@ -1,5 +1,5 @@
 import Foundation
-import Stores
+import Kernel
 
 /// A person who signs in: a customer, or one of the operator's people.
 public struct Account: Hashable, Sendable {

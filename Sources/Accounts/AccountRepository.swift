@@ -1,8 +1,8 @@
 import Foundation
-import Stores
+import Kernel
 
 /// Storage of accounts, sessions, addresses, favourites and browsing history. Every write is
-/// one transaction and throws ``AccountError`` for what it refuses.
+/// one transaction and throws ``DomainError`` for what it refuses.
 public protocol AccountRepository: Sendable {
     /// `.conflict` on an email already taken.
     func create(_ draft: AccountDraft, passwordHash: String, at: Date) async throws -> Account

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// Where a customer wants deliveries. The position is kept in WGS84; what the client sent
 /// (and in which system) is kept beside it, so a client that works in GCJ-02 gets its own

@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 import Synchronization
 
 /// Slows password guessing: after `limit` failed sign-ins for one email within `window`,
@@ -16,7 +17,7 @@ public final class LoginThrottle: Sendable {
     }
 
     /// Refuses when the key has used up its attempts.
-    public func check(_ key: String, now: Date) throws(AccountError) {
+    public func check(_ key: String, now: Date) throws(DomainError) {
         let wait: Int? = failures.withLock { table in
             let recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < window }
             table[key] = recent.isEmpty ? nil : recent
@@ -24,7 +25,7 @@ public final class LoginThrottle: Sendable {
             return max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
         }
         if let wait {
-            throw AccountError(.throttled, field: "email", "too many failed sign-ins for this account; try again in \(wait) s",
+            throw DomainError(.throttled, field: "email", "too many failed sign-ins for this account; try again in \(wait) s",
                                retryAfter: wait)
         }
     }

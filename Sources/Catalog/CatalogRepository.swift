@@ -1,8 +1,9 @@
 import Foundation
+import Kernel
 import Stores
 
 /// Storage of categories, products, their SKUs, store prices and the full-text index. Every
-/// write is one transaction and throws ``StoreError`` for what it refuses.
+/// write is one transaction and throws ``DomainError`` for what it refuses.
 public protocol CatalogRepository: Sendable {
     func categories() async throws -> [Category]
     /// `.conflict` on a slug taken; `.notFound` on an unknown parent.

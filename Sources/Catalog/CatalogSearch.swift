@@ -1,4 +1,5 @@
 import GeoCore
+import Kernel
 import Stores
 
 /// A catalog search: words, filters, an order and a page.

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import Stores
 
 /// The catalog: categories, products and their SKUs, store prices, and the customer's search
@@ -26,17 +27,17 @@ public struct CatalogService: Sendable {
         var d = draft
         d.slug = draft.slug.trimmingCharacters(in: .whitespaces).lowercased()
         guard (1...64).contains(d.slug.count), d.slug.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-            throw StoreError(.invalid, field: "slug", "slug must be 1 to 64 of a-z, 0-9 and -")
+            throw DomainError(.invalid, field: "slug", "slug must be 1 to 64 of a-z, 0-9 and -")
         }
         d.name = draft.name.trimmingCharacters(in: .whitespaces)
-        guard (1...100).contains(d.name.count) else { throw StoreError(.invalid, field: "name", "name must be 1 to 100 characters") }
+        guard (1...100).contains(d.name.count) else { throw DomainError(.invalid, field: "name", "name must be 1 to 100 characters") }
         return try await repository.createCategory(d)
     }
 
     public func createProduct(_ draft: ProductDraft) async throws -> Product {
         let tree = CategoryTree(try await repository.categories())
         guard let category = tree.category(slug: draft.category) else {
-            throw StoreError(.notFound, field: "category", "no category \"\(draft.category)\"")
+            throw DomainError(.notFound, field: "category", "no category \"\(draft.category)\"")
         }
         let draft = try Self.validated(draft)
         let product = try await repository.createProducts([(draft, category.id)], at: now())[0]
@@ -48,9 +49,9 @@ public struct CatalogService: Sendable {
     }
 
     public func setStorePrice(_ priceMinor: Int?, store: StoreID, sku: SKUCode) async throws {
-        guard stores.finder.store(store) != nil else { throw StoreError(.notFound, field: "id", "no store \(store)") }
+        guard stores.finder.store(store) != nil else { throw DomainError(.notFound, field: "id", "no store \(store)") }
         if let priceMinor, !(0...100_000_000).contains(priceMinor) {
-            throw StoreError(.invalid, field: "price_minor", "price_minor must be between 0 and 100000000")
+            throw DomainError(.invalid, field: "price_minor", "price_minor must be between 0 and 100000000")
         }
         try await repository.setStorePrice(priceMinor, store: store, sku: sku)
     }
@@ -73,10 +74,10 @@ public struct CatalogService: Sendable {
     }
 
     public func product(_ id: ProductID, store: StoreID? = nil) async throws -> (Product, prices: [SKUCode: Int]) {
-        guard let product = try await repository.product(id) else { throw StoreError(.notFound, field: "id", "no product \(id)") }
+        guard let product = try await repository.product(id) else { throw DomainError(.notFound, field: "id", "no product \(id)") }
         var prices = Dictionary(uniqueKeysWithValues: product.skus.map { ($0.code, $0.listPriceMinor) })
         if let store {
-            guard stores.finder.store(store) != nil else { throw StoreError(.notFound, field: "store_id", "no store \(store)") }
+            guard stores.finder.store(store) != nil else { throw DomainError(.notFound, field: "store_id", "no store \(store)") }
             prices.merge(try await repository.prices(store: store, skus: product.skus.map(\.code))) { $1 }
         }
         return (product, prices)
@@ -88,11 +89,11 @@ public struct CatalogService: Sendable {
         var categories: Set<CategoryID>?
         if let slug = query.category {
             let tree = try await categoryTree()
-            guard let category = tree.category(slug: slug) else { throw StoreError(.notFound, field: "category", "no category \"\(slug)\"") }
+            guard let category = tree.category(slug: slug) else { throw DomainError(.notFound, field: "category", "no category \"\(slug)\"") }
             categories = tree.subtree(of: category.id)
         }
         if let store = query.store, stores.finder.store(store) == nil {
-            throw StoreError(.notFound, field: "store_id", "no store \(store)")
+            throw DomainError(.notFound, field: "store_id", "no store \(store)")
         }
         let match = query.text.flatMap(Self.ftsQuery)
         if query.text != nil, match == nil { return CatalogPage(hits: [], total: 0, nextOffset: nil) }
@@ -102,7 +103,7 @@ public struct CatalogService: Sendable {
         var nearest: [SKUCode: CatalogHit.Nearest] = [:]
         if let near = query.near {
             guard candidates.count <= Self.maximumStockChecks else {
-                throw StoreError(.unprocessable, field: "q",
+                throw DomainError(.unprocessable, field: "q",
                                  "\(candidates.count) SKUs match; narrow the search with words or a category to search near a point")
             }
             let at = now()
@@ -153,48 +154,48 @@ public struct CatalogService: Sendable {
 
     // MARK: - Checks
 
-    static func validate(_ q: CatalogSearch) throws(StoreError) {
+    static func validate(_ q: CatalogSearch) throws(DomainError) {
         guard (1...CatalogSearch.maximumLimit).contains(q.limit) else {
-            throw StoreError(.invalid, field: "limit", "limit must be between 1 and \(CatalogSearch.maximumLimit)")
+            throw DomainError(.invalid, field: "limit", "limit must be between 1 and \(CatalogSearch.maximumLimit)")
         }
-        guard q.offset >= 0, q.offset <= 1_000_000 else { throw StoreError(.invalid, field: "cursor", "not a cursor this search gave") }
-        if let text = q.text, text.count > 200 { throw StoreError(.invalid, field: "q", "q must be at most 200 characters") }
-        if let min = q.minPriceMinor, min < 0 { throw StoreError(.invalid, field: "min_price", "min_price must not be negative") }
-        if let max = q.maxPriceMinor, max < 0 { throw StoreError(.invalid, field: "max_price", "max_price must not be negative") }
+        guard q.offset >= 0, q.offset <= 1_000_000 else { throw DomainError(.invalid, field: "cursor", "not a cursor this search gave") }
+        if let text = q.text, text.count > 200 { throw DomainError(.invalid, field: "q", "q must be at most 200 characters") }
+        if let min = q.minPriceMinor, min < 0 { throw DomainError(.invalid, field: "min_price", "min_price must not be negative") }
+        if let max = q.maxPriceMinor, max < 0 { throw DomainError(.invalid, field: "max_price", "max_price must not be negative") }
         if let min = q.minPriceMinor, let max = q.maxPriceMinor, min > max {
-            throw StoreError(.invalid, field: "min_price", "min_price must not be above max_price")
+            throw DomainError(.invalid, field: "min_price", "min_price must not be above max_price")
         }
         if let near = q.near {
             guard near.radius > 0, near.radius <= CatalogSearch.maximumRadius else {
-                throw StoreError(.invalid, field: "radius_m", "radius_m must be above 0 and at most \(Int(CatalogSearch.maximumRadius))")
+                throw DomainError(.invalid, field: "radius_m", "radius_m must be above 0 and at most \(Int(CatalogSearch.maximumRadius))")
             }
         }
-        if q.sort == .distance, q.near == nil { throw StoreError(.invalid, field: "sort", "sort=distance needs lat and lon") }
+        if q.sort == .distance, q.near == nil { throw DomainError(.invalid, field: "sort", "sort=distance needs lat and lon") }
     }
 
-    static func validated(_ draft: ProductDraft) throws(StoreError) -> ProductDraft {
+    static func validated(_ draft: ProductDraft) throws(DomainError) -> ProductDraft {
         var d = draft
         d.name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(d.name.count) else { throw StoreError(.invalid, field: "name", "name must be 1 to 200 characters") }
-        if let brand = d.brand, brand.count > 100 { throw StoreError(.invalid, field: "brand", "brand must be at most 100 characters") }
-        if let text = d.description, text.count > 5_000 { throw StoreError(.invalid, field: "description", "description must be at most 5000 characters") }
+        guard (1...200).contains(d.name.count) else { throw DomainError(.invalid, field: "name", "name must be 1 to 200 characters") }
+        if let brand = d.brand, brand.count > 100 { throw DomainError(.invalid, field: "brand", "brand must be at most 100 characters") }
+        if let text = d.description, text.count > 5_000 { throw DomainError(.invalid, field: "description", "description must be at most 5000 characters") }
         guard d.attributes.count <= 30, d.attributes.allSatisfy({ (1...40).contains($0.key.count) && $0.value.count <= 200 }) else {
-            throw StoreError(.invalid, field: "attributes", "at most 30 attributes, names of 1 to 40 characters, values up to 200")
+            throw DomainError(.invalid, field: "attributes", "at most 30 attributes, names of 1 to 40 characters, values up to 200")
         }
-        guard d.images.count <= 10 else { throw StoreError(.invalid, field: "images", "at most 10 images") }
+        guard d.images.count <= 10 else { throw DomainError(.invalid, field: "images", "at most 10 images") }
         for (i, url) in d.images.enumerated() where !(url.hasPrefix("https://") || url.hasPrefix("/")) || url.count > 500 || url.contains(" ") {
-            throw StoreError(.invalid, field: "images[\(i)]", "an image is an https URL or a path on this server")
+            throw DomainError(.invalid, field: "images[\(i)]", "an image is an https URL or a path on this server")
         }
-        guard (1...50).contains(d.skus.count) else { throw StoreError(.invalid, field: "skus", "a product has 1 to 50 SKUs") }
-        guard Set(d.skus.map(\.code)).count == d.skus.count else { throw StoreError(.invalid, field: "skus", "each SKU code may appear once") }
+        guard (1...50).contains(d.skus.count) else { throw DomainError(.invalid, field: "skus", "a product has 1 to 50 SKUs") }
+        guard Set(d.skus.map(\.code)).count == d.skus.count else { throw DomainError(.invalid, field: "skus", "each SKU code may appear once") }
         for (i, sku) in d.skus.enumerated() {
             guard (1...64).contains(sku.code.rawValue.count), !sku.code.rawValue.contains(where: { $0.isWhitespace }) else {
-                throw StoreError(.invalid, field: "skus[\(i)].sku", "a SKU code is 1 to 64 characters without spaces")
+                throw DomainError(.invalid, field: "skus[\(i)].sku", "a SKU code is 1 to 64 characters without spaces")
             }
             guard (0...100_000_000).contains(sku.listPriceMinor) else {
-                throw StoreError(.invalid, field: "skus[\(i)].price_minor", "price_minor must be between 0 and 100000000")
+                throw DomainError(.invalid, field: "skus[\(i)].price_minor", "price_minor must be between 0 and 100000000")
             }
-            guard (1...200).contains(sku.name.count) else { throw StoreError(.invalid, field: "skus[\(i)].name", "name must be 1 to 200 characters") }
+            guard (1...200).contains(sku.name.count) else { throw DomainError(.invalid, field: "skus[\(i)].name", "name must be 1 to 200 characters") }
         }
         return d
     }

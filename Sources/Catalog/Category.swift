@@ -1,3 +1,4 @@
+import Kernel
 /// A node of the category tree ("Food" › "Dairy"), named by a slug in URLs and filters.
 public struct Category: Hashable, Sendable {
     public var id: CategoryID

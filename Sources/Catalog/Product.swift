@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 import Stores
 
 /// Something a customer buys, sold as one or more SKUs (sizes, packs), each with a list price

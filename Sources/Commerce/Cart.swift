@@ -1,5 +1,6 @@
 import Accounts
 import Foundation
+import Kernel
 import Stores
 
 /// A customer's cart: what they want, in what quantities, at the prices they saw, and how they

@@ -2,6 +2,7 @@ import Accounts
 import Catalog
 import Foundation
 import GeoCore
+import Kernel
 import Stores
 
 /// Discounts applied to a quote; the membership and marketing rules plug in here. Each
@@ -70,7 +71,7 @@ public struct CartQuote: Hashable, Sendable {
     /// Changes since the customer last looked (a price moved), shown once.
     public var notices: [String]
     /// What stops a checkout (no store has it all, below the zone's minimum order, …), each with its field.
-    public var problems: [StoreError.Detail]
+    public var problems: [DomainError.Detail]
 
     public var canCheckOut: Bool { problems.isEmpty && store != nil && !lines.isEmpty }
 }
@@ -98,14 +99,14 @@ public struct CartService: Sendable {
     /// Sets a line's quantity (0 removes it); the SKU must exist.
     public func setQuantity(_ quantity: Int, of sku: SKUCode, by caller: Principal) async throws -> Cart {
         guard (0...Cart.maximumQuantity).contains(quantity) else {
-            throw StoreError(.invalid, field: "qty", "qty must be between 0 and \(Cart.maximumQuantity)")
+            throw DomainError(.invalid, field: "qty", "qty must be between 0 and \(Cart.maximumQuantity)")
         }
-        guard finder.sku(sku) != nil else { throw StoreError(.notFound, field: "sku", "unknown SKU \"\(sku)\"") }
+        guard finder.sku(sku) != nil else { throw DomainError(.notFound, field: "sku", "unknown SKU \"\(sku)\"") }
         var cart = try await cart(of: caller)
         if let i = cart.lines.firstIndex(where: { $0.sku == sku }) {
             if quantity == 0 { cart.lines.remove(at: i) } else { cart.lines[i].quantity = quantity }
         } else if quantity > 0 {
-            guard cart.lines.count < Cart.maximumLines else { throw StoreError(.conflict, field: "sku", "a cart holds at most \(Cart.maximumLines) lines") }
+            guard cart.lines.count < Cart.maximumLines else { throw DomainError(.conflict, field: "sku", "a cart holds at most \(Cart.maximumLines) lines") }
             cart.lines.append(Cart.Line(sku: sku, quantity: quantity))
         }
         cart.updatedAt = now()
@@ -116,7 +117,7 @@ public struct CartService: Sendable {
     /// Adds to a line's quantity.
     public func add(_ quantity: Int, of sku: SKUCode, by caller: Principal) async throws -> Cart {
         guard (1...Cart.maximumQuantity).contains(quantity) else {
-            throw StoreError(.invalid, field: "qty", "qty must be between 1 and \(Cart.maximumQuantity)")
+            throw DomainError(.invalid, field: "qty", "qty must be between 1 and \(Cart.maximumQuantity)")
         }
         let current = try await cart(of: caller).lines.first { $0.sku == sku }?.quantity ?? 0
         return try await setQuantity(min(Cart.maximumQuantity, current + quantity), of: sku, by: caller)
@@ -127,10 +128,10 @@ public struct CartService: Sendable {
         switch fulfilment {
         case .delivery(let id):
             guard try await accounts.addresses(by: caller).contains(where: { $0.id == id }) else {
-                throw StoreError(.notFound, field: "address_id", "no address \(id) of this account")
+                throw DomainError(.notFound, field: "address_id", "no address \(id) of this account")
             }
         case .pickup(let store):
-            guard finder.store(store) != nil else { throw StoreError(.notFound, field: "store_id", "no store \(store)") }
+            guard finder.store(store) != nil else { throw DomainError(.notFound, field: "store_id", "no store \(store)") }
         }
         var cart = try await cart(of: caller)
         cart.fulfilment = fulfilment

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import Projection
 
 /// Areas in km², measured in a metric projection chosen for the city.
@@ -26,21 +27,21 @@ public struct GapArea: Sendable {
 public enum CoverageAreas {
     /// The UTM zone for an area, refused when the area is too wide for one zone to measure
     /// well (more than 6° of longitude from the zone's central meridian, or beyond 84° N/80° S).
-    public static func projection(for box: BoundingBox) throws(CoverageError) -> MetricProjection {
+    public static func projection(for box: BoundingBox) throws(DomainError) -> MetricProjection {
         let centre = Coordinate(latitude: (box.southWest.latitude + box.northEast.latitude) / 2,
                                 longitude: (box.southWest.longitude + box.northEast.longitude) / 2)
         guard box.northEast.latitude <= 84, box.southWest.latitude >= -80 else {
-            throw CoverageError(field: "projection", "the area reaches beyond 84° N or 80° S, where UTM does not apply")
+            throw DomainError(.unprocessable, field: "projection", "the area reaches beyond 84° N or 80° S, where UTM does not apply")
         }
         let crs = MetricProjection.utmCRS(for: centre)
         let zone = Int(crs.suffix(2))!
         let meridian = Double(zone) * 6 - 183
         let spread = max(abs(box.southWest.longitude - meridian), abs(box.northEast.longitude - meridian))
         guard spread <= 9 else {
-            throw CoverageError(field: "projection", "the area spans \(String(format: "%.1f", box.northEast.longitude - box.southWest.longitude))° of longitude, too wide for one UTM zone (\(crs)); measure one city at a time")
+            throw DomainError(.unprocessable, field: "projection", "the area spans \(String(format: "%.1f", box.northEast.longitude - box.southWest.longitude))° of longitude, too wide for one UTM zone (\(crs)); measure one city at a time")
         }
         do { return try MetricProjection(target: crs) } catch {
-            throw CoverageError(field: "projection", "PROJ cannot build \(crs): \(error)")
+            throw DomainError(.unprocessable, field: "projection", "PROJ cannot build \(crs): \(error)")
         }
     }
 

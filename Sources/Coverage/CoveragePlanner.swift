@@ -1,6 +1,7 @@
 import Dispatching
 import Foundation
 import GeoCore
+import Kernel
 import Projection
 
 /// One set of stores measured: the metrics on demand, the areas and the gaps.
@@ -64,19 +65,19 @@ public struct CoveragePlanner: Sendable {
         self.engine = engine; self.eta = eta; self.minutes = minutes; self.vehicles = vehicles; self.cellMeters = cellMeters
     }
 
-    public func validate() throws(CoverageError) {
+    public func validate() throws(DomainError) {
         guard !minutes.isEmpty, minutes.allSatisfy({ $0.isFinite && $0 > 0 && $0 <= 240 }) else {
-            throw CoverageError(field: "minutes", "minutes must be between 0 and 240 (exclusive of 0)")
+            throw DomainError(.unprocessable, field: "minutes", "minutes must be between 0 and 240 (exclusive of 0)")
         }
         guard cellMeters.isFinite, (10...10_000).contains(cellMeters) else {
-            throw CoverageError(field: "cell_m", "the gap cell side must be between 10 and 10000 m")
+            throw DomainError(.unprocessable, field: "cell_m", "the gap cell side must be between 10 and 10000 m")
         }
     }
 
     public func report(city: String, baseline: [CoverageStore], demand: Demand, scenarios: [Scenario] = [],
                        progress: (@Sendable (String) throws -> Void)? = nil) throws -> CoverageReport {
         try validate()
-        guard !demand.points.isEmpty else { throw CoverageError(field: "demand", "no demand points") }
+        guard !demand.points.isEmpty else { throw DomainError(.unprocessable, field: "demand", "no demand points") }
         // One projection for every scenario, so that areas compare: the demand's extent.
         let box = BoundingBox(enclosing: demand.points.map(\.coordinate) + baseline.map(\.location))!
         let projection = try CoverageAreas.projection(for: box)
@@ -87,7 +88,7 @@ public struct CoveragePlanner: Sendable {
             for store in stores {
                 for zone in store.zones {
                     if let reason = try engine.invalidReason(zone.area) {
-                        throw CoverageError(field: "\(name): store \(store.id) zone \(zone.id)", "invalid geometry: \(reason)")
+                        throw DomainError(.unprocessable, field: "\(name): store \(store.id) zone \(zone.id)", "invalid geometry: \(reason)")
                     }
                 }
             }

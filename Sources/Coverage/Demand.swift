@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// Where customers are and how many: weighted points (people in a grid cell, homes, orders).
 public struct Demand: Sendable {
@@ -22,25 +23,25 @@ public struct Demand: Sendable {
     /// Reads CSV with `lat`, `lon` and a weight column (`weight` unless told otherwise; when
     /// `weightColumn` is nil every point weighs 1). Every fault names the source and the line:
     /// a missing column, a row without coordinates, a weight that is not a finite number ≥ 0.
-    public static func csv(_ text: String, source: String, weightColumn: String? = "weight") throws(CoverageError) -> Demand {
+    public static func csv(_ text: String, source: String, weightColumn: String? = "weight") throws(DomainError) -> Demand {
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
         guard let headerLine = lines.first, !headerLine.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw CoverageError(field: source, "the file is empty")
+            throw DomainError(.unprocessable, field: source, "the file is empty")
         }
         let header = headerLine.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}\"")).lowercased() }
-        func column(_ name: String) throws(CoverageError) -> Int {
+        func column(_ name: String) throws(DomainError) -> Int {
             guard let i = header.firstIndex(of: name) else {
-                throw CoverageError(field: "\(source) line 1", "missing column \"\(name)\" (columns: \(header.joined(separator: ",")))")
+                throw DomainError(.unprocessable, field: "\(source) line 1", "missing column \"\(name)\" (columns: \(header.joined(separator: ",")))")
             }
             return i
         }
         let latColumn = try column("lat"), lonColumn = try column("lon")
         let weightIndex: Int? = if let weightColumn { try column(weightColumn) } else { nil }
-        guard lines.count > 1 else { throw CoverageError(field: source, "the file has a header but no rows") }
+        guard lines.count > 1 else { throw DomainError(.unprocessable, field: source, "the file has a header but no rows") }
         guard lines.count - 1 <= maximumPoints else {
-            throw CoverageError(field: source, "more than \(maximumPoints) rows")
+            throw DomainError(.unprocessable, field: source, "more than \(maximumPoints) rows")
         }
         var points: [Point] = []
         points.reserveCapacity(lines.count - 1)
@@ -48,25 +49,25 @@ public struct Demand: Sendable {
             let where_ = "\(source) line \(offset + 1)"
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            func number(_ i: Int, _ name: String) throws(CoverageError) -> Double {
-                guard i < fields.count, !fields[i].isEmpty else { throw CoverageError(field: where_, "\(name) is missing") }
+            func number(_ i: Int, _ name: String) throws(DomainError) -> Double {
+                guard i < fields.count, !fields[i].isEmpty else { throw DomainError(.unprocessable, field: where_, "\(name) is missing") }
                 guard let v = Double(fields[i]), v.isFinite else {
-                    throw CoverageError(field: where_, "\(name) is not a number: \"\(fields[i])\"")
+                    throw DomainError(.unprocessable, field: where_, "\(name) is not a number: \"\(fields[i])\"")
                 }
                 return v
             }
             let lat = try number(latColumn, "lat"), lon = try number(lonColumn, "lon")
             guard let c = try? Coordinate.validated(latitude: lat, longitude: lon) else {
-                throw CoverageError(field: where_, "lat/lon out of range: \(lat), \(lon)")
+                throw DomainError(.unprocessable, field: where_, "lat/lon out of range: \(lat), \(lon)")
             }
             var weight = 1.0
             if let weightIndex, let name = weightColumn {
                 weight = try number(weightIndex, name)
-                guard weight >= 0 else { throw CoverageError(field: where_, "\(name) must not be negative: \(fields[weightIndex])") }
+                guard weight >= 0 else { throw DomainError(.unprocessable, field: where_, "\(name) must not be negative: \(fields[weightIndex])") }
             }
             points.append(Point(c, weight: weight))
         }
-        guard !points.isEmpty else { throw CoverageError(field: source, "the file has no rows") }
+        guard !points.isEmpty else { throw DomainError(.unprocessable, field: source, "the file has no rows") }
         return Demand(name: source, points: points)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// A what-if: changes to the baseline's stores and zones, or a whole other set of them.
 public struct Scenario: Sendable {
@@ -26,11 +27,11 @@ public struct Scenario: Sendable {
     }
 
     /// The stores this scenario describes.
-    public func apply(to baseline: [CoverageStore]) throws(CoverageError) -> [CoverageStore] {
+    public func apply(to baseline: [CoverageStore]) throws(DomainError) -> [CoverageStore] {
         var stores = self.stores ?? baseline
-        func index(_ id: Int64, _ i: Int) throws(CoverageError) -> Int {
+        func index(_ id: Int64, _ i: Int) throws(DomainError) -> Int {
             guard let k = stores.firstIndex(where: { $0.id == id }) else {
-                throw CoverageError(field: "\(name): changes[\(i)].store", "no store \(id) in the baseline")
+                throw DomainError(.unprocessable, field: "\(name): changes[\(i)].store", "no store \(id) in the baseline")
             }
             return k
         }
@@ -38,7 +39,7 @@ public struct Scenario: Sendable {
             switch change {
             case .add(let store):
                 guard !stores.contains(where: { $0.id == store.id }) else {
-                    throw CoverageError(field: "\(name): changes[\(i)]", "store \(store.id) exists already")
+                    throw DomainError(.unprocessable, field: "\(name): changes[\(i)]", "store \(store.id) exists already")
                 }
                 stores.append(store)
             case .move(let id, let to):
@@ -53,7 +54,7 @@ public struct Scenario: Sendable {
             case .radius(let id, let meters):
                 let k = try index(id, i)
                 guard meters.isFinite, meters > 0, meters <= 50_000 else {
-                    throw CoverageError(field: "\(name): changes[\(i)].radius_m", "a radius is above 0 and at most 50000 m")
+                    throw DomainError(.unprocessable, field: "\(name): changes[\(i)].radius_m", "a radius is above 0 and at most 50000 m")
                 }
                 let template = stores[k].zones.first { $0.kind == .delivery }
                 let circle = CoverageStore.Zone(id: template?.id ?? -stores[k].id, kind: .delivery, name: "\(Int(meters)) m",
@@ -62,7 +63,7 @@ public struct Scenario: Sendable {
                 stores[k].zones = [circle] + stores[k].zones.filter { $0.kind == .exclusion }
             case .fee(let id, let fee):
                 let k = try index(id, i)
-                guard fee >= 0 else { throw CoverageError(field: "\(name): changes[\(i)].fee_minor", "a fee is not negative") }
+                guard fee >= 0 else { throw DomainError(.unprocessable, field: "\(name): changes[\(i)].fee_minor", "a fee is not negative") }
                 for z in stores[k].zones.indices where stores[k].zones[z].kind == .delivery { stores[k].zones[z].feeMinor = fee }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// Where a delivery stands. The happy path is pending → assigned → accepted → picked up →
 /// delivered; failed and cancelled end it early.
@@ -99,19 +100,19 @@ public struct DeliveryDraft: Hashable, Sendable {
     /// The farthest drop accepted from its store: same-city delivery.
     public static let maximumDistance: Meters = 100_000
 
-    public func validate() throws(DispatchError) {
-        guard drop.isValid else { throw DispatchError(.invalid, field: "drop", "drop must be a valid coordinate") }
+    public func validate() throws(DomainError) {
+        guard drop.isValid else { throw DomainError(.invalid, field: "drop", "drop must be a valid coordinate") }
         guard (1...Self.maximumSize).contains(size) else {
-            throw DispatchError(.invalid, field: "size", "size must be between 1 and \(Self.maximumSize)")
+            throw DomainError(.invalid, field: "size", "size must be between 1 and \(Self.maximumSize)")
         }
         guard readyAt < promisedBy else {
-            throw DispatchError(.invalid, field: "promised_at", "promised_at must be after ready_at")
+            throw DomainError(.invalid, field: "promised_at", "promised_at must be after ready_at")
         }
         guard pickup.distance(to: drop) <= Self.maximumDistance else {
-            throw DispatchError(.invalid, field: "drop", "the drop is more than \(Int(Self.maximumDistance / 1000)) km from the store")
+            throw DomainError(.invalid, field: "drop", "the drop is more than \(Int(Self.maximumDistance / 1000)) km from the store")
         }
         if let ref = externalRef, ref.isEmpty || ref.count > 200 {
-            throw DispatchError(.invalid, field: "external_ref", "external_ref must be 1 to 200 characters")
+            throw DomainError(.invalid, field: "external_ref", "external_ref must be 1 to 200 characters")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// What the dispatcher's board shows live: every rider and active delivery as it changes, and
 /// each round as it runs.

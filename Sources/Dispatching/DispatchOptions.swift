@@ -1,4 +1,5 @@
 import GeoCore
+import Kernel
 
 /// How rounds choose riders.
 public enum DispatchStrategy: String, CaseIterable, Hashable, Sendable, Codable {
@@ -44,18 +45,18 @@ public struct DispatchOptions: Hashable, Sendable {
         self.offerTimeout = offerTimeout; self.maximumPasses = maximumPasses
     }
 
-    public func validate() throws(DispatchError) {
+    public func validate() throws(DomainError) {
         guard radius.isFinite, radius > 0, radius <= 100_000 else {
-            throw DispatchError(.invalid, field: "radius_m", "radius_m must be above 0 and at most 100000")
+            throw DomainError(.invalid, field: "radius_m", "radius_m must be above 0 and at most 100000")
         }
         guard (1...500).contains(candidatesPerDelivery) else {
-            throw DispatchError(.invalid, field: "candidates", "candidates must be between 1 and 500")
+            throw DomainError(.invalid, field: "candidates", "candidates must be between 1 and 500")
         }
         guard latenessWeight.isFinite, latenessWeight >= 0, latenessWeight <= 1000 else {
-            throw DispatchError(.invalid, field: "lateness_weight", "lateness_weight must be between 0 and 1000")
+            throw DomainError(.invalid, field: "lateness_weight", "lateness_weight must be between 0 and 1000")
         }
         guard readyHorizon.isFinite, readyHorizon >= 0, readyHorizon <= 86_400 else {
-            throw DispatchError(.invalid, field: "ready_horizon_s", "ready_horizon_s must be between 0 and 86400")
+            throw DomainError(.invalid, field: "ready_horizon_s", "ready_horizon_s must be between 0 and 86400")
         }
     }
 }

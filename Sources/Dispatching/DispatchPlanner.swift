@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// Plans one dispatch round over a snapshot of riders and deliveries: candidates from the
 /// spatial index, a cost per pair from the cheapest feasible insertion into the rider's route,

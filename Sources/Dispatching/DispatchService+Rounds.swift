@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 extension DispatchService {
     /// A round's decisions with the record kept of it.

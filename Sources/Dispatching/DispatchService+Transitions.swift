@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// The delivery lifecycle: each step checks the current status, writes the new one with its
 /// timeline entry and the rider's changed route in one transaction, then applies it.
@@ -8,15 +9,15 @@ extension DispatchService {
     /// the stops go in at the cheapest place on the rider's route, even if that is late.
     public func assign(_ id: DeliveryID, to riderID: RiderID, note: String? = nil) async throws -> Delivery {
         try await step(id, allowed: [.pending, .assigned, .accepted], to: .assigned, rider: nil, note: note ?? "assigned by dispatcher") { [self] d, riders, t in
-            guard var r = riders[riderID] else { throw DispatchError(.notFound, field: "rider_id", "no rider \(riderID)") }
-            guard d.rider != riderID else { throw DispatchError(.conflict, field: "rider_id", "delivery \(id) is already with rider \(riderID)") }
-            guard r.online else { throw DispatchError(.conflict, field: "rider_id", "rider \(riderID) is offline") }
-            guard let position = r.position else { throw DispatchError(.conflict, field: "rider_id", "rider \(riderID) has not reported a position") }
+            guard var r = riders[riderID] else { throw DomainError(.notFound, field: "rider_id", "no rider \(riderID)") }
+            guard d.rider != riderID else { throw DomainError(.conflict, field: "rider_id", "delivery \(id) is already with rider \(riderID)") }
+            guard r.online else { throw DomainError(.conflict, field: "rider_id", "rider \(riderID) is offline") }
+            guard let position = r.position else { throw DomainError(.conflict, field: "rider_id", "rider \(riderID) has not reported a position") }
             let known = state.withLock { $0.deliveries }
             guard let insertion = Insertion.cheapest(of: d, into: r.route, start: position, now: t.timeIntervalSinceReferenceDate,
                                                      vehicle: r.vehicle, capacity: r.capacity, deliveries: known, eta: eta,
                                                      options: options, keepPromises: false) else {
-                throw DispatchError(.conflict, field: "rider_id", "rider \(riderID) has no room for \(d.size) more unit(s)")
+                throw DomainError(.conflict, field: "rider_id", "rider \(riderID) has no room for \(d.size) more unit(s)")
             }
             if let previous = d.rider { riders[previous]?.route.removeAll { $0.delivery == id } }
             r.route = insertion.stops
@@ -78,13 +79,13 @@ extension DispatchService {
             let t = now()
             var d = try await delivery(id)
             guard allowed.contains(d.status) else {
-                throw DispatchError(.conflict, field: "status", "delivery \(id) is \(d.status.rawValue); it cannot become \(status.rawValue)")
+                throw DomainError(.conflict, field: "status", "delivery \(id) is \(d.status.rawValue); it cannot become \(status.rawValue)")
             }
             if let expectedRider, d.rider != expectedRider {
                 guard state.withLock({ $0.riders[expectedRider] }) != nil else {
-                    throw DispatchError(.notFound, field: "rider_id", "no rider \(expectedRider)")
+                    throw DomainError(.notFound, field: "rider_id", "no rider \(expectedRider)")
                 }
-                throw DispatchError(.conflict, field: "rider_id", "delivery \(id) is not with rider \(expectedRider)")
+                throw DomainError(.conflict, field: "rider_id", "delivery \(id) is not with rider \(expectedRider)")
             }
             let before = state.withLock { $0.riders }
             var riders = before

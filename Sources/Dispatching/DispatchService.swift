@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import LiveEvents
 import Synchronization
 
@@ -76,8 +77,8 @@ public final class DispatchService: Sendable {
         }
     }
 
-    public func rider(_ id: RiderID) throws(DispatchError) -> Rider {
-        guard let r = state.withLock({ $0.riders[id] }) else { throw DispatchError(.notFound, field: "id", "no rider \(id)") }
+    public func rider(_ id: RiderID) throws(DomainError) -> Rider {
+        guard let r = state.withLock({ $0.riders[id] }) else { throw DomainError(.notFound, field: "id", "no rider \(id)") }
         return r
     }
 
@@ -92,7 +93,7 @@ public final class DispatchService: Sendable {
             change(&draft)
             try draft.validate()
             if !draft.online, !rider.route.isEmpty {
-                throw DispatchError(.conflict, field: "status", "rider \(id) still has \(rider.route.count) stop(s) to make")
+                throw DomainError(.conflict, field: "status", "rider \(id) still has \(rider.route.count) stop(s) to make")
             }
             rider.name = draft.name; rider.vehicle = draft.vehicle; rider.capacity = draft.capacity
             rider.shiftStart = draft.shiftStart; rider.shiftEnd = draft.shiftEnd; rider.online = draft.online
@@ -113,11 +114,11 @@ public final class DispatchService: Sendable {
     /// Records where a rider is. An update older than the last one applied is ignored (returns
     /// false), so updates that arrive out of order never move a rider backwards.
     @discardableResult
-    public func updateLocation(_ id: RiderID, to position: Coordinate, at time: Date? = nil) throws(DispatchError) -> Bool {
+    public func updateLocation(_ id: RiderID, to position: Coordinate, at time: Date? = nil) throws(DomainError) -> Bool {
         let current = now()
         let at = time ?? current
         guard at.timeIntervalSince(current) <= Self.clockSkewAllowance else {
-            throw DispatchError(.invalid, field: "at", "at is more than \(Int(Self.clockSkewAllowance)) s ahead of the server's clock")
+            throw DomainError(.invalid, field: "at", "at is more than \(Int(Self.clockSkewAllowance)) s ahead of the server's clock")
         }
         let outcome: (applied: Bool, route: [RouteStop])? = state.withLock { s in
             guard let index = s.riders.index(forKey: id) else { return nil }
@@ -129,7 +130,7 @@ public final class DispatchService: Sendable {
             s.unsaved.insert(id)
             return (true, s.riders.values[index].route)
         }
-        guard let outcome else { throw DispatchError(.notFound, field: "id", "no rider \(id)") }
+        guard let outcome else { throw DomainError(.notFound, field: "id", "no rider \(id)") }
         if outcome.applied, board.subscriberCount > 0 { board.publish([.position(rider: id, position: position, at: at)]) }
         if outcome.applied, !outcome.route.isEmpty, tracking.subscriberCount > 0 {
             var seen = Set<DeliveryID>()
@@ -192,7 +193,7 @@ public final class DispatchService: Sendable {
     /// A delivery, active or finished.
     public func delivery(_ id: DeliveryID) async throws -> Delivery {
         if let d = state.withLock({ $0.deliveries[id] }) { return d }
-        guard let d = try await storage.delivery(id) else { throw DispatchError(.notFound, field: "id", "no delivery \(id)") }
+        guard let d = try await storage.delivery(id) else { throw DomainError(.notFound, field: "id", "no delivery \(id)") }
         return d
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// A rider's position as the device reported it.
 public struct RiderPosition: Hashable, Sendable {

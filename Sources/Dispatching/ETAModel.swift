@@ -1,4 +1,5 @@
 import GeoCore
+import Kernel
 
 /// How long a rider takes between two points and at each stop. Dispatch rounds, bundling,
 /// tracking and the simulator ask only this protocol, so a road-network router can replace
@@ -49,18 +50,18 @@ public struct HaversineETAModel: ETAModel, Hashable {
         }
     }
 
-    public func validate() throws(DispatchError) {
+    public func validate() throws(DomainError) {
         guard detourFactor.isFinite, (1...5).contains(detourFactor) else {
-            throw DispatchError(.invalid, field: "detour_factor", "the detour factor must be between 1 and 5")
+            throw DomainError(.invalid, field: "detour_factor", "the detour factor must be between 1 and 5")
         }
         for (field, seconds) in [("pickup_service_s", pickupServiceSeconds), ("drop_service_s", dropServiceSeconds)] {
             guard seconds.isFinite, (0...3600).contains(seconds) else {
-                throw DispatchError(.invalid, field: field, "\(field) must be between 0 and 3600 seconds")
+                throw DomainError(.invalid, field: field, "\(field) must be between 0 and 3600 seconds")
             }
         }
         for (vehicle, speed) in speeds {
             guard speed.isFinite, speed > 0, speed <= 50 else {
-                throw DispatchError(.invalid, field: "speeds.\(vehicle.rawValue)", "a speed must be above 0 and at most 50 m/s")
+                throw DomainError(.invalid, field: "speeds.\(vehicle.rawValue)", "a speed must be above 0 and at most 50 m/s")
             }
         }
     }

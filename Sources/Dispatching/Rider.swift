@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// Whether a rider can take work: offline riders get nothing; idle riders have an empty route;
 /// busy riders carry or are heading to at least one delivery.
@@ -62,18 +63,18 @@ public struct RiderDraft: Hashable, Sendable {
     /// The largest capacity accepted (orders at once).
     public static let maximumCapacity = 50
 
-    public func validate() throws(DispatchError) {
+    public func validate() throws(DomainError) {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
-            throw DispatchError(.invalid, field: "name", "name must be 1 to 200 characters")
+            throw DomainError(.invalid, field: "name", "name must be 1 to 200 characters")
         }
         guard (1...Self.maximumCapacity).contains(capacity) else {
-            throw DispatchError(.invalid, field: "capacity", "capacity must be between 1 and \(Self.maximumCapacity)")
+            throw DomainError(.invalid, field: "capacity", "capacity must be between 1 and \(Self.maximumCapacity)")
         }
         guard shiftStart < shiftEnd else {
-            throw DispatchError(.invalid, field: "shift_end", "shift_end must be after shift_start")
+            throw DomainError(.invalid, field: "shift_end", "shift_end must be after shift_start")
         }
         guard shiftEnd.timeIntervalSince(shiftStart) <= 24 * 3600 else {
-            throw DispatchError(.invalid, field: "shift_end", "a shift lasts at most 24 hours")
+            throw DomainError(.invalid, field: "shift_end", "a shift lasts at most 24 hours")
         }
     }
 }

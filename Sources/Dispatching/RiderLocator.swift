@@ -1,4 +1,5 @@
 import GeoCore
+import Kernel
 import SpatialIndex
 
 /// Riders' live positions in a movable-point index: an update moves one point, nothing is

@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 
 /// What a dispatch round decided, with the indicators a dispatcher reads.
 public struct RoundPlan: Hashable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// The timing of a rider's route from where the rider is now: when each stop is reached,
 /// when each delivery is handed over and how late, and whether the load ever exceeds the

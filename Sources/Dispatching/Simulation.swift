@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// A city to simulate: where the stores are and where customers live.
 public struct SimulationCity: Sendable {
@@ -34,9 +35,9 @@ public struct SimulationSettings: Sendable {
         self.orders = orders; self.riders = riders; self.strategy = strategy; self.seed = seed
     }
 
-    public func validate() throws(DispatchError) {
-        guard (1...1_000_000).contains(orders) else { throw DispatchError(.invalid, field: "--orders", "--orders must be between 1 and 1000000") }
-        guard (1...100_000).contains(riders) else { throw DispatchError(.invalid, field: "--riders", "--riders must be between 1 and 100000") }
+    public func validate() throws(DomainError) {
+        guard (1...1_000_000).contains(orders) else { throw DomainError(.invalid, field: "--orders", "--orders must be between 1 and 1000000") }
+        guard (1...100_000).contains(riders) else { throw DomainError(.invalid, field: "--riders", "--riders must be between 1 and 100000") }
     }
 }
 
@@ -121,7 +122,7 @@ public struct DaySimulation: Sendable {
     public func run(progress: ((Double) -> Void)? = nil) throws -> SimulationResult {
         try settings.validate()
         guard !city.stores.isEmpty, !city.homes.isEmpty else {
-            throw DispatchError(.invalid, field: "--city", "the city has no stores or no homes")
+            throw DomainError(.invalid, field: "--city", "the city has no stores or no homes")
         }
         let start = 800_000_000.0
         let orders = self.orders(start: start)

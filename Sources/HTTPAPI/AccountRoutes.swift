@@ -2,6 +2,7 @@ import Accounts
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import Stores
 
 /// `/v1/accounts`, `/v1/sessions`, `/v1/me…` and `/v1/admin/accounts`: signing up and in, the

@@ -1,6 +1,7 @@
 import Accounts
 import Catalog
 import Commerce
+import Kernel
 import Orders
 import Payments
 import Dispatching

@@ -1,5 +1,6 @@
 import Accounts
 import Hummingbird
+import Kernel
 import Stores
 
 /// The request context of every o2o route.
@@ -17,14 +18,14 @@ public struct AppRequestContext: RequestContext {
 
     /// The signed-in caller, or 401.
     func signedIn() throws -> Principal {
-        guard let principal else { throw AccountError(.unauthenticated, field: "authorization", "sign in first (Authorization: Bearer <token>)") }
+        guard let principal else { throw DomainError(.unauthenticated, field: "authorization", "sign in first (Authorization: Bearer <token>)") }
         return principal
     }
 
     /// The signed-in caller if `may` lets them; else 401 (signed out) or 403 with `refusal`.
     func signedIn(_ refusal: String, may: (Principal) -> Bool) throws -> Principal {
         let caller = try signedIn()
-        guard may(caller) else { throw AccountError(.forbidden, refusal) }
+        guard may(caller) else { throw DomainError(.forbidden, refusal) }
         return caller
     }
 

@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Hummingbird
+import Kernel
 
 /// Reads `Authorization: Bearer <token>` and puts the caller in the context. No header leaves
 /// the caller anonymous (routes that need one answer 401); a header with a bad, revoked or
@@ -14,7 +15,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw AccountError(.unauthenticated, field: "authorization", "the Authorization header must be Bearer <token>")
+            throw DomainError(.unauthenticated, field: "authorization", "the Authorization header must be Bearer <token>")
         }
         var context = context
         context.principal = try await accounts.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces))

@@ -3,6 +3,7 @@ import Commerce
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import Stores
 
 /// `/v1/cart`: the signed-in customer's cart and its quote.

@@ -3,6 +3,7 @@ import Catalog
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import Stores
 
 /// `/v1/catalog/…`: the category tree, products, the customer's search; admins add categories
@@ -16,7 +17,7 @@ struct CatalogRoutes: Sendable {
             return JSONBody(value: .object(["categories": .array(tree.categories.map { Render.category($0, tree) })]))
         }
         router.post("/v1/catalog/categories") { request, context in
-            guard try context.signedIn().role == .admin else { throw AccountError(.forbidden, "only an admin edits the catalog") }
+            guard try context.signedIn().role == .admin else { throw DomainError(.forbidden, "only an admin edits the catalog") }
             let o = try Input.object(try await Input.json(request, context: context), allowed: ["slug", "name", "parent"])
             let category = try await catalog.createCategory(CategoryDraft(slug: try Input.string(o, "slug", required: true)!,
                                                                           name: try Input.string(o, "name", required: true)!,
@@ -35,7 +36,7 @@ struct CatalogRoutes: Sendable {
         router.post("/v1/catalog/products") { request, context in try await createProduct(request, context) }
         router.put("/v1/stores/:id/prices/:sku") { request, context in
             let store = try StoreRoutes.storeID(context)
-            guard try context.signedIn().mayRun(store: store) else { throw AccountError(.forbidden, "only the store's staff or an admin set its prices") }
+            guard try context.signedIn().mayRun(store: store) else { throw DomainError(.forbidden, "only the store's staff or an admin set its prices") }
             let o = try Input.object(try await Input.json(request, context: context), allowed: ["price_minor"])
             try await catalog.setStorePrice(try Input.integer(o, "price_minor", required: true)!, store: store,
                                             sku: SKUCode(context.parameters.get("sku") ?? ""))
@@ -43,7 +44,7 @@ struct CatalogRoutes: Sendable {
         }
         router.delete("/v1/stores/:id/prices/:sku") { _, context in
             let store = try StoreRoutes.storeID(context)
-            guard try context.signedIn().mayRun(store: store) else { throw AccountError(.forbidden, "only the store's staff or an admin set its prices") }
+            guard try context.signedIn().mayRun(store: store) else { throw DomainError(.forbidden, "only the store's staff or an admin set its prices") }
             try await catalog.setStorePrice(nil, store: store, sku: SKUCode(context.parameters.get("sku") ?? ""))
             return Response(status: .noContent)
         }
@@ -93,7 +94,7 @@ struct CatalogRoutes: Sendable {
     static let skuMembers: Set<String> = ["sku", "name", "variant", "unit", "price_minor"]
 
     func createProduct(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
-        guard try context.signedIn().role == .admin else { throw AccountError(.forbidden, "only an admin edits the catalog") }
+        guard try context.signedIn().role == .admin else { throw DomainError(.forbidden, "only an admin edits the catalog") }
         let o = try Input.object(try await Input.json(request, context: context), allowed: Self.productMembers)
         let name = try Input.string(o, "name", required: true)!
         guard case .array(let items)? = o["skus"] else { throw Problem.invalid("skus", "skus must be an array of SKUs") }

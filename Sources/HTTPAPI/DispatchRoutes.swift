@@ -3,6 +3,7 @@ import Dispatching
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import NIOCore
 import Stores
 
@@ -199,7 +200,7 @@ struct DispatchRoutes: Sendable {
         let storeID = try Self.positiveID(o, "store_id", required: true)!
         _ = try context.dispatcher(orStaffOf: StoreID(storeID))
         guard let store = stores.finder.store(StoreID(storeID)) else {
-            throw StoreError(.notFound, field: "store_id", "no store \(storeID)")
+            throw DomainError(.notFound, field: "store_id", "no store \(storeID)")
         }
         let drop = try Input.object(o["drop"] ?? .null, field: "drop", allowed: ["lat", "lon"])
         let point = try Coordinate.validated(latitude: try Input.number(drop, "lat", required: true, path: "drop.")!,
@@ -237,7 +238,7 @@ struct DispatchRoutes: Sendable {
         let caller = try context.signedIn()
         // Callers who could see no delivery are refused before any is looked up.
         guard caller.role == .dispatcher || caller.role == .admin || caller.role == .staff else {
-            throw AccountError(.forbidden, "a delivery is its store's and the dispatchers'")
+            throw DomainError(.forbidden, "a delivery is its store's and the dispatchers'")
         }
         let id = try Self.deliveryID(context)
         _ = try context.dispatcher(orStaffOf: StoreID(try await dispatch.delivery(id).storeID))

@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import NIOCore
 import StoreImport
 import Stores
@@ -27,7 +28,7 @@ struct InventoryRoutes: Sendable {
             _ = try context.admin("read every store's stock events")
             let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
             if let store, service.finder.store(store) == nil {
-                throw StoreError(.notFound, field: "store_id", "no store \(store)")
+                throw DomainError(.notFound, field: "store_id", "no store \(store)")
             }
             return try await events(request, store: store)
         }
@@ -89,7 +90,7 @@ struct InventoryRoutes: Sendable {
 
     static func reservationID(_ context: AppRequestContext) throws -> ReservationID {
         let raw = context.parameters.get("rid") ?? ""
-        guard let id = ReservationID(raw) else { throw Problem.invalid("id", "a reservation id is a UUID, got \"\(raw)\"") }
+        guard let id = ReservationID(parsing: raw) else { throw Problem.invalid("id", "a reservation id is a UUID, got \"\(raw)\"") }
         return id
     }
 
@@ -143,7 +144,7 @@ struct InventoryRoutes: Sendable {
         } ?? false
         guard let value = o["items"], !value.isNull else { throw Problem.invalid("items", "items is required") }
         guard case .array(let raw) = value else { throw Problem.invalid("items", "items must be an array") }
-        var lines: [StockBatch.Line] = [], refused: [StoreError.Detail] = []
+        var lines: [StockBatch.Line] = [], refused: [DomainError.Detail] = []
         var refusedSKUs: [SKUCode] = []
         for (i, element) in raw.enumerated() {
             let path = "items[\(i)]"
@@ -200,7 +201,7 @@ struct InventoryRoutes: Sendable {
             }
         }
         var batch = batches.first ?? StockBatch(storeID: store, kind: kind, sequence: sequence, idempotencyKey: key, partial: partial, lines: [])
-        batch.refused += unassigned.map { StoreError.Detail(field: $0.field, message: $0.message + " (this batch is for store \(store))") }
+        batch.refused += unassigned.map { DomainError.Detail(field: $0.field, message: $0.message + " (this batch is for store \(store))") }
         return batch
     }
 
@@ -225,7 +226,7 @@ struct InventoryRoutes: Sendable {
     func stream(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let store = try StoreRoutes.storeID(context)
         _ = try context.runs(store)
-        guard service.finder.store(store) != nil else { throw StoreError(.notFound, field: "id", "no store \(store)") }
+        guard service.finder.store(store) != nil else { throw DomainError(.notFound, field: "id", "no store \(store)") }
         var start: Int64 = try Input.queryInt(request, "after").map(Int64.init) ?? 0
         if let last = request.headers[.init("Last-Event-ID")!] {
             guard let id = Int64(last), id >= 0 else { throw Problem.invalid("Last-Event-ID", "Last-Event-ID must be an event id") }

@@ -3,6 +3,7 @@ import Commerce
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import Marketing
 import Stores
 

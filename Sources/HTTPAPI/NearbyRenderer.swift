@@ -1,5 +1,6 @@
 import GeoCore
 import Hummingbird
+import Kernel
 import NIOCore
 import Stores
 import Synchronization

@@ -1,6 +1,7 @@
 import Dispatching
 import Foundation
 import GeoCore
+import Kernel
 import Logging
 import Orders
 import ServiceLifecycle
@@ -22,7 +23,7 @@ public struct DispatchCouriers: CourierDispatch {
 
     public func send(_ order: Order) async throws {
         guard case .delivery(_, _, _, let drop) = order.fulfilment else { return }
-        guard let store = stores.finder.store(order.store) else { throw StoreError(.notFound, field: "store_id", "store \(order.store) is gone") }
+        guard let store = stores.finder.store(order.store) else { throw DomainError(.notFound, field: "store_id", "store \(order.store) is gone") }
         let zone = stores.finder.zones(containing: drop).first { $0.store.id == order.store && $0.serves }?.zone
         let at = now()
         _ = try await dispatch.create(DeliveryDraft(

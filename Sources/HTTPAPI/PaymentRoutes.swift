@@ -2,6 +2,7 @@ import Accounts
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import NIOCore
 import Orders
 import Payments
@@ -42,7 +43,7 @@ struct PaymentRoutes: Sendable {
     }
 
     static func admin(_ context: AppRequestContext) throws {
-        guard try context.signedIn().role == .admin else { throw AccountError(.forbidden, "payments are reconciled by an admin") }
+        guard try context.signedIn().role == .admin else { throw DomainError(.forbidden, "payments are reconciled by an admin") }
     }
 
     static func provider(_ json: JSONValue) throws -> String {

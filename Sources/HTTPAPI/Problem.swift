@@ -1,11 +1,7 @@
-import Accounts
-import Coverage
-import Dispatching
-import Marketing
 import Foundation
 import GeoCore
 import Hummingbird
-import Stores
+import Kernel
 
 /// An RFC 9457 problem document: what went wrong, with the input field at fault.
 public struct Problem: Error, HTTPResponseError, Sendable {
@@ -17,7 +13,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     /// The request parameter or body member at fault, as the client spelled it.
     public var field: String?
     /// Every fault, when the input had several (each with its field).
-    public var errors: [StoreError.Detail] = []
+    public var errors: [DomainError.Detail] = []
     public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, type: String, title: String, detail: String, field: String? = nil) {
@@ -42,39 +38,29 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: detail, field: field)
     }
 
-    static func storeProblem(_ e: StoreError) -> Problem {
+    /// A domain refusal as a problem document: the status its kind maps to, its field and every detail.
+    static func domain(_ e: DomainError) -> Problem {
+        let status = HTTPResponse.Status(code: e.status)
+        var problem: Problem
         switch e.kind {
-        case .invalid:
-            return Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: e.message, field: e.field)
-        case .unprocessable:
-            return Problem(.unprocessableContent, type: "unprocessable", title: "Unprocessable content", detail: e.message, field: e.field)
+        case .invalid: problem = Problem(status, type: "invalid-parameter", title: "Invalid parameter", detail: e.message, field: e.field)
+        case .unprocessable: problem = Problem(status, type: "unprocessable", title: "Unprocessable content", detail: e.message, field: e.field)
         case .notFound:
-            // A missing resource named in the path is 404; one named in the query or body is the client's input.
-            if e.field == "id" { return Problem(.notFound, type: "not-found", title: "Not found", detail: e.message, field: e.field) }
-            return Problem(.unprocessableContent, type: "unknown-reference", title: "Unknown reference", detail: e.message, field: e.field)
-        case .conflict:
-            return Problem(.conflict, type: "conflict", title: "Conflict", detail: e.message, field: e.field)
-        case .gone:
-            return Problem(.gone, type: "gone", title: "Gone", detail: e.message, field: e.field)
-        }
-    }
-
-    static func accountProblem(_ e: AccountError) -> Problem {
-        switch e.kind {
-        case .invalid: return storeProblem(StoreError(.invalid, field: e.field, e.message))
-        case .notFound: return storeProblem(StoreError(.notFound, field: e.field, e.message))
-        case .conflict: return storeProblem(StoreError(.conflict, field: e.field, e.message))
+            problem = status == .notFound
+                ? Problem(status, type: "not-found", title: "Not found", detail: e.message, field: e.field)
+                : Problem(status, type: "unknown-reference", title: "Unknown reference", detail: e.message, field: e.field)
+        case .conflict: problem = Problem(status, type: "conflict", title: "Conflict", detail: e.message, field: e.field)
+        case .gone: problem = Problem(status, type: "gone", title: "Gone", detail: e.message, field: e.field)
         case .unauthenticated:
-            var p = Problem(.unauthorized, type: "unauthenticated", title: "Unauthenticated", detail: e.message, field: e.field)
-            p.headers[.wwwAuthenticate] = #"Bearer realm="o2o""#
-            return p
-        case .forbidden:
-            return Problem(.forbidden, type: "forbidden", title: "Forbidden", detail: e.message, field: e.field)
+            problem = Problem(status, type: "unauthenticated", title: "Unauthenticated", detail: e.message, field: e.field)
+            problem.headers[.wwwAuthenticate] = #"Bearer realm="o2o""#
+        case .forbidden: problem = Problem(status, type: "forbidden", title: "Forbidden", detail: e.message, field: e.field)
         case .throttled:
-            var p = Problem(.tooManyRequests, type: "throttled", title: "Too many requests", detail: e.message, field: e.field)
-            p.headers[.retryAfter] = String(e.retryAfter ?? 60)
-            return p
+            problem = Problem(status, type: "throttled", title: "Too many requests", detail: e.message, field: e.field)
+            problem.headers[.retryAfter] = String(e.retryAfter ?? 60)
         }
+        problem.errors = e.details
+        return problem
     }
 
     /// The one place where domain and framework errors become HTTP answers.
@@ -82,29 +68,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         switch error {
         case let p as Problem:
             return p
-        case let e as StoreError:
-            var problem = storeProblem(e)
-            problem.errors = e.details
-            return problem
-        case let e as DispatchError:
-            let kind: StoreError.Kind = switch e.kind {
-            case .invalid: .invalid
-            case .notFound: .notFound
-            case .conflict: .conflict
-            }
-            return storeProblem(StoreError(kind, field: e.field, e.message))
-        case let e as AccountError:
-            return accountProblem(e)
-        case let e as MarketingError:
-            let kind: StoreError.Kind = switch e.kind {
-            case .invalid: .unprocessable
-            case .notFound: .notFound
-            case .conflict: .conflict
-            case .gone: .gone
-            }
-            return storeProblem(StoreError(kind, field: e.field, e.message))
-        case let e as CoverageError:
-            return Problem(.unprocessableContent, type: "unprocessable", title: "Unprocessable content", detail: e.message, field: e.field)
+        case let e as DomainError:
+            return domain(e)
         case let e as GeoError:
             if e.field.contains("geometry") || e.field.contains("coordinates") {
                 return Problem(.badRequest, type: "invalid-geometry", title: "Invalid geometry", detail: e.message, field: e.field)

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import Stores
 
 extension Render {
@@ -59,7 +60,7 @@ extension Render {
         ])
     }
 
-    static func details(_ details: [StoreError.Detail]) -> JSONValue {
+    static func details(_ details: [DomainError.Detail]) -> JSONValue {
         .array(details.map { .object(["field": .string($0.field), "detail": .string($0.message)]) })
     }
 

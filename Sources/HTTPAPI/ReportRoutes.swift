@@ -2,6 +2,7 @@ import Accounts
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import Reports
 import Stores
 

@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import Stores
 
 /// `/v1/stores/{id}/stock`: set, adjust and page through a store's stock.

@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import Hummingbird
+import Kernel
 import Stores
 
 /// `/v1/stores`: the store directory, its zones and stock, and the nearby search.
@@ -32,7 +33,7 @@ struct StoreRoutes: Sendable {
 
     func existing(_ context: AppRequestContext) throws -> Store {
         let id = try Self.storeID(context)
-        guard let store = service.finder.store(id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+        guard let store = service.finder.store(id) else { throw DomainError(.notFound, field: "id", "no store \(id)") }
         return store
     }
 

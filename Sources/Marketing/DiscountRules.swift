@@ -1,6 +1,6 @@
 import Commerce
 import Foundation
-import Stores
+import Kernel
 
 /// Everything the discount rules look at for one cart.
 public struct DiscountInput: Sendable {

@@ -1,6 +1,6 @@
 import Accounts
 import Foundation
-import Stores
+import Kernel
 
 /// What a customer picked for the cart's discounts.
 public struct CartChoices: Hashable, Sendable {

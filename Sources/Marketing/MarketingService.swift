@@ -1,7 +1,7 @@
 import Accounts
 import Commerce
 import Foundation
-import Stores
+import Kernel
 
 /// The cart's discounts from membership, coupons, flash sales and points: the customer's
 /// standing and choices read from storage, then `DiscountRules` decides.
@@ -53,17 +53,17 @@ public struct MarketingService: Sendable {
     }
 
     public func setPolicy(_ policy: MembershipPolicy, by caller: Principal) async throws -> MembershipPolicy {
-        guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may change the membership rules") }
+        guard caller.role == .admin else { throw DomainError(.forbidden, "only an admin may change the membership rules") }
         try policy.validate()
         try await repository.setPolicy(policy, at: now())
         return policy
     }
 
     public func createCampaign(_ campaign: CouponCampaign, by caller: Principal) async throws -> CouponCampaign {
-        guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may create coupon campaigns") }
+        guard caller.role == .admin else { throw DomainError(.forbidden, "only an admin may create coupon campaigns") }
         try campaign.validate()
         if case .onLevel(let level) = campaign.issuance, try await repository.policy().level(named: level) == nil {
-            throw MarketingError(.invalid, field: "on_level", "no membership level \"\(level)\"")
+            throw DomainError(.unprocessable, field: "on_level", "no membership level \"\(level)\"")
         }
         return try await repository.createCampaign(campaign, at: now())
     }
@@ -72,16 +72,16 @@ public struct MarketingService: Sendable {
     /// customer) is reported by account, and the others are given.
     public func issue(campaign id: Int64, to accounts: [AccountID], by caller: Principal) async throws
         -> (issued: [CustomerCoupon], refused: [(AccountID, String)]) {
-        guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may issue coupons") }
-        guard let campaign = try await repository.campaign(id) else { throw MarketingError(.notFound, field: "id", "no campaign \(id)") }
+        guard caller.role == .admin else { throw DomainError(.forbidden, "only an admin may issue coupons") }
+        guard let campaign = try await repository.campaign(id) else { throw DomainError(.notFound, field: "id", "no campaign \(id)") }
         guard campaign.issuance == .campaign else {
-            throw MarketingError(.conflict, field: "id", "campaign \(id) is given out \(campaign.issuance.name), not by an admin")
+            throw DomainError(.conflict, field: "id", "campaign \(id) is given out \(campaign.issuance.name), not by an admin")
         }
         var issued: [CustomerCoupon] = [], refused: [(AccountID, String)] = []
         for account in accounts {
             do {
                 issued.append(try await repository.issue(campaign: id, to: account, reason: "issued by account \(caller.account)", at: now()))
-            } catch let e as MarketingError {
+            } catch let e as DomainError {
                 refused.append((account, e.message))
             }
         }
@@ -93,7 +93,7 @@ public struct MarketingService: Sendable {
     }
 
     public func createFlashSale(_ sale: FlashSale, by caller: Principal) async throws -> FlashSale {
-        guard caller.mayRun(store: sale.store) else { throw AccountError(.forbidden, "only the store's staff or an admin may put on its flash sales") }
+        guard caller.mayRun(store: sale.store) else { throw DomainError(.forbidden, "only the store's staff or an admin may put on its flash sales") }
         try sale.validate()
         return try await repository.createFlashSale(sale)
     }
@@ -101,16 +101,16 @@ public struct MarketingService: Sendable {
     /// A price cut at one store (its staff or an admin) or at every store (an admin).
     public func createPriceCut(_ cut: PriceCut, by caller: Principal) async throws -> PriceCut {
         if let store = cut.store {
-            guard caller.mayRun(store: store) else { throw AccountError(.forbidden, "only the store's staff or an admin may cut its prices") }
+            guard caller.mayRun(store: store) else { throw DomainError(.forbidden, "only the store's staff or an admin may cut its prices") }
         } else {
-            guard caller.role == .admin else { throw AccountError(.forbidden, "only an admin may cut prices at every store") }
+            guard caller.role == .admin else { throw DomainError(.forbidden, "only an admin may cut prices at every store") }
         }
         try cut.validate()
         return try await repository.createPriceCut(cut)
     }
 
     public func createGroupBuy(_ buy: GroupBuy, by caller: Principal) async throws -> GroupBuy {
-        guard caller.mayRun(store: buy.store) else { throw AccountError(.forbidden, "only the store's staff or an admin may put on its group buys") }
+        guard caller.mayRun(store: buy.store) else { throw DomainError(.forbidden, "only the store's staff or an admin may put on its group buys") }
         try buy.validate()
         return try await repository.createGroupBuy(buy)
     }
@@ -130,30 +130,30 @@ public struct MarketingService: Sendable {
 
     /// The cart's coupon and points; points beyond the balance are refused here.
     public func choose(_ choices: CartChoices, by caller: Principal) async throws -> CartChoices {
-        guard choices.points >= 0, choices.points <= 100_000_000 else { throw MarketingError(.invalid, field: "points", "0 to 100000000 points") }
+        guard choices.points >= 0, choices.points <= 100_000_000 else { throw DomainError(.unprocessable, field: "points", "0 to 100000000 points") }
         let standing = try await repository.membership(of: caller.account, at: now())
         guard choices.points <= standing.points else {
-            throw MarketingError(.conflict, field: "points", "\(choices.points) points asked; \(standing.points) held")
+            throw DomainError(.conflict, field: "points", "\(choices.points) points asked; \(standing.points) held")
         }
         if let coupon = choices.coupon {
             guard let c = try await repository.wallet(of: caller.account).first(where: { $0.id == coupon }) else {
-                throw MarketingError(.notFound, field: "coupon_id", "no coupon \(coupon) in your wallet")
+                throw DomainError(.notFound, field: "coupon_id", "no coupon \(coupon) in your wallet")
             }
-            guard c.status == .available else { throw MarketingError(.conflict, field: "coupon_id", "coupon \(coupon) is used") }
-            guard c.campaign.validUntil > now() else { throw MarketingError(.gone, field: "coupon_id", "coupon \(coupon) has lapsed") }
+            guard c.status == .available else { throw DomainError(.conflict, field: "coupon_id", "coupon \(coupon) is used") }
+            guard c.campaign.validUntil > now() else { throw DomainError(.gone, field: "coupon_id", "coupon \(coupon) has lapsed") }
         }
         if let id = choices.groupBuy {
-            guard let buy = try await repository.groupBuy(id) else { throw MarketingError(.notFound, field: "group_buy_id", "no group buy \(id)") }
-            guard buy.isOn(at: now()) else { throw MarketingError(.gone, field: "group_buy_id", "group buy \(id) is not on now") }
+            guard let buy = try await repository.groupBuy(id) else { throw DomainError(.notFound, field: "group_buy_id", "no group buy \(id)") }
+            guard buy.isOn(at: now()) else { throw DomainError(.gone, field: "group_buy_id", "group buy \(id) is not on now") }
             if let g = choices.group {
                 guard let group = try await repository.group(g), group.buy == id else {
-                    throw MarketingError(.notFound, field: "group_id", "group buy \(id) has no group \(g)")
+                    throw DomainError(.notFound, field: "group_id", "group buy \(id) has no group \(g)")
                 }
-                guard group.status == .open, group.deadline > now() else { throw MarketingError(.gone, field: "group_id", "group \(g) is closed") }
-                guard group.members < buy.groupSize else { throw MarketingError(.conflict, field: "group_id", "group \(g) is full") }
+                guard group.status == .open, group.deadline > now() else { throw DomainError(.gone, field: "group_id", "group \(g) is closed") }
+                guard group.members < buy.groupSize else { throw DomainError(.conflict, field: "group_id", "group \(g) is full") }
             }
         } else if choices.group != nil {
-            throw MarketingError(.invalid, field: "group_buy_id", "a group_id needs its group_buy_id")
+            throw DomainError(.unprocessable, field: "group_buy_id", "a group_id needs its group_buy_id")
         }
         try await repository.setChoices(choices, of: caller.account)
         return choices

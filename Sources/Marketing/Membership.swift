@@ -1,14 +1,5 @@
 import Foundation
-
-/// A problem with marketing input or state, naming the field at fault.
-public struct MarketingError: Error, Hashable, Sendable, CustomStringConvertible {
-    public enum Kind: Hashable, Sendable { case invalid, notFound, conflict, gone }
-    public var kind: Kind
-    public var field: String
-    public var message: String
-    public init(_ kind: Kind, field: String, _ message: String) { self.kind = kind; self.field = field; self.message = message }
-    public var description: String { "\(field): \(message)" }
-}
+import Kernel
 
 /// One membership level and what it gives.
 public struct MembershipLevel: Hashable, Sendable {
@@ -58,27 +49,27 @@ public struct MembershipPolicy: Hashable, Sendable {
         MembershipLevel(name: "platinum", minimumSpendMinor: 100_000, discountBasisPoints: 800, freeDeliveryFromMinor: 0, pointsMultiplierPercent: 200),
     ], windowDays: 365, pointsPerUnit: 1, pointValueMinor: 1, pointsLifetimeDays: 365, maximumPointsSharePercent: 50)
 
-    public func validate() throws(MarketingError) {
-        guard !levels.isEmpty, levels.count <= 20 else { throw MarketingError(.invalid, field: "levels", "1 to 20 levels") }
-        guard levels[0].minimumSpendMinor == 0 else { throw MarketingError(.invalid, field: "levels[0].minimum_spend_minor", "the first level starts at 0") }
+    public func validate() throws(DomainError) {
+        guard !levels.isEmpty, levels.count <= 20 else { throw DomainError(.unprocessable, field: "levels", "1 to 20 levels") }
+        guard levels[0].minimumSpendMinor == 0 else { throw DomainError(.unprocessable, field: "levels[0].minimum_spend_minor", "the first level starts at 0") }
         var names = Set<String>()
         for (i, l) in levels.enumerated() {
             let at = "levels[\(i)]"
             guard (1...40).contains(l.name.count), names.insert(l.name).inserted else {
-                throw MarketingError(.invalid, field: "\(at).name", "a name of 1 to 40 characters, each level its own")
+                throw DomainError(.unprocessable, field: "\(at).name", "a name of 1 to 40 characters, each level its own")
             }
             if i > 0, l.minimumSpendMinor <= levels[i - 1].minimumSpendMinor {
-                throw MarketingError(.invalid, field: "\(at).minimum_spend_minor", "levels go up in minimum spend")
+                throw DomainError(.unprocessable, field: "\(at).minimum_spend_minor", "levels go up in minimum spend")
             }
-            guard (0...5_000).contains(l.discountBasisPoints) else { throw MarketingError(.invalid, field: "\(at).discount_bp", "0 to 5000 basis points") }
-            guard (0...1_000).contains(l.pointsMultiplierPercent) else { throw MarketingError(.invalid, field: "\(at).points_multiplier_percent", "0 to 1000") }
-            if let f = l.freeDeliveryFromMinor, f < 0 { throw MarketingError(.invalid, field: "\(at).free_delivery_from_minor", "at least 0") }
+            guard (0...5_000).contains(l.discountBasisPoints) else { throw DomainError(.unprocessable, field: "\(at).discount_bp", "0 to 5000 basis points") }
+            guard (0...1_000).contains(l.pointsMultiplierPercent) else { throw DomainError(.unprocessable, field: "\(at).points_multiplier_percent", "0 to 1000") }
+            if let f = l.freeDeliveryFromMinor, f < 0 { throw DomainError(.unprocessable, field: "\(at).free_delivery_from_minor", "at least 0") }
         }
-        guard (1...3_650).contains(windowDays) else { throw MarketingError(.invalid, field: "window_days", "1 to 3650 days") }
-        guard (0...1_000).contains(pointsPerUnit) else { throw MarketingError(.invalid, field: "points_per_unit", "0 to 1000") }
-        guard (1...10_000).contains(pointValueMinor) else { throw MarketingError(.invalid, field: "point_value_minor", "1 to 10000") }
-        guard (1...3_650).contains(pointsLifetimeDays) else { throw MarketingError(.invalid, field: "points_lifetime_days", "1 to 3650 days") }
-        guard (0...100).contains(maximumPointsSharePercent) else { throw MarketingError(.invalid, field: "maximum_points_share_percent", "0 to 100") }
+        guard (1...3_650).contains(windowDays) else { throw DomainError(.unprocessable, field: "window_days", "1 to 3650 days") }
+        guard (0...1_000).contains(pointsPerUnit) else { throw DomainError(.unprocessable, field: "points_per_unit", "0 to 1000") }
+        guard (1...10_000).contains(pointValueMinor) else { throw DomainError(.unprocessable, field: "point_value_minor", "1 to 10000") }
+        guard (1...3_650).contains(pointsLifetimeDays) else { throw DomainError(.unprocessable, field: "points_lifetime_days", "1 to 3650 days") }
+        guard (0...100).contains(maximumPointsSharePercent) else { throw DomainError(.unprocessable, field: "maximum_points_share_percent", "0 to 100") }
     }
 
     /// The highest level the spend reaches.

@@ -1,5 +1,5 @@
 import Foundation
-import Stores
+import Kernel
 
 /// What a coupon takes off.
 public enum CouponKind: Hashable, Sendable {
@@ -86,25 +86,25 @@ public struct CouponCampaign: Hashable, Sendable {
 
     public func isValid(at date: Date) -> Bool { validFrom <= date && date < validUntil }
 
-    public func validate() throws(MarketingError) {
-        guard (1...100).contains(name.count) else { throw MarketingError(.invalid, field: "name", "a name of 1 to 100 characters") }
+    public func validate() throws(DomainError) {
+        guard (1...100).contains(name.count) else { throw DomainError(.unprocessable, field: "name", "a name of 1 to 100 characters") }
         switch kind {
         case .fixed(let a):
-            guard (1...1_000_000).contains(a) else { throw MarketingError(.invalid, field: "amount_minor", "1 to 1000000") }
+            guard (1...1_000_000).contains(a) else { throw DomainError(.unprocessable, field: "amount_minor", "1 to 1000000") }
         case .percent(let bp, let cap):
-            guard (1...10_000).contains(bp) else { throw MarketingError(.invalid, field: "percent_bp", "1 to 10000 basis points") }
-            guard (1...1_000_000).contains(cap) else { throw MarketingError(.invalid, field: "cap_minor", "1 to 1000000") }
+            guard (1...10_000).contains(bp) else { throw DomainError(.unprocessable, field: "percent_bp", "1 to 10000 basis points") }
+            guard (1...1_000_000).contains(cap) else { throw DomainError(.unprocessable, field: "cap_minor", "1 to 1000000") }
         case .threshold(let minimum, let off):
-            guard (1...1_000_000).contains(off) else { throw MarketingError(.invalid, field: "off_minor", "1 to 1000000") }
-            guard minimum > off, minimum <= 10_000_000 else { throw MarketingError(.invalid, field: "minimum_minor", "more than off_minor, at most 10000000") }
+            guard (1...1_000_000).contains(off) else { throw DomainError(.unprocessable, field: "off_minor", "1 to 1000000") }
+            guard minimum > off, minimum <= 10_000_000 else { throw DomainError(.unprocessable, field: "minimum_minor", "more than off_minor, at most 10000000") }
         case .freeDelivery: break
         }
-        guard validFrom < validUntil else { throw MarketingError(.invalid, field: "valid_until", "valid_until comes after valid_from") }
-        if let totalLimit, !(1...10_000_000).contains(totalLimit) { throw MarketingError(.invalid, field: "total_limit", "1 to 10000000") }
-        guard (1...1_000).contains(perCustomerLimit) else { throw MarketingError(.invalid, field: "per_customer_limit", "1 to 1000") }
+        guard validFrom < validUntil else { throw DomainError(.unprocessable, field: "valid_until", "valid_until comes after valid_from") }
+        if let totalLimit, !(1...10_000_000).contains(totalLimit) { throw DomainError(.unprocessable, field: "total_limit", "1 to 10000000") }
+        guard (1...1_000).contains(perCustomerLimit) else { throw DomainError(.unprocessable, field: "per_customer_limit", "1 to 1000") }
         if case .code(let code) = issuance {
             guard (4...32).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-                throw MarketingError(.invalid, field: "code", "4 to 32 letters, digits or dashes")
+                throw DomainError(.unprocessable, field: "code", "4 to 32 letters, digits or dashes")
             }
         }
     }
@@ -147,11 +147,11 @@ public struct FlashSale: Hashable, Sendable {
     public var remaining: Int { max(0, quantity - sold) }
     public func isOn(at date: Date) -> Bool { startsAt <= date && date < endsAt }
 
-    public func validate() throws(MarketingError) {
-        guard (0...10_000_000).contains(priceMinor) else { throw MarketingError(.invalid, field: "price_minor", "0 to 10000000") }
-        guard (1...1_000_000).contains(quantity) else { throw MarketingError(.invalid, field: "quantity", "1 to 1000000") }
-        guard (1...1_000).contains(perCustomer) else { throw MarketingError(.invalid, field: "per_customer", "1 to 1000") }
-        guard startsAt < endsAt else { throw MarketingError(.invalid, field: "ends_at", "ends_at comes after starts_at") }
+    public func validate() throws(DomainError) {
+        guard (0...10_000_000).contains(priceMinor) else { throw DomainError(.unprocessable, field: "price_minor", "0 to 10000000") }
+        guard (1...1_000_000).contains(quantity) else { throw DomainError(.unprocessable, field: "quantity", "1 to 1000000") }
+        guard (1...1_000).contains(perCustomer) else { throw DomainError(.unprocessable, field: "per_customer", "1 to 1000") }
+        guard startsAt < endsAt else { throw DomainError(.unprocessable, field: "ends_at", "ends_at comes after starts_at") }
     }
 }
 
@@ -173,10 +173,10 @@ public struct PriceCut: Hashable, Sendable {
 
     public func isOn(at date: Date) -> Bool { startsAt <= date && date < endsAt }
 
-    public func validate() throws(MarketingError) {
-        guard (1...100).contains(name.count) else { throw MarketingError(.invalid, field: "name", "a name of 1 to 100 characters") }
-        guard (0...10_000_000).contains(priceMinor) else { throw MarketingError(.invalid, field: "price_minor", "0 to 10000000") }
-        guard startsAt < endsAt else { throw MarketingError(.invalid, field: "ends_at", "ends_at comes after starts_at") }
+    public func validate() throws(DomainError) {
+        guard (1...100).contains(name.count) else { throw DomainError(.unprocessable, field: "name", "a name of 1 to 100 characters") }
+        guard (0...10_000_000).contains(priceMinor) else { throw DomainError(.unprocessable, field: "price_minor", "0 to 10000000") }
+        guard startsAt < endsAt else { throw DomainError(.unprocessable, field: "ends_at", "ends_at comes after starts_at") }
     }
 }
 
@@ -201,11 +201,11 @@ public struct GroupBuy: Hashable, Sendable {
 
     public func isOn(at date: Date) -> Bool { startsAt <= date && date < endsAt }
 
-    public func validate() throws(MarketingError) {
-        guard (0...10_000_000).contains(priceMinor) else { throw MarketingError(.invalid, field: "price_minor", "0 to 10000000") }
-        guard (2...100).contains(groupSize) else { throw MarketingError(.invalid, field: "group_size", "2 to 100 customers") }
-        guard (1...10_080).contains(windowMinutes) else { throw MarketingError(.invalid, field: "window_minutes", "1 to 10080 minutes") }
-        guard startsAt < endsAt else { throw MarketingError(.invalid, field: "ends_at", "ends_at comes after starts_at") }
+    public func validate() throws(DomainError) {
+        guard (0...10_000_000).contains(priceMinor) else { throw DomainError(.unprocessable, field: "price_minor", "0 to 10000000") }
+        guard (2...100).contains(groupSize) else { throw DomainError(.unprocessable, field: "group_size", "2 to 100 customers") }
+        guard (1...10_080).contains(windowMinutes) else { throw DomainError(.unprocessable, field: "window_minutes", "1 to 10080 minutes") }
+        guard startsAt < endsAt else { throw DomainError(.unprocessable, field: "ends_at", "ends_at comes after starts_at") }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import StoreImport
 import Stores
 

@@ -2,15 +2,8 @@ import Accounts
 import Commerce
 import Foundation
 import GeoCore
+import Kernel
 import Stores
-
-/// An order's id.
-public struct OrderID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var rawValue: Int64
-    public init(_ rawValue: Int64) { self.rawValue = rawValue }
-    public static func < (a: OrderID, b: OrderID) -> Bool { a.rawValue < b.rawValue }
-    public var description: String { String(rawValue) }
-}
 
 /// A checked-out cart: what was bought at what price, from which store, how it reaches the
 /// customer, and where it is.

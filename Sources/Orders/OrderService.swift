@@ -2,6 +2,7 @@ import Accounts
 import Commerce
 import Crypto
 import Foundation
+import Kernel
 import Stores
 
 /// Checkout and the order's life: the cart's quote becomes an order awaiting payment with its
@@ -30,7 +31,7 @@ public struct OrderService: Sendable {
     public func checkout(idempotencyKey: String?, by caller: Principal) async throws -> (order: Order, replayed: Bool) {
         if let key = idempotencyKey {
             guard (1...100).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-                throw StoreError(.invalid, field: "idempotency-key", "an idempotency key is 1 to 100 visible ASCII characters")
+                throw DomainError(.invalid, field: "idempotency-key", "an idempotency key is 1 to 100 visible ASCII characters")
             }
         }
         // A retry of a checkout that went through (the cart is empty by now) gets its order back.
@@ -38,16 +39,16 @@ public struct OrderService: Sendable {
             return (done, true)
         }
         let quote = try await carts.quote(by: caller)
-        guard !quote.lines.isEmpty else { throw StoreError(.unprocessable, field: "lines", "the cart is empty") }
+        guard !quote.lines.isEmpty else { throw DomainError(.unprocessable, field: "lines", "the cart is empty") }
         guard quote.canCheckOut, let store = quote.store, let fulfilment = quote.fulfilment else {
             let first = quote.problems.first
-            throw StoreError(.unprocessable, field: first?.field ?? "cart", first?.message ?? "the cart cannot be checked out", details: quote.problems)
+            throw DomainError(.unprocessable, field: first?.field ?? "cart", first?.message ?? "the cart cannot be checked out", details: quote.problems)
         }
         let orderFulfilment: Order.Fulfilment
         switch fulfilment {
         case .delivery(let addressID):
             guard let address = try await carts.accounts.addresses(by: caller).first(where: { $0.id == addressID }) else {
-                throw StoreError(.notFound, field: "address_id", "address \(addressID) no longer exists")
+                throw DomainError(.notFound, field: "address_id", "address \(addressID) no longer exists")
             }
             orderFulfilment = .delivery(recipient: address.recipient, phone: address.phone, line: address.line, location: address.location)
         case .pickup:
@@ -91,22 +92,22 @@ public struct OrderService: Sendable {
     // MARK: - Reading
 
     public func order(_ id: OrderID, by caller: Principal) async throws -> Order {
-        guard let order = try await repository.order(id) else { throw StoreError(.notFound, field: "id", "no order \(id)") }
+        guard let order = try await repository.order(id) else { throw DomainError(.notFound, field: "id", "no order \(id)") }
         guard order.customer == caller.account || caller.mayRun(store: order.store) || caller.role == .dispatcher else {
-            throw AccountError(.forbidden, "this order is its customer's and its store's")
+            throw DomainError(.forbidden, "this order is its customer's and its store's")
         }
         return order
     }
 
     public func history(after: OrderID?, limit: Int, by caller: Principal) async throws -> [Order] {
-        guard (1...100).contains(limit) else { throw StoreError(.invalid, field: "limit", "limit must be between 1 and 100") }
+        guard (1...100).contains(limit) else { throw DomainError(.invalid, field: "limit", "limit must be between 1 and 100") }
         return try await repository.orders(customer: caller.account, after: after, limit: limit)
     }
 
     /// A store's orders in the given statuses (its staff's queue), oldest first.
     public func queue(store: StoreID, statuses: Set<OrderStatus>, by caller: Principal) async throws -> [Order] {
-        guard stores.finder.store(store) != nil else { throw StoreError(.notFound, field: "id", "no store \(store)") }
-        guard caller.mayRun(store: store) else { throw AccountError(.forbidden, "a store's orders are for its staff") }
+        guard stores.finder.store(store) != nil else { throw DomainError(.notFound, field: "id", "no store \(store)") }
+        guard caller.mayRun(store: store) else { throw DomainError(.forbidden, "a store's orders are for its staff") }
         return try await repository.orders(store: store, statuses: statuses.isEmpty ? Self.open : statuses, limit: 500)
     }
 
@@ -127,15 +128,15 @@ public struct OrderService: Sendable {
     /// with its code); the customer completes; cancelling goes through ``cancel(_:by:)``.
     public func advance(_ id: OrderID, to next: OrderStatus, code: String? = nil, by caller: Principal) async throws -> Order {
         let order = try await order(id, by: caller)
-        guard let actor = actor(caller, on: order) else { throw AccountError(.forbidden, "not this order's customer or store") }
+        guard let actor = actor(caller, on: order) else { throw DomainError(.forbidden, "not this order's customer or store") }
         guard ![.cancelled, .refunded, .paid, .expired, .reviewed].contains(next) else {
-            throw StoreError(.invalid, field: "status", "\(next.rawValue) is reached by cancelling, paying, reviewing or waiting, not set")
+            throw DomainError(.invalid, field: "status", "\(next.rawValue) is reached by cancelling, paying, reviewing or waiting, not set")
         }
         guard order.status.allows(next, by: actor, delivery: order.fulfilment.isDelivery) else {
-            throw StoreError(.conflict, field: "status", "an order \(order.status.rawValue) cannot become \(next.rawValue) by its \(actor.rawValue)")
+            throw DomainError(.conflict, field: "status", "an order \(order.status.rawValue) cannot become \(next.rawValue) by its \(actor.rawValue)")
         }
         if next == .collected, case .pickup(let expected) = order.fulfilment, code != expected {
-            throw StoreError(.conflict, field: "code", "the pickup code does not match")
+            throw DomainError(.conflict, field: "code", "the pickup code does not match")
         }
         // Handing over to dispatch creates the courier's delivery first: if that fails, the order stays ready.
         if next == .withDispatch, let couriers { try await couriers.send(order) }
@@ -152,7 +153,7 @@ public struct OrderService: Sendable {
         }
         do {
             return try await repository.transition(id, from: from, to: status, by: .dispatch, note: nil, at: now())
-        } catch let e as StoreError where e.kind == .conflict {
+        } catch let e as DomainError where e.kind == .conflict {
             return nil  // told twice, or moved on by hand
         }
     }
@@ -161,9 +162,9 @@ public struct OrderService: Sendable {
     /// refused (the order expires with its hold); should the hold have lapsed all the same, the
     /// order is refunded rather than sold without stock.
     public func markPaid(_ id: OrderID, note: String?) async throws -> Order {
-        guard let order = try await repository.order(id) else { throw StoreError(.notFound, field: "id", "no order \(id)") }
+        guard let order = try await repository.order(id) else { throw DomainError(.notFound, field: "id", "no order \(id)") }
         guard order.status != .awaitingPayment || order.payBy > now() else {
-            throw StoreError(.conflict, field: "status", "the time to pay this order ran out at \(order.payBy)")
+            throw DomainError(.conflict, field: "status", "the time to pay this order ran out at \(order.payBy)")
         }
         let paid = try await repository.transition(id, from: .awaitingPayment, to: .paid, by: .payment, note: note, at: now())
         return try await ensureSold(paid)
@@ -176,7 +177,7 @@ public struct OrderService: Sendable {
         do {
             _ = try await stores.confirm(order.reservation)
             return order
-        } catch let e as StoreError where e.kind == .gone || e.kind == .conflict {
+        } catch let e as DomainError where e.kind == .gone || e.kind == .conflict {
             guard order.status.allows(.refunded, by: .system, delivery: order.fulfilment.isDelivery) else { return order }
             return try await repository.transition(order.id, from: order.status, to: .refunded, by: .system,
                                                    note: "paid after its stock hold lapsed; the payment is to be returned", at: now())
@@ -188,11 +189,11 @@ public struct OrderService: Sendable {
     public func cancel(_ id: OrderID, reason: String?, by caller: Principal) async throws -> Order {
         let order = try await order(id, by: caller)
         guard let actor = actor(caller, on: order), actor != .dispatch else {
-            throw AccountError(.forbidden, "an order is cancelled by its customer or its store")
+            throw DomainError(.forbidden, "an order is cancelled by its customer or its store")
         }
         let next: OrderStatus = order.status == .awaitingPayment ? .cancelled : .refunded
         guard order.status.allows(next, by: actor, delivery: order.fulfilment.isDelivery) else {
-            throw StoreError(.conflict, field: "status", "an order \(order.status.rawValue) can no longer be cancelled by its \(actor.rawValue)")
+            throw DomainError(.conflict, field: "status", "an order \(order.status.rawValue) can no longer be cancelled by its \(actor.rawValue)")
         }
         let cancelled = try await repository.transition(id, from: order.status, to: next, by: actor, note: reason, at: now())
         if next == .cancelled { _ = try? await stores.release(order.reservation) }
@@ -210,19 +211,19 @@ public struct OrderService: Sendable {
     /// The customer reviews a completed order: a rating of 1 to 5 and, if they like, words.
     public func review(_ id: OrderID, rating: Int, text: String?, by caller: Principal) async throws -> Review {
         let order = try await order(id, by: caller)
-        guard order.customer == caller.account else { throw AccountError(.forbidden, "an order is reviewed by its customer") }
-        guard (1...5).contains(rating) else { throw StoreError(.invalid, field: "rating", "rating must be 1 to 5") }
+        guard order.customer == caller.account else { throw DomainError(.forbidden, "an order is reviewed by its customer") }
+        guard (1...5).contains(rating) else { throw DomainError(.invalid, field: "rating", "rating must be 1 to 5") }
         let text = text?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let text, text.count > 2_000 { throw StoreError(.invalid, field: "text", "text must be at most 2000 characters") }
+        if let text, text.count > 2_000 { throw DomainError(.invalid, field: "text", "text must be at most 2000 characters") }
         guard order.status == .completed else {
-            throw StoreError(.conflict, field: "status", "an order is reviewed once, after it is completed; this one is \(order.status.rawValue)")
+            throw DomainError(.conflict, field: "status", "an order is reviewed once, after it is completed; this one is \(order.status.rawValue)")
         }
         return try await repository.review(id, rating: rating, text: text.flatMap { $0.isEmpty ? nil : $0 }, at: now())
     }
 
     public func reviews(store: StoreID, limit: Int) async throws -> (reviews: [Review], count: Int, meanRating: Double?) {
-        guard stores.finder.store(store) != nil else { throw StoreError(.notFound, field: "id", "no store \(store)") }
-        guard (1...100).contains(limit) else { throw StoreError(.invalid, field: "limit", "limit must be between 1 and 100") }
+        guard stores.finder.store(store) != nil else { throw DomainError(.notFound, field: "id", "no store \(store)") }
+        guard (1...100).contains(limit) else { throw DomainError(.invalid, field: "limit", "limit must be between 1 and 100") }
         return try await repository.reviews(store: store, limit: limit)
     }
 
@@ -234,7 +235,7 @@ public struct OrderService: Sendable {
                 _ = try await repository.transition(order.id, from: .awaitingPayment, to: .expired, by: .system, note: "not paid in time", at: now())
                 _ = try? await stores.release(order.reservation)
                 expired += 1
-            } catch let e as StoreError where e.kind == .conflict {
+            } catch let e as DomainError where e.kind == .conflict {
                 continue  // paid or cancelled meanwhile
             }
         }

@@ -1,8 +1,7 @@
-import Commerce
 import CryptoExtras
 import Foundation
 import GeoCore
-import Stores
+import Kernel
 
 /// Alipay's open API shape: page pay (`alipay.trade.page.pay`) as a signed redirect, the
 /// asynchronous notification as a signed form (`trade_status_sync`, answered `success`), and
@@ -40,14 +39,14 @@ public struct AlipayProvider: PaymentProvider {
     }
 
     public func notice(body: Data, contentType: String?) throws -> PaymentNotice {
-        guard let fields = ProviderEncoding.formDecode(body) else { throw StoreError.malformed("body", "an Alipay notification is a URL-encoded form") }
-        guard try required(fields, "sign_type") == "RSA2" else { throw StoreError.malformed("sign_type", "sign_type must be RSA2") }
+        guard let fields = ProviderEncoding.formDecode(body) else { throw DomainError.malformed("body", "an Alipay notification is a URL-encoded form") }
+        guard try required(fields, "sign_type") == "RSA2" else { throw DomainError.malformed("sign_type", "sign_type must be RSA2") }
         guard Signature.rsaVerify(try required(fields, "sign"), ProviderEncoding.signingString(fields, excluding: ["sign", "sign_type"]), with: alipayKey) else {
-            throw StoreError.forged("sign", name)
+            throw DomainError.forged("sign", name)
         }
-        guard try required(fields, "app_id") == appID else { throw StoreError.malformed("app_id", "the notification is for another app") }
+        guard try required(fields, "app_id") == appID else { throw DomainError.malformed("app_id", "the notification is for another app") }
         let raw = try required(fields, "total_amount")
-        guard let minor = ProviderEncoding.minor(decimal: raw) else { throw StoreError.malformed("total_amount", "total_amount \"\(raw)\" is not an amount") }
+        guard let minor = ProviderEncoding.minor(decimal: raw) else { throw DomainError.malformed("total_amount", "total_amount \"\(raw)\" is not an amount") }
         let status = try required(fields, "trade_status")
         return PaymentNotice(tradeNumber: try required(fields, "out_trade_no"), providerTradeNumber: try required(fields, "trade_no"),
                              amount: Money(minor: minor, currency: fields["trans_currency"] ?? "CNY"), orderReference: fields["passback_params"],
@@ -66,11 +65,11 @@ public struct AlipayProvider: PaymentProvider {
 
     public func refundConfirmation(_ answer: [String: String], refund: Refund) throws -> String {
         guard let sign = answer["sign"], Signature.rsaVerify(sign, ProviderEncoding.signingString(answer, excluding: ["sign", "sign_type"]), with: alipayKey) else {
-            throw StoreError.forged("sign", name)
+            throw DomainError.forged("sign", name)
         }
         guard answer["code"] == "10000", answer["out_trade_no"] == refund.payment.tradeNumber, answer["fund_change"] == "Y" || answer["fund_change"] == "N",
               answer["refund_fee"].flatMap(ProviderEncoding.minor(decimal:)) ?? 0 >= refund.amount.minor else {
-            throw StoreError(.conflict, field: "refund", "Alipay refused the refund: \(answer["sub_msg"] ?? answer["msg"] ?? "no reason given")")
+            throw DomainError(.conflict, field: "refund", "Alipay refused the refund: \(answer["sub_msg"] ?? answer["msg"] ?? "no reason given")")
         }
         return try required(answer, "trade_no") + "/" + refund.id.refundNumber
     }
@@ -93,10 +92,10 @@ public struct AlipaySandbox: SandboxProvider {
     func verified(_ fields: [String: String]) throws -> [String: JSONValue] {
         guard fields["app_id"] == appID, let sign = fields["sign"],
               Signature.rsaVerify(sign, ProviderEncoding.signingString(fields, excluding: ["sign"]), with: appKey) else {
-            throw StoreError.forged("sign", name)
+            throw DomainError.forged("sign", name)
         }
         guard case .object(let biz)? = try? JSONDecoder().decode(JSONValue.self, from: Data((fields["biz_content"] ?? "").utf8)) else {
-            throw StoreError.malformed("biz_content", "biz_content is not a JSON object")
+            throw DomainError.malformed("biz_content", "biz_content is not a JSON object")
         }
         return biz
     }
@@ -105,7 +104,7 @@ public struct AlipaySandbox: SandboxProvider {
         let biz = try verified(payload.fields)
         guard case .string(let trade)? = biz["out_trade_no"], case .string(let amount)? = biz["total_amount"],
               let minor = ProviderEncoding.minor(decimal: amount), case .string(let currency)? = biz["trans_currency"] else {
-            throw StoreError.malformed("biz_content", "biz_content lacks out_trade_no, total_amount or trans_currency")
+            throw DomainError.malformed("biz_content", "biz_content lacks out_trade_no, total_amount or trans_currency")
         }
         var reference: String?
         if case .string(let r)? = biz["passback_params"] { reference = r }
@@ -129,7 +128,7 @@ public struct AlipaySandbox: SandboxProvider {
         guard request["method"] == "alipay.trade.refund", case .string(let trade)? = biz["out_trade_no"], case .string(let amount)? = biz["refund_amount"],
               let minor = ProviderEncoding.minor(decimal: amount), case .string(let currency)? = biz["refund_currency"],
               case .string(let number)? = biz["out_request_no"] else {
-            throw StoreError.malformed("biz_content", "a refund names out_trade_no, refund_amount, refund_currency and out_request_no")
+            throw DomainError.malformed("biz_content", "a refund names out_trade_no, refund_amount, refund_currency and out_request_no")
         }
         return SandboxRefundAsk(tradeNumber: trade, refundNumber: number, amount: Money(minor: minor, currency: currency))
     }

@@ -1,5 +1,5 @@
-import Commerce
 import Foundation
+import Kernel
 
 /// Flat key-value messages as the providers send them: URL-encoded forms, WeChat's XML, and the
 /// "sorted k=v&k=v" strings their signatures cover.

@@ -1,5 +1,5 @@
-import Commerce
 import Foundation
+import Kernel
 import Orders
 
 /// The payment providers o2o speaks to. Each is built in as a sandbox with the provider's real
@@ -8,19 +8,14 @@ public enum PaymentProviderName: String, Hashable, Sendable, CaseIterable, Codab
     case alipay, wechat, unionpay
 }
 
-public struct PaymentID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var rawValue: Int64
-    public init(_ rawValue: Int64) { self.rawValue = rawValue }
-    public static func < (a: PaymentID, b: PaymentID) -> Bool { a.rawValue < b.rawValue }
-    public var description: String { String(rawValue) }
-
+extension PaymentID {
     /// The merchant's trade number the provider knows the payment by (out_trade_no, orderId):
     /// 15 letters and digits, within every provider's limit.
     public var tradeNumber: String { "O2O" + String(format: "%012lld", rawValue) }
 
     public init?(tradeNumber: String) {
         guard tradeNumber.count == 15, tradeNumber.hasPrefix("O2O"), let n = Int64(tradeNumber.dropFirst(3)), n > 0 else { return nil }
-        rawValue = n
+        self.init(n)
     }
 }
 
@@ -58,10 +53,7 @@ public struct Payment: Hashable, Sendable {
     public var orderNote: String { "paid by \(provider.rawValue) \(id.tradeNumber)" }
 }
 
-public struct RefundID: Hashable, Sendable, CustomStringConvertible {
-    public var rawValue: Int64
-    public init(_ rawValue: Int64) { self.rawValue = rawValue }
-    public var description: String { String(rawValue) }
+extension RefundID {
     /// The merchant's refund number (out_request_no, out_refund_no, orderId of the refund).
     public var refundNumber: String { "O2OR" + String(format: "%012lld", rawValue) }
 }

@@ -1,8 +1,7 @@
-import Commerce
 import Crypto
 import CryptoExtras
 import Foundation
-import Stores
+import Kernel
 
 /// What a client renders to pay: a page to open, a QR code to show, or a form to post, with the
 /// signed parameters the provider checks.
@@ -57,7 +56,7 @@ public protocol PaymentProvider: Sendable {
     /// What the client needs to pay `payment` before `payBy` (the provider closes the trade
     /// then); the provider will notify `notifyURL`.
     func payload(for payment: Payment, subject: String, notifyURL: String, payBy: Date, at: Date) throws -> PaymentPayload
-    /// Verifies a notification's signature and reads it; throws a `StoreError` naming the
+    /// Verifies a notification's signature and reads it; throws a `DomainError` naming the
     /// field at fault when it is malformed, foreign or forged.
     func notice(body: Data, contentType: String?) throws -> PaymentNotice
     /// The answer that tells the provider a notification was taken (so it stops retrying).
@@ -132,16 +131,16 @@ enum Signature {
     }
 }
 
-extension StoreError {
-    static func forged(_ field: String, _ provider: PaymentProviderName) -> StoreError {
-        StoreError(.invalid, field: field, "the \(provider.rawValue) signature does not verify")
+extension DomainError {
+    static func forged(_ field: String, _ provider: PaymentProviderName) -> DomainError {
+        DomainError(.invalid, field: field, "the \(provider.rawValue) signature does not verify")
     }
 
-    static func malformed(_ field: String, _ message: String) -> StoreError { StoreError(.invalid, field: field, message) }
+    static func malformed(_ field: String, _ message: String) -> DomainError { DomainError(.invalid, field: field, message) }
 }
 
 /// Reads a required field.
 func required(_ fields: [String: String], _ key: String) throws -> String {
-    guard let v = fields[key], !v.isEmpty else { throw StoreError.malformed(key, "\(key) is missing") }
+    guard let v = fields[key], !v.isEmpty else { throw DomainError.malformed(key, "\(key) is missing") }
     return v
 }

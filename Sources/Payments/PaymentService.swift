@@ -1,10 +1,9 @@
 import Accounts
-import Commerce
 import Crypto
 import Foundation
+import Kernel
 import Logging
 import Orders
-import Stores
 
 /// Payments for orders: a payment's payload for the client, the provider's signed notification
 /// verified (signature, amount, currency, order) before anything changes, refunds of money that
@@ -36,13 +35,13 @@ public struct PaymentService: Sendable {
 
     public static func providerName(_ raw: String, field: String = "provider") throws -> PaymentProviderName {
         guard let name = PaymentProviderName(rawValue: raw) else {
-            throw StoreError(.invalid, field: field, "provider must be one of \(PaymentProviderName.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw DomainError(.invalid, field: field, "provider must be one of \(PaymentProviderName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return name
     }
 
     func provider(_ name: PaymentProviderName) throws -> any PaymentProvider {
-        guard let p = providers[name] else { throw StoreError(.unprocessable, field: "provider", "\(name.rawValue) is not configured on this server") }
+        guard let p = providers[name] else { throw DomainError(.unprocessable, field: "provider", "\(name.rawValue) is not configured on this server") }
         return p
     }
 
@@ -56,15 +55,15 @@ public struct PaymentService: Sendable {
         let name = try Self.providerName(raw)
         let provider = try provider(name)
         let order = try await orders.order(id, by: caller)
-        guard order.customer == caller.account else { throw AccountError(.forbidden, "an order is paid by its customer") }
+        guard order.customer == caller.account else { throw DomainError(.forbidden, "an order is paid by its customer") }
         guard order.status == .awaitingPayment else {
-            throw StoreError(.conflict, field: "status", "the order is \(order.status.rawValue), not awaiting payment")
+            throw DomainError(.conflict, field: "status", "the order is \(order.status.rawValue), not awaiting payment")
         }
-        guard order.payBy > now() else { throw StoreError(.conflict, field: "status", "the time to pay this order ran out") }
-        guard order.total.minor > 0 else { throw StoreError(.unprocessable, field: "total_minor", "the order has nothing to pay") }
+        guard order.payBy > now() else { throw DomainError(.conflict, field: "status", "the time to pay this order ran out") }
+        guard order.total.minor > 0 else { throw DomainError(.unprocessable, field: "total_minor", "the order has nothing to pay") }
         let (payment, created) = try await repository.pending(order: id, provider: name, amount: order.total, at: now())
         guard payment.status == .pending else {
-            throw StoreError(.conflict, field: "status", "the order's \(name.rawValue) payment is \(payment.status.rawValue) already")
+            throw DomainError(.conflict, field: "status", "the order's \(name.rawValue) payment is \(payment.status.rawValue) already")
         }
         let payload = try provider.payload(for: payment, subject: "o2o order \(id)", notifyURL: notifyURL(name), payBy: order.payBy, at: now())
         return (payment, payload, created)
@@ -87,30 +86,30 @@ public struct PaymentService: Sendable {
         let provider = try provider(name)
         let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
         var trade: String?
-        func refuse(_ error: StoreError) async throws -> Never {
+        func refuse(_ error: DomainError) async throws -> Never {
             logger.warning("refused a \(name.rawValue) notification", metadata: ["trade": "\(trade ?? "-")", "field": "\(error.field ?? "-")", "reason": "\(error.message)"])
             try await repository.record(NotificationRecord(provider: name, outcome: .rejected, reason: "\(error.field ?? ""): \(error.message)",
                                                            tradeNumber: trade, bodyDigest: digest, at: now()))
             throw error
         }
         let notice: PaymentNotice
-        do { notice = try provider.notice(body: body, contentType: contentType) } catch let e as StoreError { try await refuse(e) }
+        do { notice = try provider.notice(body: body, contentType: contentType) } catch let e as DomainError { try await refuse(e) }
         trade = notice.tradeNumber
         let f = notice.fields
         guard let id = PaymentID(tradeNumber: notice.tradeNumber), let payment = try await repository.payment(id), payment.provider == name else {
-            try await refuse(StoreError(.unprocessable, field: f.trade, "no \(name.rawValue) payment \(notice.tradeNumber)"))
+            try await refuse(DomainError(.unprocessable, field: f.trade, "no \(name.rawValue) payment \(notice.tradeNumber)"))
         }
         if let reference = notice.orderReference, reference != String(payment.order.rawValue) {
-            try await refuse(StoreError(.unprocessable, field: f.order, "payment \(notice.tradeNumber) is for order \(payment.order), not \(reference)"))
+            try await refuse(DomainError(.unprocessable, field: f.order, "payment \(notice.tradeNumber) is for order \(payment.order), not \(reference)"))
         }
         guard notice.amount.currency == payment.amount.currency else {
-            try await refuse(StoreError(.unprocessable, field: f.currency, "the payment is in \(payment.amount.currency), the notification in \(notice.amount.currency)"))
+            try await refuse(DomainError(.unprocessable, field: f.currency, "the payment is in \(payment.amount.currency), the notification in \(notice.amount.currency)"))
         }
         guard notice.amount.minor == payment.amount.minor else {
-            try await refuse(StoreError(.unprocessable, field: f.amount, "the payment is \(payment.amount), the notification says \(notice.amount)"))
+            try await refuse(DomainError(.unprocessable, field: f.amount, "the payment is \(payment.amount), the notification says \(notice.amount)"))
         }
         if let known = payment.providerTradeNumber, known != notice.providerTradeNumber {
-            try await refuse(StoreError(.conflict, field: f.trade, "payment \(notice.tradeNumber) was paid under another provider number"))
+            try await refuse(DomainError(.conflict, field: f.trade, "payment \(notice.tradeNumber) was paid under another provider number"))
         }
         guard notice.succeeded else {
             // A closed or failed trade: nothing was paid; the payment stays pending.
@@ -119,7 +118,7 @@ public struct PaymentService: Sendable {
             return provider.acknowledgement
         }
         let changed = try await repository.recordPaid(id, providerTradeNumber: notice.providerTradeNumber, status: .paid, at: now())
-        guard let recorded = try await repository.payment(id) else { throw StoreError(.notFound, field: f.trade, "payment \(id) vanished") }
+        guard let recorded = try await repository.payment(id) else { throw DomainError(.notFound, field: f.trade, "payment \(id) vanished") }
         try await apply(recorded)
         try await repository.record(NotificationRecord(provider: name, outcome: changed ? .accepted : .duplicate, reason: nil,
                                                        tradeNumber: trade, bodyDigest: digest, at: now()))
@@ -137,7 +136,7 @@ public struct PaymentService: Sendable {
         func paidByThis(_ order: Order) -> Bool { order.timeline.contains { $0.status == .paid && $0.note == payment.orderNote } }
         guard var order = try await orders.repository.order(payment.order) else { return }
         if !paidByThis(order), order.status == .awaitingPayment {
-            do { order = try await orders.markPaid(payment.order, note: payment.orderNote) } catch let e as StoreError where e.kind == .conflict {
+            do { order = try await orders.markPaid(payment.order, note: payment.orderNote) } catch let e as DomainError where e.kind == .conflict {
                 order = try await orders.repository.order(payment.order) ?? order
             }
         } else if paidByThis(order), order.status == .paid || order.status == .accepted {
@@ -203,8 +202,8 @@ public struct PaymentService: Sendable {
     /// still matches.
     public func reconcile(provider raw: String, from: Date, to: Date) async throws -> Reconciliation {
         let name = try Self.providerName(raw)
-        guard from < to else { throw StoreError(.invalid, field: "from", "from must be before to") }
-        guard to.timeIntervalSince(from) <= 92 * 86_400 else { throw StoreError(.invalid, field: "to", "a reconciliation covers at most 92 days") }
+        guard from < to else { throw DomainError(.invalid, field: "from", "from must be before to") }
+        guard to.timeIntervalSince(from) <= 92 * 86_400 else { throw DomainError(.invalid, field: "to", "a reconciliation covers at most 92 days") }
         let statementWide = try await statements.statement(provider: name, from: from.addingTimeInterval(-86_400), to: to.addingTimeInterval(86_400))
         let ledgerWide = try await repository.movements(provider: name, from: from.addingTimeInterval(-86_400), to: to.addingTimeInterval(86_400))
         return Reconciliation(provider: name, from: from, to: to, statement: statementWide, ledger: ledgerWide)

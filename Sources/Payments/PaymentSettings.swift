@@ -1,6 +1,6 @@
 import CryptoExtras
 import Foundation
-import Stores
+import Kernel
 
 /// Payment configuration: where providers send notifications, each provider's merchant
 /// identity and keys, and (sandbox only) the provider-side keys and records that let this
@@ -90,11 +90,11 @@ public struct PaymentSettings: Codable, Sendable, Equatable {
     public static func load(_ url: URL) throws -> PaymentSettings {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw StoreError(.invalid, field: "payments", "cannot read the payment settings \(url.path): \(error.localizedDescription)")
+            throw DomainError(.invalid, field: "payments", "cannot read the payment settings \(url.path): \(error.localizedDescription)")
         }
         let settings: PaymentSettings
         do { settings = try coder.1.decode(PaymentSettings.self, from: data) } catch {
-            throw StoreError(.invalid, field: "payments", "the payment settings \(url.path) are not valid: \(error)")
+            throw DomainError(.invalid, field: "payments", "the payment settings \(url.path) are not valid: \(error)")
         }
         _ = try settings.providers()
         return settings
@@ -105,7 +105,7 @@ public struct PaymentSettings: Codable, Sendable, Equatable {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let data = try Self.coder.0.encode(self)
         guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw StoreError(.invalid, field: "payments", "cannot write the payment settings \(url.path)")
+            throw DomainError(.invalid, field: "payments", "cannot write the payment settings \(url.path)")
         }
     }
 
@@ -139,12 +139,12 @@ public struct PaymentSettings: Codable, Sendable, Equatable {
 
 func rsaPrivate(_ pem: String, _ field: String) throws -> _RSA.Signing.PrivateKey {
     do { return try _RSA.Signing.PrivateKey(pemRepresentation: pem) } catch {
-        throw StoreError(.invalid, field: field, "\(field) is not an RSA private key in PEM (2048 bits or more)")
+        throw DomainError(.invalid, field: field, "\(field) is not an RSA private key in PEM (2048 bits or more)")
     }
 }
 
 func rsaPublic(_ pem: String, _ field: String) throws -> _RSA.Signing.PublicKey {
     do { return try _RSA.Signing.PublicKey(pemRepresentation: pem) } catch {
-        throw StoreError(.invalid, field: field, "\(field) is not an RSA public key in PEM (2048 bits or more)")
+        throw DomainError(.invalid, field: field, "\(field) is not an RSA public key in PEM (2048 bits or more)")
     }
 }

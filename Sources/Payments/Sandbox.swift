@@ -1,7 +1,6 @@
-import Commerce
 import Foundation
 import GeoCore
-import Stores
+import Kernel
 
 /// What a sandbox provider read from a payment payload, the merchant's signature checked.
 public struct SandboxCheckout: Hashable, Sendable {
@@ -73,12 +72,12 @@ public struct SandboxRecords: StatementSource {
         if let t = entry.tradeNumber { o["trade_number"] = .string(t) }
         let line = JSONValue.object(o).serialized() + [UInt8(ascii: "\n")]
         let fd = open(file(provider).path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
-        guard fd >= 0 else { throw StoreError(.invalid, field: "sandbox_records", "cannot open \(file(provider).path)") }
+        guard fd >= 0 else { throw DomainError(.invalid, field: "sandbox_records", "cannot open \(file(provider).path)") }
         defer { close(fd) }
         flock(fd, LOCK_EX)
         defer { flock(fd, LOCK_UN) }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count else { throw StoreError(.invalid, field: "sandbox_records", "cannot write \(file(provider).path)") }
+        guard written == line.count else { throw DomainError(.invalid, field: "sandbox_records", "cannot write \(file(provider).path)") }
     }
 
     /// Runs `body` holding the provider's records exclusively (across processes too), so that
@@ -87,7 +86,7 @@ public struct SandboxRecords: StatementSource {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("\(provider.rawValue).lock").path
         let fd = open(path, O_RDWR | O_CREAT, 0o600)
-        guard fd >= 0 else { throw StoreError(.invalid, field: "sandbox_records", "cannot open \(path)") }
+        guard fd >= 0 else { throw DomainError(.invalid, field: "sandbox_records", "cannot open \(path)") }
         defer { close(fd) }
         flock(fd, LOCK_EX)
         defer { flock(fd, LOCK_UN) }
@@ -128,7 +127,7 @@ public struct SandboxGateway: PaymentGateway {
 
     func provider(_ name: PaymentProviderName) throws -> any SandboxProvider {
         guard let p = providers[name] else {
-            throw StoreError(.unprocessable, field: "provider", "this machine cannot play \(name.rawValue): its sandbox keys are not configured")
+            throw DomainError(.unprocessable, field: "provider", "this machine cannot play \(name.rawValue): its sandbox keys are not configured")
         }
         return p
     }
@@ -166,7 +165,7 @@ public struct SandboxGateway: PaymentGateway {
         let name = p.name
         let entries = try records.entries(name)
         guard let paid = entries.first(where: { $0.movement.kind == .payment && $0.movement.merchantNumber == ask.tradeNumber })?.movement else {
-            throw StoreError(.conflict, field: "refund", "\(name.rawValue) has no payment \(ask.tradeNumber) to refund")
+            throw DomainError(.conflict, field: "refund", "\(name.rawValue) has no payment \(ask.tradeNumber) to refund")
         }
         // The same refund number asked again gets the same answer, without a second refund.
         if entries.contains(where: { $0.movement.kind == .refund && $0.movement.merchantNumber == ask.refundNumber }) {
@@ -174,7 +173,7 @@ public struct SandboxGateway: PaymentGateway {
         }
         let refunded = entries.filter { $0.movement.kind == .refund && $0.tradeNumber == ask.tradeNumber }.reduce(0) { $0 + $1.movement.amount.minor }
         guard ask.amount.currency == paid.amount.currency, ask.amount.minor > 0, refunded + ask.amount.minor <= paid.amount.minor else {
-            throw StoreError(.conflict, field: "refund", "\(name.rawValue) refuses to refund \(ask.amount) of \(paid.amount) (\(refunded) minor units returned already)")
+            throw DomainError(.conflict, field: "refund", "\(name.rawValue) refuses to refund \(ask.amount) of \(paid.amount) (\(refunded) minor units returned already)")
         }
         let answer = try p.refundAnswer(ask, providerTradeNumber: paid.providerNumber ?? "", at: now())
         try records.append(name, .init(movement: MoneyMovement(kind: .refund, merchantNumber: ask.refundNumber, providerNumber: nil,

@@ -1,7 +1,6 @@
-import Commerce
 import CryptoExtras
 import Foundation
-import Stores
+import Kernel
 
 /// UnionPay's online gateway shape (version 5.1.0): a consume request posted from the
 /// customer's browser (`frontTransReq.do`), the back notification as a signed form (answered
@@ -47,7 +46,7 @@ public struct UnionPayProvider: PaymentProvider {
 
     public func payload(for payment: Payment, subject: String, notifyURL: String, payBy: Date, at: Date) throws -> PaymentPayload {
         guard let currency = ProviderEncoding.numericCurrency[payment.amount.currency] else {
-            throw StoreError(.unprocessable, field: "provider", "UnionPay is not set up for \(payment.amount.currency)")
+            throw DomainError(.unprocessable, field: "provider", "UnionPay is not set up for \(payment.amount.currency)")
         }
         var fields = common("01", "01", at: at)
         fields["orderId"] = payment.id.tradeNumber; fields["txnAmt"] = String(payment.amount.minor); fields["currencyCode"] = currency
@@ -57,14 +56,14 @@ public struct UnionPayProvider: PaymentProvider {
     }
 
     public func notice(body: Data, contentType: String?) throws -> PaymentNotice {
-        guard let fields = ProviderEncoding.formDecode(body) else { throw StoreError.malformed("body", "a UnionPay notification is a URL-encoded form") }
-        guard try required(fields, "signMethod") == "01" else { throw StoreError.malformed("signMethod", "signMethod must be 01 (RSA)") }
-        guard Self.verify(fields, with: unionpayKey) else { throw StoreError.forged("signature", name) }
-        guard try required(fields, "merId") == settings.merID else { throw StoreError.malformed("merId", "the notification is for another merchant") }
+        guard let fields = ProviderEncoding.formDecode(body) else { throw DomainError.malformed("body", "a UnionPay notification is a URL-encoded form") }
+        guard try required(fields, "signMethod") == "01" else { throw DomainError.malformed("signMethod", "signMethod must be 01 (RSA)") }
+        guard Self.verify(fields, with: unionpayKey) else { throw DomainError.forged("signature", name) }
+        guard try required(fields, "merId") == settings.merID else { throw DomainError.malformed("merId", "the notification is for another merchant") }
         let raw = try required(fields, "txnAmt")
-        guard let minor = ProviderEncoding.minor(integer: raw) else { throw StoreError.malformed("txnAmt", "txnAmt \"\(raw)\" is not an amount") }
+        guard let minor = ProviderEncoding.minor(integer: raw) else { throw DomainError.malformed("txnAmt", "txnAmt \"\(raw)\" is not an amount") }
         guard let currency = Self.currency(numeric: fields["currencyCode"]) else {
-            throw StoreError.malformed("currencyCode", "currencyCode \(fields["currencyCode"] ?? "") is not one o2o knows")
+            throw DomainError.malformed("currencyCode", "currencyCode \(fields["currencyCode"] ?? "") is not one o2o knows")
         }
         // A refund's result names the refund in orderId and the payment in origOrderId: it is taken, and changes nothing.
         let refund = fields["txnType"] == "04"
@@ -87,9 +86,9 @@ public struct UnionPayProvider: PaymentProvider {
     }
 
     public func refundConfirmation(_ answer: [String: String], refund: Refund) throws -> String {
-        guard Self.verify(answer, with: unionpayKey) else { throw StoreError.forged("signature", name) }
+        guard Self.verify(answer, with: unionpayKey) else { throw DomainError.forged("signature", name) }
         guard answer["respCode"] == "00", answer["orderId"] == refund.id.refundNumber else {
-            throw StoreError(.conflict, field: "refund", "UnionPay refused the refund: \(answer["respMsg"] ?? "no reason given")")
+            throw DomainError(.conflict, field: "refund", "UnionPay refused the refund: \(answer["respMsg"] ?? "no reason given")")
         }
         return try required(answer, "queryId")
     }
@@ -109,10 +108,10 @@ public struct UnionPaySandbox: SandboxProvider {
     }
 
     func verified(_ fields: [String: String]) throws -> Money {
-        guard fields["merId"] == settings.merID, UnionPayProvider.verify(fields, with: merchantKey) else { throw StoreError.forged("signature", name) }
+        guard fields["merId"] == settings.merID, UnionPayProvider.verify(fields, with: merchantKey) else { throw DomainError.forged("signature", name) }
         guard let minor = ProviderEncoding.minor(integer: try required(fields, "txnAmt")),
               let currency = UnionPayProvider.currency(numeric: fields["currencyCode"]) else {
-            throw StoreError.malformed("txnAmt", "txnAmt or currencyCode is not valid")
+            throw DomainError.malformed("txnAmt", "txnAmt or currencyCode is not valid")
         }
         return Money(minor: minor, currency: currency)
     }
@@ -136,7 +135,7 @@ public struct UnionPaySandbox: SandboxProvider {
 
     public func refundAsk(_ request: [String: String]) throws -> SandboxRefundAsk {
         let amount = try verified(request)
-        guard request["txnType"] == "04" else { throw StoreError.malformed("txnType", "a refund is txnType 04") }
+        guard request["txnType"] == "04" else { throw DomainError.malformed("txnType", "a refund is txnType 04") }
         return SandboxRefundAsk(tradeNumber: try required(request, "origOrderId"), refundNumber: try required(request, "orderId"), amount: amount)
     }
 

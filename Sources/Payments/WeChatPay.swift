@@ -1,6 +1,5 @@
-import Commerce
 import Foundation
-import Stores
+import Kernel
 
 /// WeChat Pay's v2 API shape: Native pay (a `unifiedorder` request whose `code_url` the client
 /// shows as a QR code), the payment result notification as XML (answered with `return_code`
@@ -11,7 +10,7 @@ public struct WeChatPayProvider: PaymentProvider {
     let settings: PaymentSettings.WeChat
 
     public init(_ settings: PaymentSettings.WeChat) throws {
-        guard settings.apiKey.count >= 32 else { throw StoreError(.invalid, field: "wechat.api_key", "wechat.api_key must be at least 32 characters") }
+        guard settings.apiKey.count >= 32 else { throw DomainError(.invalid, field: "wechat.api_key", "wechat.api_key must be at least 32 characters") }
         self.settings = settings
     }
 
@@ -42,20 +41,20 @@ public struct WeChatPayProvider: PaymentProvider {
     }
 
     public func notice(body: Data, contentType: String?) throws -> PaymentNotice {
-        guard let fields = ProviderEncoding.xmlDecode(body) else { throw StoreError.malformed("body", "a WeChat Pay notification is one <xml> of fields") }
+        guard let fields = ProviderEncoding.xmlDecode(body) else { throw DomainError.malformed("body", "a WeChat Pay notification is one <xml> of fields") }
         guard try required(fields, "return_code") == "SUCCESS" else {
-            throw StoreError.malformed("return_code", "the notification reports a communication failure: \(fields["return_msg"] ?? "")")
+            throw DomainError.malformed("return_code", "the notification reports a communication failure: \(fields["return_msg"] ?? "")")
         }
         // Notifications often leave sign_type out; the HMAC is checked whatever it says, and no other type is taken.
         guard fields["sign_type"] == nil || fields["sign_type"] == "HMAC-SHA256" else {
-            throw StoreError.malformed("sign_type", "sign_type must be HMAC-SHA256")
+            throw DomainError.malformed("sign_type", "sign_type must be HMAC-SHA256")
         }
-        guard Self.verify(fields, key: settings.apiKey) else { throw StoreError.forged("sign", name) }
+        guard Self.verify(fields, key: settings.apiKey) else { throw DomainError.forged("sign", name) }
         guard fields["appid"] == settings.appID, fields["mch_id"] == settings.mchID else {
-            throw StoreError.malformed("mch_id", "the notification is for another merchant")
+            throw DomainError.malformed("mch_id", "the notification is for another merchant")
         }
         let raw = try required(fields, "total_fee")
-        guard let minor = ProviderEncoding.minor(integer: raw) else { throw StoreError.malformed("total_fee", "total_fee \"\(raw)\" is not an amount") }
+        guard let minor = ProviderEncoding.minor(integer: raw) else { throw DomainError.malformed("total_fee", "total_fee \"\(raw)\" is not an amount") }
         return PaymentNotice(tradeNumber: try required(fields, "out_trade_no"), providerTradeNumber: try required(fields, "transaction_id"),
                              amount: Money(minor: minor, currency: fields["fee_type"] ?? "CNY"), orderReference: fields["attach"],
                              succeeded: fields["result_code"] == "SUCCESS", fields: .init(trade: "out_trade_no", amount: "total_fee", currency: "fee_type", order: "attach"))
@@ -73,9 +72,9 @@ public struct WeChatPayProvider: PaymentProvider {
     }
 
     public func refundConfirmation(_ answer: [String: String], refund: Refund) throws -> String {
-        guard Self.verify(answer, key: settings.apiKey) else { throw StoreError.forged("sign", name) }
+        guard Self.verify(answer, key: settings.apiKey) else { throw DomainError.forged("sign", name) }
         guard answer["return_code"] == "SUCCESS", answer["result_code"] == "SUCCESS", answer["out_refund_no"] == refund.id.refundNumber else {
-            throw StoreError(.conflict, field: "refund", "WeChat Pay refused the refund: \(answer["err_code_des"] ?? answer["return_msg"] ?? "no reason given")")
+            throw DomainError(.conflict, field: "refund", "WeChat Pay refused the refund: \(answer["err_code_des"] ?? answer["return_msg"] ?? "no reason given")")
         }
         return try required(answer, "refund_id")
     }
@@ -89,13 +88,13 @@ public struct WeChatPaySandbox: SandboxProvider {
     public init(_ settings: PaymentSettings.WeChat) { self.settings = settings }
 
     func verified(_ fields: [String: String]) throws {
-        guard fields["mch_id"] == settings.mchID, WeChatPayProvider.verify(fields, key: settings.apiKey) else { throw StoreError.forged("sign", name) }
+        guard fields["mch_id"] == settings.mchID, WeChatPayProvider.verify(fields, key: settings.apiKey) else { throw DomainError.forged("sign", name) }
     }
 
     public func checkout(_ payload: PaymentPayload) throws -> SandboxCheckout {
         try verified(payload.fields)
         let raw = try required(payload.fields, "total_fee")
-        guard let minor = ProviderEncoding.minor(integer: raw) else { throw StoreError.malformed("total_fee", "total_fee is not an amount") }
+        guard let minor = ProviderEncoding.minor(integer: raw) else { throw DomainError.malformed("total_fee", "total_fee is not an amount") }
         return SandboxCheckout(tradeNumber: try required(payload.fields, "out_trade_no"),
                                amount: Money(minor: minor, currency: payload.fields["fee_type"] ?? "CNY"),
                                notifyURL: try required(payload.fields, "notify_url"), orderReference: payload.fields["attach"])
@@ -115,7 +114,7 @@ public struct WeChatPaySandbox: SandboxProvider {
     public func refundAsk(_ request: [String: String]) throws -> SandboxRefundAsk {
         try verified(request)
         let raw = try required(request, "refund_fee")
-        guard let minor = ProviderEncoding.minor(integer: raw) else { throw StoreError.malformed("refund_fee", "refund_fee is not an amount") }
+        guard let minor = ProviderEncoding.minor(integer: raw) else { throw DomainError.malformed("refund_fee", "refund_fee is not an amount") }
         return SandboxRefundAsk(tradeNumber: try required(request, "out_trade_no"), refundNumber: try required(request, "out_refund_no"),
                                 amount: Money(minor: minor, currency: request["refund_fee_type"] ?? "CNY"))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Kernel
 import Stores
 
 /// Copies of the database: taken with SQLite's online backup, so the server keeps serving
@@ -18,7 +19,7 @@ public enum DatabaseBackup {
     /// source is opened read-only and left exactly as it is (no migration, no metadata).
     public static func backup(_ source: String, to destination: String) throws -> Report {
         guard !FileManager.default.fileExists(atPath: destination) else {
-            throw StoreError(.conflict, field: "to", "\(destination) exists; a backup never overwrites a file")
+            throw DomainError(.conflict, field: "to", "\(destination) exists; a backup never overwrites a file")
         }
         _ = try inspect(source, field: "db")
         var config = Configuration()
@@ -36,7 +37,7 @@ public enum DatabaseBackup {
     /// then overwritten by SQLite's backup in one transaction, so it is never half written and
     /// never swapped under an open connection.
     public static func restore(from source: String, to destination: String, replacing: Bool) throws -> (report: Report, keptAside: String?) {
-        guard FileManager.default.fileExists(atPath: source) else { throw StoreError(.notFound, field: "from", "no file \(source)") }
+        guard FileManager.default.fileExists(atPath: source) else { throw DomainError(.notFound, field: "from", "no file \(source)") }
         _ = try inspect(source, field: "from")
         var config = Configuration()
         config.readonly = true
@@ -47,7 +48,7 @@ public enum DatabaseBackup {
             return (try inspect(destination), nil)
         }
         guard replacing else {
-            throw StoreError(.conflict, field: "db", "\(destination) exists; pass --force to replace it (stop the server first)")
+            throw DomainError(.conflict, field: "db", "\(destination) exists; pass --force to replace it (stop the server first)")
         }
         _ = try inspect(destination, field: "db")
         var writable = Configuration()
@@ -59,7 +60,7 @@ public enum DatabaseBackup {
         try reader.backup(to: target)
         let check = try target.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
         guard check == ["ok"] else {
-            throw StoreError(.unprocessable, field: "db", "the restored database fails SQLite's integrity check; the old one is at \(aside)")
+            throw DomainError(.unprocessable, field: "db", "the restored database fails SQLite's integrity check; the old one is at \(aside)")
         }
         return (try inspect(destination), aside)
     }
@@ -77,12 +78,12 @@ public enum DatabaseBackup {
             let check = try target.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
             try target.close()
             guard check == ["ok"] else {
-                throw StoreError(.unprocessable, field: "to", "the copy does not pass SQLite's integrity check: \(check.prefix(3).joined(separator: "; "))")
+                throw DomainError(.unprocessable, field: "to", "the copy does not pass SQLite's integrity check: \(check.prefix(3).joined(separator: "; "))")
             }
         }
         // link() refuses an existing name: a file that appeared meanwhile is never overwritten.
         guard link(partial, destination) == 0 else {
-            throw StoreError(errno == EEXIST ? .conflict : .invalid, field: "to",
+            throw DomainError(errno == EEXIST ? .conflict : .invalid, field: "to",
                              "cannot put the copy in place at \(destination): \(String(cString: strerror(errno)))")
         }
     }
@@ -93,13 +94,13 @@ public enum DatabaseBackup {
         config.readonly = true
         let queue: DatabaseQueue
         do { queue = try DatabaseQueue(path: path, configuration: config) } catch {
-            throw StoreError(.unprocessable, field: field, "\(path) is not an SQLite database")
+            throw DomainError(.unprocessable, field: field, "\(path) is not an SQLite database")
         }
         defer { try? queue.close() }
         do {
             return try queue.read { db in
                 guard try db.tableExists("grdb_migrations"), try db.tableExists("stores") else {
-                    throw StoreError(.unprocessable, field: field, "\(path) is not an o2o database")
+                    throw DomainError(.unprocessable, field: field, "\(path) is not an o2o database")
                 }
                 let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
                 let orders = try db.tableExists("orders") ? try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0 : 0
@@ -107,10 +108,10 @@ public enum DatabaseBackup {
                 return Report(path: path, bytes: size ?? 0, stores: try Int.fetchOne(db, sql: "SELECT count(*) FROM stores") ?? 0,
                               orders: orders, migrations: migrations)
             }
-        } catch let e as StoreError {
+        } catch let e as DomainError {
             throw e
         } catch {
-            throw StoreError(.unprocessable, field: field, "\(path) is not an o2o database: \(error)")
+            throw DomainError(.unprocessable, field: field, "\(path) is not an o2o database: \(error)")
         }
     }
 }

@@ -2,6 +2,7 @@ import Accounts
 import Commerce
 import Foundation
 import GRDB
+import Kernel
 import Marketing
 import Stores
 
@@ -29,46 +30,46 @@ enum MarketingLedger {
                       AND (SELECT valid_from <= ? AND ? < valid_until FROM coupon_campaigns WHERE id = customer_coupons.campaign_id)
                     """, arguments: [order, id, customer.rawValue, at.timeIntervalSince1970, at.timeIntervalSince1970])
                 guard db.changesCount == 1 else {
-                    throw StoreError(.conflict, field: "coupon", "coupon \(id) can no longer be used (used on another order, or lapsed); look at the cart again")
+                    throw DomainError(.conflict, field: "coupon", "coupon \(id) can no longer be used (used on another order, or lapsed); look at the cart again")
                 }
             case .points(let points):
                 try spend(db, account: customer, points: points, order: order, at: at)
             case .flashSale(let id, let quantity):
                 guard let sale = try Row.fetchOne(db, sql: "SELECT * FROM flash_sales WHERE id = ?", arguments: [id]) else {
-                    throw StoreError(.conflict, field: "flash_sale", "flash sale \(id) is gone; look at the cart again")
+                    throw DomainError(.conflict, field: "flash_sale", "flash sale \(id) is gone; look at the cart again")
                 }
                 let starts: Double = sale["starts_at"], ends: Double = sale["ends_at"]
                 guard starts <= at.timeIntervalSince1970, at.timeIntervalSince1970 < ends else {
-                    throw StoreError(.conflict, field: "flash_sale", "flash sale \(id) is over; look at the cart again")
+                    throw DomainError(.conflict, field: "flash_sale", "flash sale \(id) is over; look at the cart again")
                 }
                 let held = try Int.fetchOne(db, sql: "SELECT coalesce(sum(qty), 0) FROM flash_claims WHERE sale_id = ? AND account_id = ? AND released = 0",
                                             arguments: [id, customer.rawValue]) ?? 0
                 let limit: Int = sale["per_customer"]
                 guard held + quantity <= limit else {
-                    throw StoreError(.conflict, field: "flash_sale", "flash sale \(id) allows \(limit) per customer; you hold \(held) already")
+                    throw DomainError(.conflict, field: "flash_sale", "flash sale \(id) allows \(limit) per customer; you hold \(held) already")
                 }
                 try db.execute(sql: "UPDATE flash_sales SET sold = sold + ? WHERE id = ? AND sold + ? <= quantity", arguments: [quantity, id, quantity])
                 guard db.changesCount == 1 else {
-                    throw StoreError(.conflict, field: "flash_sale", "flash sale \(id) has sold out; look at the cart again")
+                    throw DomainError(.conflict, field: "flash_sale", "flash sale \(id) has sold out; look at the cart again")
                 }
                 try db.execute(sql: "INSERT INTO flash_claims (sale_id, account_id, order_id, qty) VALUES (?, ?, ?, ?)",
                                arguments: [id, customer.rawValue, order, quantity])
             case .groupBuy(let id, let groupID):
                 guard let buy = try Row.fetchOne(db, sql: "SELECT * FROM group_buys WHERE id = ?", arguments: [id]).map(SpatiaLiteMarketingRepository.groupBuy),
                       buy.isOn(at: at) else {
-                    throw StoreError(.conflict, field: "group_buy", "group buy \(id) is over; look at the cart again")
+                    throw DomainError(.conflict, field: "group_buy", "group buy \(id) is over; look at the cart again")
                 }
                 let group: Int64
                 if let groupID {
                     guard let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.buy == id, g.status == .open, g.deadline > at else {
-                        throw StoreError(.conflict, field: "group_buy", "group \(groupID) is closed; look at the cart again")
+                        throw DomainError(.conflict, field: "group_buy", "group \(groupID) is closed; look at the cart again")
                     }
-                    guard g.members < buy.groupSize else { throw StoreError(.conflict, field: "group_buy", "group \(groupID) is full; look at the cart again") }
+                    guard g.members < buy.groupSize else { throw DomainError(.conflict, field: "group_buy", "group \(groupID) is full; look at the cart again") }
                     let already = try Int.fetchOne(db, sql: """
                         SELECT count(*) FROM group_members m JOIN orders o ON o.id = m.order_id
                         WHERE m.group_id = ? AND m.account_id = ? AND o.status NOT IN ('cancelled', 'refunded', 'expired')
                         """, arguments: [groupID, customer.rawValue]) ?? 0
-                    guard already == 0 else { throw StoreError(.conflict, field: "group_buy", "you are in group \(groupID) already") }
+                    guard already == 0 else { throw DomainError(.conflict, field: "group_buy", "you are in group \(groupID) already") }
                     group = groupID
                 } else {
                     try db.execute(sql: "INSERT INTO buying_groups (group_buy_id, opened_at, deadline, status) VALUES (?, ?, ?, 'open')",
@@ -114,7 +115,7 @@ enum MarketingLedger {
             // The store waits for the group.
             if let groupID = try Int64.fetchOne(db, sql: "SELECT group_id FROM group_members WHERE order_id = ?", arguments: [order]),
                let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.status != .formed {
-                throw StoreError(.conflict, field: "status", "the order waits for its group \(groupID) to form (\(g.paid) paid so far, until \(ISO8601DateFormatter().string(from: g.deadline)))")
+                throw DomainError(.conflict, field: "status", "the order waits for its group \(groupID) to form (\(g.paid) paid so far, until \(ISO8601DateFormatter().string(from: g.deadline)))")
             }
         case "completed":
             guard let row = try Row.fetchOne(db, sql: "SELECT customer_id, total_minor FROM orders WHERE id = ?", arguments: [order]) else { return }
@@ -143,7 +144,7 @@ enum MarketingLedger {
                                     arguments: [account.rawValue, at.timeIntervalSince1970])
         let balance = lots.reduce(0) { $0 + ($1["remaining"] as Int) }
         guard balance >= points else {
-            throw StoreError(.conflict, field: "points", "\(points) points asked; \(balance) held; look at the cart again")
+            throw DomainError(.conflict, field: "points", "\(points) points asked; \(balance) held; look at the cart again")
         }
         var left = points
         for lot in lots where left > 0 {

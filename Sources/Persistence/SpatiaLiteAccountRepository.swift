@@ -2,6 +2,7 @@ import Accounts
 import Foundation
 import GeoCore
 import GRDB
+import Kernel
 import Stores
 
 /// ``AccountRepository`` on the SpatiaLite file: one transaction per write; only the SHA-256 of
@@ -51,11 +52,11 @@ public struct SpatiaLiteAccountRepository: AccountRepository {
             return try await writer.write(body)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             if error.message?.contains("accounts.email") == true {
-                throw AccountError(.conflict, field: "email", "an account with this email exists already")
+                throw DomainError(.conflict, field: "email", "an account with this email exists already")
             }
-            throw AccountError(.conflict, "a unique value is already taken: \(error.message ?? "")")
+            throw DomainError(.conflict, "a unique value is already taken: \(error.message ?? "")")
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
-            throw AccountError(.notFound, field: "store_id", "no such store")
+            throw DomainError(.notFound, field: "store_id", "no such store")
         }
     }
 
@@ -101,7 +102,7 @@ public struct SpatiaLiteAccountRepository: AccountRepository {
             if let name { try db.execute(sql: "UPDATE accounts SET name = ? WHERE id = ?", arguments: [name, id.rawValue]) }
             if let phone { try db.execute(sql: "UPDATE accounts SET phone = ? WHERE id = ?", arguments: [phone, id.rawValue]) }
             guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.accountColumns) FROM accounts WHERE id = ?", arguments: [id.rawValue]) else {
-                throw AccountError(.notFound, field: "id", "no account \(id)")
+                throw DomainError(.notFound, field: "id", "no account \(id)")
             }
             return try Self.account(db, row)
         }
@@ -162,7 +163,7 @@ public struct SpatiaLiteAccountRepository: AccountRepository {
                 UPDATE addresses SET label = ?, recipient = ?, phone = ?, line = ?, lat = ?, lon = ?, given_lat = ?, given_lon = ?,
                     system = ?, is_default = ? WHERE id = ? AND account_id = ?
                 """, arguments: values + [id.rawValue, account.rawValue])
-            guard db.changesCount == 1 else { throw AccountError(.notFound, field: "id", "no address \(id) of this account") }
+            guard db.changesCount == 1 else { throw DomainError(.notFound, field: "id", "no address \(id) of this account") }
             rowID = id.rawValue
         } else {
             try db.execute(sql: """
@@ -182,7 +183,7 @@ public struct SpatiaLiteAccountRepository: AccountRepository {
         try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM addresses WHERE id = ? AND account_id = ?)",
                                     arguments: [id.rawValue, account.rawValue]) == true else {
-                throw AccountError(.notFound, field: "id", "no address \(id) of this account")
+                throw DomainError(.notFound, field: "id", "no address \(id) of this account")
             }
             return try Self.write(db, draft, id: id, account: account)
         }
@@ -192,7 +193,7 @@ public struct SpatiaLiteAccountRepository: AccountRepository {
         try await write { db in
             let wasDefault = try Bool.fetchOne(db, sql: "SELECT is_default FROM addresses WHERE id = ? AND account_id = ?",
                                                arguments: [id.rawValue, account.rawValue])
-            guard let wasDefault else { throw AccountError(.notFound, field: "id", "no address \(id) of this account") }
+            guard let wasDefault else { throw DomainError(.notFound, field: "id", "no address \(id) of this account") }
             try db.execute(sql: "DELETE FROM addresses WHERE id = ?", arguments: [id.rawValue])
             // The oldest remaining address becomes the default when the default goes.
             if wasDefault {

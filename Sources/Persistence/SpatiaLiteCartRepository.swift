@@ -2,6 +2,7 @@ import Accounts
 import Commerce
 import Foundation
 import GRDB
+import Kernel
 import Stores
 
 /// ``CartRepository`` on the SpatiaLite file: a cart row and its lines, replaced whole in one

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import GeoCore
 import GRDB
+import Kernel
 import Stores
 
 /// ``CatalogRepository`` on the SpatiaLite file. Each SKU row is indexed in `catalog_fts`
@@ -43,7 +44,7 @@ public struct SpatiaLiteCatalogRepository: CatalogRepository {
             var parent: Int64?
             if let slug = draft.parent {
                 parent = try Int64.fetchOne(db, sql: "SELECT id FROM categories WHERE slug = ?", arguments: [slug])
-                guard parent != nil else { throw StoreError(.notFound, field: "parent", "no category \"\(slug)\"") }
+                guard parent != nil else { throw DomainError(.notFound, field: "parent", "no category \"\(slug)\"") }
             }
             try db.execute(sql: "INSERT INTO categories (parent_id, slug, name) VALUES (?, ?, ?)", arguments: [parent, draft.slug, draft.name])
             return Catalog.Category(id: CategoryID(db.lastInsertedRowID), parent: parent.map { CategoryID($0) }, slug: draft.slug, name: draft.name)
@@ -63,7 +64,7 @@ public struct SpatiaLiteCatalogRepository: CatalogRepository {
     }
 
     static func insert(_ db: Database, _ draft: ProductDraft, category: CategoryID, tree: CategoryTree, at date: Date) throws -> Int64 {
-        guard tree[category] != nil else { throw StoreError(.notFound, field: "category", "no category \(category)") }
+        guard tree[category] != nil else { throw DomainError(.notFound, field: "category", "no category \(category)") }
         try db.execute(sql: """
             INSERT INTO products (name, brand, category_id, description, attributes_json, images_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [draft.name, draft.brand, category.rawValue, draft.description, try Self.json(draft.attributes),
@@ -153,7 +154,7 @@ public struct SpatiaLiteCatalogRepository: CatalogRepository {
                 }
             } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && match != nil {
                 // The words are quoted before they get here; FTS5 refusing them is the input's fault.
-                throw StoreError(.invalid, field: "q", "the search words could not be read: \(error.message ?? "")")
+                throw DomainError(.invalid, field: "q", "the search words could not be read: \(error.message ?? "")")
             }
         }
     }
@@ -161,7 +162,7 @@ public struct SpatiaLiteCatalogRepository: CatalogRepository {
     public func setStorePrice(_ priceMinor: Int?, store: StoreID, sku: SKUCode) async throws {
         try await write { db in
             guard let skuID = try Int64.fetchOne(db, sql: "SELECT id FROM skus WHERE code = ?", arguments: [sku.rawValue]) else {
-                throw StoreError(.notFound, field: "sku", "unknown SKU \"\(sku)\"")
+                throw DomainError(.notFound, field: "sku", "unknown SKU \"\(sku)\"")
             }
             if let priceMinor {
                 try db.execute(sql: """

@@ -2,6 +2,7 @@ import Dispatching
 import Foundation
 import GeoCore
 import GRDB
+import Kernel
 
 /// ``DispatchStorage`` on SpatiaLite: riders, deliveries, their timelines and dispatch rounds,
 /// one transaction per write. Positions are written only by the periodic flush. Times are seconds since 1970 (UTC).

@@ -2,6 +2,7 @@ import Coverage
 import Foundation
 import GeoCore
 import GRDB
+import Kernel
 
 /// ``GeometryEngine`` on SpatiaLite's GEOS and PROJ, in a private in-memory database.
 public final class SpatiaLiteGeometry: GeometryEngine {
@@ -37,11 +38,11 @@ public final class SpatiaLiteGeometry: GeometryEngine {
     public func unionArea(_ areas: [MultiPolygon], crs: String) throws -> Double {
         guard !areas.isEmpty else { return 0 }
         guard let srid = Int(crs.uppercased().replacingOccurrences(of: "EPSG:", with: "")) else {
-            throw CoverageError(field: "crs", "expected EPSG:<code>, got \(crs)")
+            throw DomainError(.unprocessable, field: "crs", "expected EPSG:<code>, got \(crs)")
         }
         let area: Double? = try run(areas, "SELECT ST_Area(ST_Transform(ST_UnaryUnion(ST_Collect(g)), ?)) AS a FROM part WHERE kind = 0",
                                     arguments: [srid]) { row in row?["a"] }
-        guard let area else { throw CoverageError(field: "crs", "SpatiaLite could not measure the union in \(crs)") }
+        guard let area else { throw DomainError(.unprocessable, field: "crs", "SpatiaLite could not measure the union in \(crs)") }
         return area
     }
 

@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import GRDB
+import Kernel
 import Marketing
 import Stores
 
@@ -41,7 +42,7 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
             case .code(let value):
                 code = value
                 if try Int.fetchOne(db, sql: "SELECT count(*) FROM coupon_campaigns WHERE code = ?", arguments: [value]) ?? 0 > 0 {
-                    throw MarketingError(.conflict, field: "code", "another campaign has the code \(value)")
+                    throw DomainError(.conflict, field: "code", "another campaign has the code \(value)")
                 }
             case .onLevel(let value): level = value
             }
@@ -73,7 +74,7 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
     public func claim(code: String, by account: AccountID, at date: Date) async throws -> CustomerCoupon {
         try await writer.write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM coupon_campaigns WHERE code = ? AND issuance = 'code'", arguments: [code]) else {
-                throw MarketingError(.notFound, field: "code", "no coupon has the code \(code)")
+                throw DomainError(.notFound, field: "code", "no coupon has the code \(code)")
             }
             return try Self.issue(db, campaign: id, to: account, reason: "claimed with the code", at: date)
         }
@@ -92,17 +93,17 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
 
     /// Gives one coupon of the campaign within its window and limits (checked in this transaction).
     static func issue(_ db: Database, campaign id: Int64, to account: AccountID, reason: String, at date: Date) throws -> CustomerCoupon {
-        guard let c = try campaign(db, id) else { throw MarketingError(.notFound, field: "id", "no campaign \(id)") }
+        guard let c = try campaign(db, id) else { throw DomainError(.notFound, field: "id", "no campaign \(id)") }
         guard try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts WHERE id = ? AND role = 'customer'", arguments: [account.rawValue]) == 1 else {
-            throw MarketingError(.invalid, field: "accounts", "account \(account) is not a customer")
+            throw DomainError(.unprocessable, field: "accounts", "account \(account) is not a customer")
         }
-        guard date < c.validUntil else { throw MarketingError(.gone, field: "id", "campaign \(id) ended on \(ISO8601DateFormatter().string(from: c.validUntil))") }
+        guard date < c.validUntil else { throw DomainError(.gone, field: "id", "campaign \(id) ended on \(ISO8601DateFormatter().string(from: c.validUntil))") }
         if let limit = c.totalLimit, c.issued >= limit {
-            throw MarketingError(.conflict, field: "id", "all \(limit) coupons of campaign \(id) are given out")
+            throw DomainError(.conflict, field: "id", "all \(limit) coupons of campaign \(id) are given out")
         }
         let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_coupons WHERE campaign_id = ? AND account_id = ?", arguments: [id, account.rawValue]) ?? 0
         guard held < c.perCustomerLimit else {
-            throw MarketingError(.conflict, field: "id", "campaign \(id) gives at most \(c.perCustomerLimit) per customer; account \(account) has \(held)")
+            throw DomainError(.conflict, field: "id", "campaign \(id) gives at most \(c.perCustomerLimit) per customer; account \(account) has \(held)")
         }
         try db.execute(sql: "INSERT INTO customer_coupons (campaign_id, account_id, status, reason, issued_at) VALUES (?, ?, 'available', ?, ?)",
                        arguments: [id, account.rawValue, reason, date.timeIntervalSince1970])
@@ -156,7 +157,7 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
                 SELECT count(*) FROM flash_sales WHERE store_id = ? AND sku = ? AND starts_at < ? AND ? < ends_at
                 """, arguments: [s.store.rawValue, s.sku.rawValue, s.endsAt.timeIntervalSince1970, s.startsAt.timeIntervalSince1970]) ?? 0
             guard overlapping == 0 else {
-                throw MarketingError(.conflict, field: "starts_at", "another flash sale of \(s.sku) at store \(s.store) overlaps this one")
+                throw DomainError(.conflict, field: "starts_at", "another flash sale of \(s.sku) at store \(s.store) overlaps this one")
             }
             try db.execute(sql: """
                 INSERT INTO flash_sales (store_id, sku, price_minor, quantity, per_customer, starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -206,10 +207,10 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
     /// A promotion names a store (or none: every store) and a SKU that exist.
     static func requireStoreAndSKU(_ db: Database, store: StoreID?, sku: SKUCode) throws {
         if let store, try Int.fetchOne(db, sql: "SELECT count(*) FROM stores WHERE id = ?", arguments: [store.rawValue]) != 1 {
-            throw MarketingError(.notFound, field: "store_id", "no store \(store)")
+            throw DomainError(.notFound, field: "store_id", "no store \(store)")
         }
         guard try Int.fetchOne(db, sql: "SELECT count(*) FROM skus WHERE code = ?", arguments: [sku.rawValue]) == 1 else {
-            throw MarketingError(.notFound, field: "sku", "no SKU \(sku)")
+            throw DomainError(.notFound, field: "sku", "no SKU \(sku)")
         }
     }
 

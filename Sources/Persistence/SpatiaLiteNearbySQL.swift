@@ -1,5 +1,6 @@
 import GeoCore
 import GRDB
+import Kernel
 import Stores
 
 /// The nearby search written in SpatiaLite SQL: the R*Tree prefilter on store locations for a

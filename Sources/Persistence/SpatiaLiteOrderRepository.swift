@@ -3,6 +3,7 @@ import Commerce
 import Foundation
 import GeoCore
 import GRDB
+import Kernel
 import Orders
 import Stores
 
@@ -31,7 +32,7 @@ public struct SpatiaLiteOrderRepository: OrderRepository {
         return Order(id: OrderID(id), customer: AccountID(row["customer_id"]), store: StoreID(row["store_id"]), fulfilment: fulfilment,
                      lines: lines, subtotal: money("subtotal_minor"), deliveryFee: money("delivery_fee_minor"), discount: money("discount_minor"),
                      total: money("total_minor"), status: OrderStatus(rawValue: row["status"]) ?? .awaitingPayment,
-                     reservation: ReservationID(row["reservation_id"])!, idempotencyKey: row["idempotency_key"],
+                     reservation: ReservationID(parsing: row["reservation_id"])!, idempotencyKey: row["idempotency_key"],
                      createdAt: Date(timeIntervalSince1970: row["created_at"]), payBy: Date(timeIntervalSince1970: row["pay_by"]), timeline: timeline,
                      discounts: try Row.fetchAll(db, sql: "SELECT * FROM order_discounts WHERE order_id = ? ORDER BY position", arguments: [id]).map {
                          Order.Discount(code: $0["code"], description: $0["description"], amountMinor: $0["amount_minor"])
@@ -48,7 +49,7 @@ public struct SpatiaLiteOrderRepository: OrderRepository {
                let row = try Row.fetchOne(db, sql: "SELECT id, request_hash FROM orders WHERE customer_id = ? AND idempotency_key = ?",
                                           arguments: [d.customer.rawValue, key]) {
                 guard row["request_hash"] == d.requestHash else {
-                    throw StoreError(.conflict, field: "idempotency-key", "this idempotency key was used for a different checkout")
+                    throw DomainError(.conflict, field: "idempotency-key", "this idempotency key was used for a different checkout")
                 }
                 return (try Self.fetch(db, row["id"])!, true)
             }
@@ -116,9 +117,9 @@ public struct SpatiaLiteOrderRepository: OrderRepository {
             try db.execute(sql: "UPDATE orders SET status = ? WHERE id = ? AND status = ?", arguments: [next.rawValue, id.rawValue, expected.rawValue])
             guard db.changesCount == 1 else {
                 guard let current = try String.fetchOne(db, sql: "SELECT status FROM orders WHERE id = ?", arguments: [id.rawValue]) else {
-                    throw StoreError(.notFound, field: "id", "no order \(id)")
+                    throw DomainError(.notFound, field: "id", "no order \(id)")
                 }
-                throw StoreError(.conflict, field: "status", "the order is \(current) now, not \(expected.rawValue)")
+                throw DomainError(.conflict, field: "status", "the order is \(current) now, not \(expected.rawValue)")
             }
             try db.execute(sql: "INSERT INTO order_events (order_id, status, actor, note, at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id.rawValue, next.rawValue, actor.rawValue, note, date.timeIntervalSince1970])
@@ -139,7 +140,7 @@ public struct SpatiaLiteOrderRepository: OrderRepository {
         try await writer.write { db in
             try db.execute(sql: "UPDATE orders SET status = ? WHERE id = ? AND status = ?",
                            arguments: [OrderStatus.reviewed.rawValue, id.rawValue, OrderStatus.completed.rawValue])
-            guard db.changesCount == 1 else { throw StoreError(.conflict, field: "status", "the order is not completed, or is reviewed already") }
+            guard db.changesCount == 1 else { throw DomainError(.conflict, field: "status", "the order is not completed, or is reviewed already") }
             try db.execute(sql: "INSERT INTO order_events (order_id, status, actor, note, at) VALUES (?, ?, ?, NULL, ?)",
                            arguments: [id.rawValue, OrderStatus.reviewed.rawValue, OrderStatus.Actor.customer.rawValue, date.timeIntervalSince1970])
             let row = try Row.fetchOne(db, sql: "SELECT store_id, customer_id FROM orders WHERE id = ?", arguments: [id.rawValue])!

@@ -1,6 +1,7 @@
 import Commerce
 import Foundation
 import GRDB
+import Kernel
 import Orders
 import Payments
 import Stores
@@ -122,7 +123,7 @@ public struct SpatiaLitePaymentRepository: PaymentRepository {
             try db.execute(sql: "UPDATE payments SET status = 'refunded' WHERE id = (SELECT payment_id FROM refunds WHERE id = ?)", arguments: [id.rawValue])
             guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.refundColumns) FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id = ?",
                                              arguments: [id.rawValue]) else {
-                throw StoreError(.notFound, field: "refund", "no refund \(id)")
+                throw DomainError(.notFound, field: "refund", "no refund \(id)")
             }
             return Self.refund(row)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Kernel
 import Reports
 import Stores
 

@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import GRDB
+import Kernel
 import Stores
 
 /// Reservations, till batches and stock events on the same database as the stores: each
@@ -16,25 +17,25 @@ extension SpatiaLiteStoreRepository: StockRepository {
             var change = StockChange()
             if let key = idempotencyKey,
                let row = try Row.fetchOne(db, sql: "SELECT id, request_hash FROM reservations WHERE idempotency_key = ?", arguments: [key]) {
-                guard row["request_hash"] == contentHash, let earlier = try Self.reservation(db, ReservationID(row["id"])!) else {
-                    throw StoreError(.conflict, field: "idempotency_key", "idempotency_key \"\(key)\" was used for a different reservation")
+                guard row["request_hash"] == contentHash, let earlier = try Self.reservation(db, ReservationID(parsing: row["id"])!) else {
+                    throw DomainError(.conflict, field: "idempotency_key", "idempotency_key \"\(key)\" was used for a different reservation")
                 }
                 return (earlier, true, change)
             }
-            guard try Self.exists(db, store) else { throw StoreError(.notFound, field: "store_id", "no store \(store)") }
+            guard try Self.exists(db, store) else { throw DomainError(.notFound, field: "store_id", "no store \(store)") }
             // Holds of this store that ran out of time stop counting before anything is checked.
             let overdue = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM reservations WHERE store_id = ? AND status = 'held' AND expires_at <= ?
                 """), arguments: [store.rawValue, date.timeIntervalSince1970])
             for overdueID in overdue {
-                guard let held = try Self.reservation(db, ReservationID(overdueID)!) else { continue }
+                guard let held = try Self.reservation(db, ReservationID(parsing: overdueID)!) else { continue }
                 try Self.close(db, held, as: .expired, at: date, defaultThreshold: defaultThreshold, into: &change)
             }
-            var shortages: [StoreError.Detail] = []
+            var shortages: [DomainError.Detail] = []
             var resolved: [(Int64, Reservation.Item, StockLevel?)] = []
             for (i, item) in items.enumerated() {
                 guard let skuID = try Self.skuID(db, item.sku) else {
-                    throw StoreError(.notFound, field: "items[\(i)].sku", "unknown SKU \"\(item.sku)\"")
+                    throw DomainError(.notFound, field: "items[\(i)].sku", "unknown SKU \"\(item.sku)\"")
                 }
                 let level = try Self.stockLevel(db, store: store, skuID: skuID)
                 let available = level?.available ?? 0
@@ -45,7 +46,7 @@ extension SpatiaLiteStoreRepository: StockRepository {
                 resolved.append((skuID, item, level))
             }
             if let first = shortages.first {
-                throw StoreError(.conflict, field: first.field, first.message, details: shortages)
+                throw DomainError(.conflict, field: first.field, first.message, details: shortages)
             }
             let now = date.timeIntervalSince1970
             try db.execute(sql: """
@@ -68,13 +69,13 @@ extension SpatiaLiteStoreRepository: StockRepository {
     public func confirm(_ id: ReservationID, at date: Date) async throws -> (Reservation, StockChange) {
         let defaultThreshold = defaultLowThreshold
         return try await write { db in
-            guard var reservation = try Self.reservation(db, id) else { throw StoreError(.notFound, field: "id", "no reservation \(id)") }
+            guard var reservation = try Self.reservation(db, id) else { throw DomainError(.notFound, field: "id", "no reservation \(id)") }
             var change = StockChange()
             switch reservation.status {
             case .confirmed, .expired:
                 return (reservation, change)
             case .released:
-                throw StoreError(.conflict, field: "id", "reservation \(id) was released; it cannot be confirmed")
+                throw DomainError(.conflict, field: "id", "reservation \(id) was released; it cannot be confirmed")
             case .held:
                 break
             }
@@ -86,7 +87,7 @@ extension SpatiaLiteStoreRepository: StockRepository {
                 let skuID = try Self.skuID(db, item.sku)!
                 let old = try Self.stockLevel(db, store: reservation.storeID, skuID: skuID)!
                 guard old.onHand >= item.quantity else {
-                    throw StoreError(.conflict, field: "items[\(i)].qty",
+                    throw DomainError(.conflict, field: "items[\(i)].qty",
                                      "only \(old.onHand) of SKU \"\(item.sku)\" left on hand at store \(reservation.storeID) after a till count; "
                                         + "the hold of \(item.quantity) stays until released or expired")
                 }
@@ -107,13 +108,13 @@ extension SpatiaLiteStoreRepository: StockRepository {
     public func release(_ id: ReservationID, at date: Date) async throws -> (Reservation, StockChange) {
         let defaultThreshold = defaultLowThreshold
         return try await write { db in
-            guard let reservation = try Self.reservation(db, id) else { throw StoreError(.notFound, field: "id", "no reservation \(id)") }
+            guard let reservation = try Self.reservation(db, id) else { throw DomainError(.notFound, field: "id", "no reservation \(id)") }
             var change = StockChange()
             switch reservation.status {
             case .released, .expired:
                 return (reservation, change)
             case .confirmed:
-                throw StoreError(.conflict, field: "id", "reservation \(id) is confirmed: its goods are sold and cannot be released")
+                throw DomainError(.conflict, field: "id", "reservation \(id) is confirmed: its goods are sold and cannot be released")
             case .held:
                 let closed = try Self.close(db, reservation, as: .released, at: date, defaultThreshold: defaultThreshold, into: &change)
                 return (closed, change)
@@ -130,7 +131,7 @@ extension SpatiaLiteStoreRepository: StockRepository {
             var change = StockChange()
             var expired: [Reservation] = []
             for id in ids {
-                guard let held = try Self.reservation(db, ReservationID(id)!) else { continue }
+                guard let held = try Self.reservation(db, ReservationID(parsing: id)!) else { continue }
                 expired.append(try Self.close(db, held, as: .expired, at: date, defaultThreshold: defaultThreshold, into: &change))
             }
             return (expired, change)
@@ -189,7 +190,7 @@ extension SpatiaLiteStoreRepository: StockRepository {
     static func apply(_ db: Database, _ batch: StockBatch, at date: Date, defaultThreshold: Int,
                       into change: inout StockChange) throws -> StockBatchResult {
         let store = batch.storeID
-        guard try exists(db, store) else { throw StoreError(.notFound, field: "id", "no store \(store)") }
+        guard try exists(db, store) else { throw DomainError(.notFound, field: "id", "no store \(store)") }
         let lastSequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_sequence FROM stock_sync WHERE store_id = ?"),
                                               arguments: [store.rawValue])
 
@@ -198,7 +199,7 @@ extension SpatiaLiteStoreRepository: StockRepository {
            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM stock_batches WHERE store_id = ? AND idempotency_key = ?"),
                                       arguments: [store.rawValue, key]) {
             guard row["content_hash"] == batch.contentHash else {
-                throw StoreError(.conflict, field: "idempotency_key", "idempotency_key \"\(key)\" was used for a different batch at store \(store)")
+                throw DomainError(.conflict, field: "idempotency_key", "idempotency_key \"\(key)\" was used for a different batch at store \(store)")
             }
             return try replayed(row, lastSequence: lastSequence)
         }
@@ -206,13 +207,13 @@ extension SpatiaLiteStoreRepository: StockRepository {
             if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM stock_batches WHERE store_id = ? AND sequence = ?"),
                                           arguments: [store.rawValue, sequence]) {
                 guard row["content_hash"] == batch.contentHash else {
-                    throw StoreError(.conflict, field: "sequence", "sequence \(sequence) was already applied at store \(store) with different content")
+                    throw DomainError(.conflict, field: "sequence", "sequence \(sequence) was already applied at store \(store) with different content")
                 }
                 return try replayed(row, lastSequence: lastSequence)
             }
             if let lastSequence, sequence <= lastSequence {
                 let message = "sequence \(sequence) is older than the last applied at store \(store) (\(lastSequence)); nothing was changed"
-                guard batch.partial else { throw StoreError(.conflict, field: "sequence", message) }
+                guard batch.partial else { throw DomainError(.conflict, field: "sequence", message) }
                 return StockBatchResult(storeID: store, outcome: .stale, batchID: nil, kind: batch.kind, sequence: sequence,
                                         idempotencyKey: batch.idempotencyKey, lastSequence: lastSequence,
                                         refused: [.init(field: "sequence", message: message)])
@@ -232,13 +233,13 @@ extension SpatiaLiteStoreRepository: StockRepository {
         }
         if !refused.isEmpty, !batch.partial {
             let noun = refused.count == 1 ? "1 line was" : "\(refused.count) lines were"
-            throw StoreError(.unprocessable, field: refused[0].field,
+            throw DomainError(.unprocessable, field: refused[0].field,
                              "\(noun) refused, so nothing was applied (send the batch as partial to apply the valid lines): \(refused[0].message)",
                              details: refused)
         }
 
         var changed = 0, unchanged = 0, zeroed = 0
-        var warnings: [StoreError.Detail] = []
+        var warnings: [DomainError.Detail] = []
         var listed = Set<Int64>()
         for (skuID, line) in accepted {
             listed.insert(skuID)
@@ -325,8 +326,8 @@ extension SpatiaLiteStoreRepository: StockRepository {
             storeID: StoreID(row["store_id"]), outcome: .replayed, batchID: row["id"],
             kind: StockBatch.Kind(rawValue: row["kind"]) ?? .delta, sequence: row["sequence"], idempotencyKey: row["idempotency_key"],
             lastSequence: lastSequence, changed: row["changed"], unchanged: row["unchanged"], zeroed: row["zeroed"],
-            refused: try decoder.decode([StoreError.Detail].self, from: Data((row["refused_json"] as String).utf8)),
-            warnings: try decoder.decode([StoreError.Detail].self, from: Data((row["warnings_json"] as String).utf8)),
+            refused: try decoder.decode([DomainError.Detail].self, from: Data((row["refused_json"] as String).utf8)),
+            warnings: try decoder.decode([DomainError.Detail].self, from: Data((row["warnings_json"] as String).utf8)),
             appliedAt: Date(timeIntervalSince1970: row["applied_at"]))
     }
 

@@ -2,6 +2,7 @@ import CSpatialite
 import Foundation
 import GeoCore
 import GRDB
+import Kernel
 import Stores
 
 /// ``StoreRepository`` on SpatiaLite: geometry as SRID 4326 with R*Tree spatial indexes,
@@ -159,7 +160,7 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
 
     public func stock(of id: StoreID, after cursor: String?, limit: Int) async throws -> StockPage {
         try await writer.read { db in
-            guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+            guard try Self.exists(db, id) else { throw DomainError(.notFound, field: "id", "no store \(id)") }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.code, st.on_hand, st.reserved, st.version, st.updated_at, st.low_threshold
                 FROM stock st JOIN skus s ON s.id = st.sku_id
@@ -190,7 +191,7 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
         return try await write { db in
             guard let current = try Row.fetchOne(db, sql: "SELECT \(Self.storeColumns) FROM stores WHERE id = ?",
                                                  arguments: [id.rawValue]).map(Self.store) else {
-                throw StoreError(.notFound, field: "id", "no store \(id)")
+                throw DomainError(.notFound, field: "id", "no store \(id)")
             }
             var changed = try change(current)
             changed.id = id
@@ -201,16 +202,16 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
 
     public func delete(_ id: StoreID) async throws {
         try await write { db in
-            guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+            guard try Self.exists(db, id) else { throw DomainError(.notFound, field: "id", "no store \(id)") }
             // Orders keep their store for their history, and deliveries under way need its address.
             let orders = try Int.fetchOne(db, sql: "SELECT count(*) FROM orders WHERE store_id = ?", arguments: [id.rawValue]) ?? 0
             if orders > 0 {
-                throw StoreError(.conflict, field: "id", "store \(id) has \(orders) order(s), which keep it for their history; replace its zones with none to stop it being offered")
+                throw DomainError(.conflict, field: "id", "store \(id) has \(orders) order(s), which keep it for their history; replace its zones with none to stop it being offered")
             }
             let active = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM deliveries WHERE store_id = ? AND status IN ('pending', 'assigned', 'accepted', 'picked_up')
                 """, arguments: [id.rawValue]) ?? 0
-            if active > 0 { throw StoreError(.conflict, field: "id", "store \(id) has \(active) delivery(ies) under way") }
+            if active > 0 { throw DomainError(.conflict, field: "id", "store \(id) has \(active) delivery(ies) under way") }
             try db.execute(sql: "DELETE FROM stock WHERE store_id = ?", arguments: [id.rawValue])
             try db.execute(sql: "DELETE FROM delivery_zones WHERE store_id = ?", arguments: [id.rawValue])
             try db.execute(sql: "DELETE FROM stores WHERE id = ?", arguments: [id.rawValue])
@@ -219,7 +220,7 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
 
     public func replaceZones(of id: StoreID, with zones: [ZoneDraft]) async throws -> [DeliveryZone] {
         try await write { db in
-            guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+            guard try Self.exists(db, id) else { throw DomainError(.notFound, field: "id", "no store \(id)") }
             try db.execute(sql: "DELETE FROM delivery_zones WHERE store_id = ?", arguments: [id.rawValue])
             return try Self.insertZones(db, zones, of: id)
         }
@@ -233,25 +234,25 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
                            lowThresholds: [SKUCode: Int], at date: Date) async throws -> StockChange {
         let defaultThreshold = defaultLowThreshold
         return try await write { db in
-            guard try Self.exists(db, id) else { throw StoreError(.notFound, field: "id", "no store \(id)") }
+            guard try Self.exists(db, id) else { throw DomainError(.notFound, field: "id", "no store \(id)") }
             var change = StockChange()
             for (i, item) in items.enumerated() {
                 guard let skuID = try Self.skuID(db, item.sku) else {
-                    throw StoreError(.unprocessable, field: "items[\(i)].sku", "unknown SKU \"\(item.sku)\"")
+                    throw DomainError(.unprocessable, field: "items[\(i)].sku", "unknown SKU \"\(item.sku)\"")
                 }
                 let old = try Self.stockLevel(db, store: id, skuID: skuID)
                 let oldOnHand = old?.onHand ?? 0, reserved = old?.reserved ?? 0
                 let onHand = mode == .set ? item.quantity : oldOnHand + item.quantity
                 guard onHand >= 0 else {
-                    throw StoreError(.conflict, field: "items[\(i)].qty",
+                    throw DomainError(.conflict, field: "items[\(i)].qty",
                                      "on hand would fall to \(onHand) for SKU \"\(item.sku)\" (now \(oldOnHand))")
                 }
                 guard onHand <= StoreService.maximumQuantity else {
-                    throw StoreError(.conflict, field: "items[\(i)].qty",
+                    throw DomainError(.conflict, field: "items[\(i)].qty",
                                      "on hand would rise to \(onHand) for SKU \"\(item.sku)\", above the most a store may hold (\(StoreService.maximumQuantity))")
                 }
                 guard onHand >= reserved else {
-                    throw StoreError(.conflict, field: "items[\(i)].qty",
+                    throw DomainError(.conflict, field: "items[\(i)].qty",
                                      "on hand \(onHand) would fall below the \(reserved) reserved for SKU \"\(item.sku)\"")
                 }
                 var level = old ?? StockLevel(onHand: 0, reserved: 0, version: 0)
@@ -298,7 +299,7 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
                 }
                 for (sku, quantity) in entry.stock ?? [] {
                     guard let skuID = skuIDs[sku.rawValue] else {
-                        throw StoreError(.unprocessable, field: "stock", "unknown SKU \"\(sku)\"")
+                        throw DomainError(.unprocessable, field: "stock", "unknown SKU \"\(sku)\"")
                     }
                     let old = try Self.stockLevel(db, store: id, skuID: skuID)
                     if let old, old.onHand == quantity {
@@ -366,10 +367,10 @@ public struct SpatiaLiteStoreRepository: StoreRepository {
             let reason: String? = check?[1]
             let area: Double? = check?[2]
             guard valid == 1 else {
-                throw StoreError(.unprocessable, field: zone.field + ".geometry", "invalid polygon: \(reason ?? "rejected by GEOS")")
+                throw DomainError(.unprocessable, field: zone.field + ".geometry", "invalid polygon: \(reason ?? "rejected by GEOS")")
             }
             guard let area, area > 0 else {
-                throw StoreError(.unprocessable, field: zone.field + ".geometry", "the polygon has zero area")
+                throw DomainError(.unprocessable, field: zone.field + ".geometry", "the polygon has zero area")
             }
             try db.execute(sql: """
                 INSERT INTO delivery_zones (store_id, kind, name, fee_minor, min_order_minor, promised_minutes, area)

@@ -1,5 +1,5 @@
 import Foundation
-import Stores
+import Kernel
 
 /// The reports o2o gives: sales four ways, the order funnel, delivery KPIs two ways, and the
 /// uptake of membership, points and coupons.

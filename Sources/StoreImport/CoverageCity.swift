@@ -1,6 +1,7 @@
 import Coverage
 import Foundation
 import GeoCore
+import Kernel
 import Stores
 
 /// The demo cities as coverage planning sees them: the OSM grocery shops with the zone rule's
@@ -19,16 +20,16 @@ public enum CoverageCity {
         }
     }
 
-    static func folder(_ city: String, geoData: URL) throws(CoverageError) -> URL {
+    static func folder(_ city: String, geoData: URL) throws(DomainError) -> URL {
         guard names.contains(city) else {
-            throw CoverageError(field: "--city", "unknown city \"\(city)\"; use \(names.joined(separator: " or "))")
+            throw DomainError(.unprocessable, field: "--city", "unknown city \"\(city)\"; use \(names.joined(separator: " or "))")
         }
         return geoData.appendingPathComponent(city)
     }
 
-    static func read(_ url: URL) throws(CoverageError) -> String {
+    static func read(_ url: URL) throws(DomainError) -> String {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw CoverageError(field: "--geodata", "cannot read \(url.path)")
+            throw DomainError(.unprocessable, field: "--geodata", "cannot read \(url.path)")
         }
         return text
     }
@@ -49,7 +50,7 @@ public enum CoverageCity {
 
     /// The city's own demand: Porto's residential buildings (one home each) or Helsinki's
     /// population grid (people per 250 m cell).
-    public static func demand(_ city: String, geoData: URL) throws(CoverageError) -> Demand {
+    public static func demand(_ city: String, geoData: URL) throws(DomainError) -> Demand {
         let folder = try folder(city, geoData: geoData)
         if city == "helsinki" {
             return try Demand.csv(try read(folder.appendingPathComponent("population-grid-2020.csv")),

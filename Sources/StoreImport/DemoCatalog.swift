@@ -1,3 +1,4 @@
+import Kernel
 import Stores
 
 /// The demo city's synthetic catalog and stock. No public data says what a shop holds, so it

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import Stores
 
 /// Imports stores into storage through the store service, one transaction per import, and
@@ -39,7 +40,7 @@ public struct Importer: Sendable {
         case "geojson", "json":
             (rows, report) = try reader.readGeoJSON(try Data(contentsOf: url), source: url.lastPathComponent)
         default:
-            throw StoreError(.invalid, field: "source", "unknown file type \"\(url.pathExtension)\": use .csv, .geojson or .json")
+            throw DomainError(.invalid, field: "source", "unknown file type \"\(url.pathExtension)\": use .csv, .geojson or .json")
         }
         var seen = Set<String>()
         var entries: [ImportBatch.Entry] = []

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import Stores
 
 /// Store lists as retailers export them from a POS or ERP: CSV with a header row, or GeoJSON
@@ -31,11 +32,11 @@ public struct RetailerFile: Sendable {
         var report = ImportReport(source: source)
         let json: JSONValue
         do { json = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-            throw StoreError(.invalid, field: "body", "not JSON: \(error)")
+            throw DomainError(.invalid, field: "body", "not JSON: \(error)")
         }
         guard case .object(let root) = json, root["type"]?.stringValue == "FeatureCollection",
               let features = root["features"]?.arrayValue else {
-            throw StoreError(.invalid, field: "type", "expected a GeoJSON FeatureCollection")
+            throw DomainError(.invalid, field: "type", "expected a GeoJSON FeatureCollection")
         }
         var drafts: [(Int, StoreDraft)] = []
         for (i, feature) in features.enumerated() {

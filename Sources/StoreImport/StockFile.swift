@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 import Stores
 
 /// How a stock input names its stores: by o2o's own id or by the retailer's external reference.
@@ -55,7 +56,7 @@ public struct StockFile: Sendable {
         public var sku: SKUCode?
         public var message: String
 
-        public var detail: StoreError.Detail { StoreError.Detail(field: "line \(line)", message: message) }
+        public var detail: DomainError.Detail { DomainError.Detail(field: "line \(line)", message: message) }
     }
 
     public var rows: [Row] = []
@@ -101,17 +102,17 @@ extension StockFile {
     /// `declared` for a bare `store` column. A bare column with nothing declared, or a declared
     /// key that contradicts the column's name, is refused naming `option`, so no value is ever
     /// guessed to be an id or a reference. Nil when the file has no store column.
-    public func storeKey(declared: StoreKey?, option: String) throws(StoreError) -> StoreKey? {
+    public func storeKey(declared: StoreKey?, option: String) throws(DomainError) -> StoreKey? {
         guard let storeColumn else { return nil }
         if let named = StoreKey.allCases.first(where: { $0.column == storeColumn }) {
             if let declared, declared != named {
-                throw StoreError(.invalid, field: option,
+                throw DomainError(.invalid, field: option,
                                  "\(option) \(declared.rawValue) contradicts the file's column \(storeColumn)")
             }
             return named
         }
         guard let declared else {
-            throw StoreError(.invalid, field: option,
+            throw DomainError(.invalid, field: option,
                              "the file's store column does not say whether it holds o2o ids or external references: "
                              + "pass \(option) id or \(option) ref, or name the column store_id or store_ref")
         }
@@ -124,10 +125,10 @@ extension StockFile {
     /// the file did not name.
     public func batches(kind: StockBatch.Kind, sequence: Int64?, idempotencyKey: String?, partial: Bool,
                         defaultStore: StoreID?, key: StoreKey?,
-                        resolve: (String) -> StoreID?) -> (batches: [StockBatch], unassigned: [StoreError.Detail]) {
+                        resolve: (String) -> StoreID?) -> (batches: [StockBatch], unassigned: [DomainError.Detail]) {
         var order: [StoreID] = []
         var byStore: [StoreID: StockBatch] = [:]
-        var unassigned: [StoreError.Detail] = []
+        var unassigned: [DomainError.Detail] = []
         func batch(for ref: String?, line: Int) -> StoreID? {
             let id: StoreID?
             if let ref {

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// "Which store can deliver (or hand over) my whole basket — and if none can, what is the
 /// best split?"
@@ -43,17 +44,17 @@ public struct BasketQuery: Hashable, Sendable {
         self.radius = radius; self.maxStores = maxStores; self.openAt = openAt; self.order = order
     }
 
-    public func validate() throws(StoreError) {
+    public func validate() throws(DomainError) {
         try NearbyQuery(point: point).validate()
         try StoreService.validate(basket: items)
         guard (1...NearbyQuery.maximumLimit).contains(limit) else {
-            throw StoreError(.invalid, field: "limit", "limit must be between 1 and \(NearbyQuery.maximumLimit)")
+            throw DomainError(.invalid, field: "limit", "limit must be between 1 and \(NearbyQuery.maximumLimit)")
         }
         guard radius.isFinite, radius > 0, radius <= Self.maximumPickupRadius else {
-            throw StoreError(.invalid, field: "radius_m", "radius_m must be a number in (0, \(Int(Self.maximumPickupRadius))]")
+            throw DomainError(.invalid, field: "radius_m", "radius_m must be a number in (0, \(Int(Self.maximumPickupRadius))]")
         }
         guard (1...Self.maximumMaxStores).contains(maxStores) else {
-            throw StoreError(.invalid, field: "max_stores", "max_stores must be between 1 and \(Self.maximumMaxStores)")
+            throw DomainError(.invalid, field: "max_stores", "max_stores must be between 1 and \(Self.maximumMaxStores)")
         }
     }
 }
@@ -108,13 +109,13 @@ public struct BasketAnswer: Hashable, Sendable {
 extension StoreFinder {
     /// Answers a basket query from the in-memory mirror: every store that serves the point is
     /// checked against every item, so the answer is exact for the data it holds.
-    public func basket(_ query: BasketQuery, now: Date) throws(StoreError) -> BasketAnswer {
+    public func basket(_ query: BasketQuery, now: Date) throws(DomainError) -> BasketAnswer {
         try query.validate()
-        return try lock.withReadLock { () throws(StoreError) -> BasketAnswer in
+        return try lock.withReadLock { () throws(DomainError) -> BasketAnswer in
             var skuIndices: [Int] = []
             for (i, item) in query.items.enumerated() {
                 guard let sku = skuIndex[item.sku] else {
-                    throw StoreError(.notFound, field: "items[\(i)].sku", "unknown SKU \"\(item.sku)\"")
+                    throw DomainError(.notFound, field: "items[\(i)].sku", "unknown SKU \"\(item.sku)\"")
                 }
                 skuIndices.append(Int(sku))
             }
@@ -189,7 +190,7 @@ extension StoreFinder {
 
     /// The full-basket stores in distance order (then fee, then id), or nil when there are none.
     /// The caller holds the read lock.
-    func fullBasketNearestFirst(_ query: BasketQuery, skuIndices: [Int], now: Date) throws(StoreError) -> [BasketOption]? {
+    func fullBasketNearestFirst(_ query: BasketQuery, skuIndices: [Int], now: Date) throws(DomainError) -> [BasketOption]? {
         // One more than asked, to see whether stores tied in distance straddle the cut (then
         // the fee decides between them, which only the full scan can do).
         guard query.limit < NearbyQuery.maximumLimit else { return nil }

@@ -1,4 +1,5 @@
 import GeoCore
+import Kernel
 
 /// An area a store delivers to, with its terms, or an area it will not deliver to.
 ///

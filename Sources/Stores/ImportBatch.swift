@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 
 /// Stores with their zones and stock, plus the SKUs they refer to, to be written in one
 /// transaction: stores are matched by external reference, so a second import of the same

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// "Which stores near here have this, are open, and deliver here?"
 public struct NearbyQuery: Hashable, Sendable {
@@ -37,26 +38,26 @@ public struct NearbyQuery: Hashable, Sendable {
     }
 
     /// Checks ranges, naming the field of the HTTP API at fault.
-    public func validate() throws(StoreError) {
+    public func validate() throws(DomainError) {
         guard point.latitude.isFinite, abs(point.latitude) <= 90 else {
-            throw StoreError(.invalid, field: "lat", "latitude must be a finite number in [-90, 90]")
+            throw DomainError(.invalid, field: "lat", "latitude must be a finite number in [-90, 90]")
         }
         guard point.longitude.isFinite, abs(point.longitude) <= 180 else {
-            throw StoreError(.invalid, field: "lon", "longitude must be a finite number in [-180, 180]")
+            throw DomainError(.invalid, field: "lon", "longitude must be a finite number in [-180, 180]")
         }
         guard (1...Self.maximumLimit).contains(limit) else {
-            throw StoreError(.invalid, field: "limit", "limit must be between 1 and \(Self.maximumLimit)")
+            throw DomainError(.invalid, field: "limit", "limit must be between 1 and \(Self.maximumLimit)")
         }
         if let radius {
             guard radius.isFinite, radius > 0, radius <= Self.maximumRadius else {
-                throw StoreError(.invalid, field: "radius_m", "radius_m must be a number in (0, \(Int(Self.maximumRadius))]")
+                throw DomainError(.invalid, field: "radius_m", "radius_m must be a number in (0, \(Int(Self.maximumRadius))]")
             }
         }
         guard items.count <= Self.maximumItems else {
-            throw StoreError(.invalid, field: "sku", "at most \(Self.maximumItems) SKUs per query")
+            throw DomainError(.invalid, field: "sku", "at most \(Self.maximumItems) SKUs per query")
         }
         for item in items where item.quantity < 1 || item.quantity > Self.maximumQuantity {
-            throw StoreError(.invalid, field: "qty", "qty must be between 1 and \(Self.maximumQuantity)")
+            throw DomainError(.invalid, field: "qty", "qty must be between 1 and \(Self.maximumQuantity)")
         }
     }
 }

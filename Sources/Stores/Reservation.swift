@@ -1,18 +1,16 @@
 import Foundation
+import Kernel
 
-/// A reservation's id: a random UUID in lower case, so ids cannot be guessed from one another.
-public struct ReservationID: Hashable, Sendable, CustomStringConvertible {
-    public var rawValue: String
-
-    /// Accepts only the canonical form, so a typo is refused before any lookup.
-    public init?(_ text: String) {
+extension ReservationID {
+    /// A reservation's id from a client: only the canonical UUID form, so a typo is refused
+    /// before any lookup.
+    public init?(parsing text: String) {
         guard let uuid = UUID(uuidString: text), uuid.uuidString.lowercased() == text.lowercased() else { return nil }
-        rawValue = uuid.uuidString.lowercased()
+        self.init(uuid.uuidString.lowercased())
     }
 
-    public static func random() -> ReservationID { ReservationID(UUID().uuidString)! }
-
-    public var description: String { rawValue }
+    /// A new random id.
+    public static func random() -> ReservationID { ReservationID(UUID().uuidString.lowercased()) }
 }
 
 /// Goods held at one store for a customer while they pay.

@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 
 /// A till's stock upload for one store: a full count (snapshot) or changes (delta), carrying
 /// the store's sequence number or an idempotency key so a replay applies once.
@@ -35,14 +36,14 @@ public struct StockBatch: Hashable, Sendable {
     public var partial: Bool
     public var lines: [Line]
     /// Lines refused before storage saw them (malformed, out of range, repeated).
-    public var refused: [StoreError.Detail]
+    public var refused: [DomainError.Detail]
     /// SKUs named by refused lines: a snapshot leaves their stock as it is.
     public var refusedSKUs: [SKUCode] = []
     /// A digest of the content, to tell a replay from a different batch under the same key.
     public var contentHash: String
 
     public init(storeID: StoreID, kind: Kind, sequence: Int64? = nil, idempotencyKey: String? = nil, partial: Bool = false,
-                lines: [Line], refused: [StoreError.Detail] = [], contentHash: String = "") {
+                lines: [Line], refused: [DomainError.Detail] = [], contentHash: String = "") {
         self.storeID = storeID; self.kind = kind; self.sequence = sequence; self.idempotencyKey = idempotencyKey
         self.partial = partial; self.lines = lines; self.refused = refused; self.contentHash = contentHash
     }
@@ -74,15 +75,15 @@ public struct StockBatchResult: Hashable, Sendable {
     /// Rows a snapshot left out, now zero on hand.
     public var zeroed: Int
     /// Lines refused (only when the batch was partial: otherwise nothing applies).
-    public var refused: [StoreError.Detail]
+    public var refused: [DomainError.Detail]
     /// Lines applied with a caveat: a sale clamped at zero, on hand below what is reserved.
-    public var warnings: [StoreError.Detail]
+    public var warnings: [DomainError.Detail]
     /// When the batch was first applied.
     public var appliedAt: Date?
 
     public init(storeID: StoreID, outcome: Outcome, batchID: Int64?, kind: StockBatch.Kind, sequence: Int64?, idempotencyKey: String?,
                 lastSequence: Int64?, changed: Int = 0, unchanged: Int = 0, zeroed: Int = 0,
-                refused: [StoreError.Detail] = [], warnings: [StoreError.Detail] = [], appliedAt: Date? = nil) {
+                refused: [DomainError.Detail] = [], warnings: [DomainError.Detail] = [], appliedAt: Date? = nil) {
         self.storeID = storeID; self.outcome = outcome; self.batchID = batchID; self.kind = kind; self.sequence = sequence
         self.idempotencyKey = idempotencyKey; self.lastSequence = lastSequence; self.changed = changed
         self.unchanged = unchanged; self.zeroed = zeroed; self.refused = refused; self.warnings = warnings; self.appliedAt = appliedAt

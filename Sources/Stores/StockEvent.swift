@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 
 /// A store's available quantity of a SKU crossed its low-stock threshold or reached zero.
 public struct StockEvent: Hashable, Sendable {

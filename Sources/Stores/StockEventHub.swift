@@ -1,3 +1,4 @@
+import Kernel
 import LiveEvents
 
 /// Fans committed stock events out to staff screens, by store.

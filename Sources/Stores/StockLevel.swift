@@ -1,3 +1,4 @@
+import Kernel
 /// What a store holds of one SKU.
 public struct StockLevel: Hashable, Sendable {
     public var onHand: Int

@@ -1,4 +1,5 @@
 import GeoCore
+import Kernel
 
 /// A shop that sells and delivers: its id in o2o and what describes it (``StoreDraft``: where
 /// it is, who runs it, when it is open). The draft's fields read as the store's own:

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import SpatialIndex
 
 /// One row of a nearby search before it is dressed for output.
@@ -55,18 +56,18 @@ final class ScratchPool: @unchecked Sendable {
 extension StoreFinder {
     /// Runs the search and leaves its rows in `scratch.hits`, nearest first; the allocation-free
     /// form for callers that keep a scratch per thread.
-    public func search(_ query: NearbyQuery, scratch: FinderScratch) throws(StoreError) {
+    public func search(_ query: NearbyQuery, scratch: FinderScratch) throws(DomainError) {
         try query.validate()
-        try lock.withReadLock { () throws(StoreError) in try searchLocked(query, scratch: scratch) }
+        try lock.withReadLock { () throws(DomainError) in try searchLocked(query, scratch: scratch) }
     }
 
     /// The answer with everything a client shows: store, distance, zone terms, quantities, open.
     /// `now` is the instant `isOpen` is judged at when the query names none.
-    public func nearby(_ query: NearbyQuery, now: Date) throws(StoreError) -> [NearbyResult] {
+    public func nearby(_ query: NearbyQuery, now: Date) throws(DomainError) -> [NearbyResult] {
         try query.validate()
         let scratch = scratchPool.borrow()
         defer { scratchPool.giveBack(scratch) }
-        return try lock.withReadLock { () throws(StoreError) -> [NearbyResult] in
+        return try lock.withReadLock { () throws(DomainError) -> [NearbyResult] in
             try searchLocked(query, scratch: scratch)
             let at = query.openAt ?? now
             // The local minute of the week once per time zone among the rows (usually one).
@@ -94,7 +95,7 @@ extension StoreFinder {
     }
 
     /// The search proper; the caller holds the read lock.
-    func searchLocked(_ query: NearbyQuery, scratch: FinderScratch) throws(StoreError) {
+    func searchLocked(_ query: NearbyQuery, scratch: FinderScratch) throws(DomainError) {
         // Work in locals: buffers leave the scratch for the search and come back after, so the
         // loop touches no class property.
         var hits = scratch.hits, skuIndices = scratch.skuIndices, quantities = scratch.quantities
@@ -112,7 +113,7 @@ extension StoreFinder {
         quantities.removeAll(keepingCapacity: true)
         for item in query.items {
             guard let sku = skuIndex[item.sku] else {
-                throw StoreError(.notFound, field: "sku", "unknown SKU \"\(item.sku)\"")
+                throw DomainError(.notFound, field: "sku", "unknown SKU \"\(item.sku)\"")
             }
             skuIndices.append(Int(sku))
             quantities.append(item.quantity)

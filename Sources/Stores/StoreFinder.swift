@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import SpatialIndex
 
 /// The in-memory store finder: "which stores near here have this, are open and deliver here".

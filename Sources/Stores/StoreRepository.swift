@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 
 /// What describes a store, before storage gives it an id.
 public struct StoreDraft: Hashable, Sendable {
@@ -88,7 +89,7 @@ public struct StockRow: Hashable, Sendable {
 }
 
 /// Storage of stores, zones, SKUs and stock. Every method that writes is one transaction:
-/// it applies in full or not at all, and throws ``StoreError`` for input it refuses.
+/// it applies in full or not at all, and throws ``DomainError`` for input it refuses.
 public protocol StoreRepository: Sendable {
     /// Writes and commits a one-row probe: whether storage takes writes now (for readiness).
     func probeWrite() async throws

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Kernel
 
 /// Reservations, till batches and stock events: every change goes through the write gate,
 /// commits, then reaches the finder and the live event streams.
@@ -22,7 +23,7 @@ extension StoreService {
                         idempotencyKey: String?) async throws -> (reservation: Reservation, replayed: Bool) {
         try Self.validate(basket: items)
         guard (1...Self.maximumReservationSeconds).contains(ttl) else {
-            throw StoreError(.invalid, field: "ttl_s", "ttl_s must be between 1 and \(Self.maximumReservationSeconds)")
+            throw DomainError(.invalid, field: "ttl_s", "ttl_s must be between 1 and \(Self.maximumReservationSeconds)")
         }
         if let key = idempotencyKey { try Self.validate(idempotencyKey: key) }
         let request = "\(store)|\(ttl)|" + items.map { "\($0.sku.rawValue)=\($0.quantity)\n" }.joined()
@@ -38,9 +39,9 @@ extension StoreService {
         }
     }
 
-    static func validate(idempotencyKey key: String) throws(StoreError) {
+    static func validate(idempotencyKey key: String) throws(DomainError) {
         guard !key.isEmpty, key.count <= 200, key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw StoreError(.invalid, field: "idempotency_key", "idempotency_key must be 1 to 200 printable ASCII characters")
+            throw DomainError(.invalid, field: "idempotency_key", "idempotency_key must be 1 to 200 printable ASCII characters")
         }
     }
 
@@ -53,7 +54,7 @@ extension StoreService {
             return reservation
         }
         if reservation.status == .expired {
-            throw StoreError(.gone, field: "id", "reservation \(id) expired at \(Self.timestamp(reservation.expiresAt)); its stock was released")
+            throw DomainError(.gone, field: "id", "reservation \(id) expired at \(Self.timestamp(reservation.expiresAt)); its stock was released")
         }
         return reservation
     }
@@ -69,7 +70,7 @@ extension StoreService {
 
     public func reservation(_ id: ReservationID) async throws -> Reservation {
         guard let reservation = try await repository.reservation(id) else {
-            throw StoreError(.notFound, field: "id", "no reservation \(id)")
+            throw DomainError(.notFound, field: "id", "no reservation \(id)")
         }
         return reservation
     }
@@ -89,21 +90,21 @@ extension StoreService {
         }
     }
 
-    static func validate(basket items: [Reservation.Item]) throws(StoreError) {
-        guard !items.isEmpty else { throw StoreError(.invalid, field: "items", "items must not be empty") }
+    static func validate(basket items: [Reservation.Item]) throws(DomainError) {
+        guard !items.isEmpty else { throw DomainError(.invalid, field: "items", "items must not be empty") }
         guard items.count <= NearbyQuery.maximumItems else {
-            throw StoreError(.invalid, field: "items", "at most \(NearbyQuery.maximumItems) items per basket")
+            throw DomainError(.invalid, field: "items", "at most \(NearbyQuery.maximumItems) items per basket")
         }
         var seen = Set<SKUCode>()
         for (i, item) in items.enumerated() {
             guard !item.sku.rawValue.isEmpty, item.sku.rawValue.count <= 64 else {
-                throw StoreError(.invalid, field: "items[\(i)].sku", "sku must be 1 to 64 characters")
+                throw DomainError(.invalid, field: "items[\(i)].sku", "sku must be 1 to 64 characters")
             }
             guard seen.insert(item.sku).inserted else {
-                throw StoreError(.invalid, field: "items[\(i)].sku", "SKU \"\(item.sku)\" appears twice in the basket")
+                throw DomainError(.invalid, field: "items[\(i)].sku", "SKU \"\(item.sku)\" appears twice in the basket")
             }
             guard (1...NearbyQuery.maximumQuantity).contains(item.quantity) else {
-                throw StoreError(.invalid, field: "items[\(i)].qty", "qty must be between 1 and \(NearbyQuery.maximumQuantity)")
+                throw DomainError(.invalid, field: "items[\(i)].qty", "qty must be between 1 and \(NearbyQuery.maximumQuantity)")
             }
         }
     }
@@ -111,19 +112,19 @@ extension StoreService {
     // MARK: - Till batches
 
     /// Checks each line (lines that fail are refused with their `field`) and digests the content.
-    public static func prepare(_ batch: StockBatch) throws(StoreError) -> StockBatch {
+    public static func prepare(_ batch: StockBatch) throws(DomainError) -> StockBatch {
         if let key = batch.idempotencyKey { try validate(idempotencyKey: key) }
         if let sequence = batch.sequence, sequence < 0 {
-            throw StoreError(.invalid, field: "sequence", "sequence must not be negative")
+            throw DomainError(.invalid, field: "sequence", "sequence must not be negative")
         }
         guard batch.sequence != nil || batch.idempotencyKey != nil else {
-            throw StoreError(.invalid, field: "sequence", "a batch needs a sequence or an idempotency_key, so a retry is not applied twice")
+            throw DomainError(.invalid, field: "sequence", "a batch needs a sequence or an idempotency_key, so a retry is not applied twice")
         }
         guard !batch.lines.isEmpty || !batch.refused.isEmpty else {
-            throw StoreError(.invalid, field: "items", "a batch needs at least one line")
+            throw DomainError(.invalid, field: "items", "a batch needs at least one line")
         }
         guard batch.lines.count + batch.refused.count <= maximumBatchLines else {
-            throw StoreError(.invalid, field: "items", "at most \(maximumBatchLines) lines per batch")
+            throw DomainError(.invalid, field: "items", "at most \(maximumBatchLines) lines per batch")
         }
         var prepared = batch
         prepared.lines = []
@@ -148,7 +149,7 @@ extension StoreService {
             }
         }
         if batch.kind == .snapshot, prepared.lines.isEmpty {
-            throw StoreError(.unprocessable, field: prepared.refused.first?.field ?? "items",
+            throw DomainError(.unprocessable, field: prepared.refused.first?.field ?? "items",
                              "a snapshot needs at least one valid line: it would set every SKU of the store to zero",
                              details: prepared.refused)
         }
@@ -186,7 +187,7 @@ extension StoreService {
     public func apply(_ batch: StockBatch) async throws -> StockBatchResult {
         let result = try await apply([batch])[0]
         if result.outcome == .stale, let reason = result.refused.first {
-            throw StoreError(.conflict, field: "sequence", reason.message)
+            throw DomainError(.conflict, field: "sequence", reason.message)
         }
         return result
     }
@@ -206,7 +207,7 @@ extension StoreService {
     // MARK: - Events
 
     public func stockEvents(store: StoreID?, after: Int64, limit: Int) async throws -> [StockEvent] {
-        if let store, finder.store(store) == nil { throw StoreError(.notFound, field: "id", "no store \(store)") }
+        if let store, finder.store(store) == nil { throw DomainError(.notFound, field: "id", "no store \(store)") }
         return try await repository.stockEvents(store: store, after: after, limit: limit)
     }
 

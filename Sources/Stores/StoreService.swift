@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import LiveEvents
 
 /// The store domain's front door: checks input, writes through the repository (one
@@ -95,7 +96,7 @@ public struct StoreService: Sendable {
     public func upsert(skus: [SKU]) async throws {
         for (i, sku) in skus.enumerated() {
             guard !sku.code.rawValue.isEmpty, sku.code.rawValue.count <= 64 else {
-                throw StoreError(.invalid, field: "skus[\(i)].code", "a SKU code is 1 to 64 characters")
+                throw DomainError(.invalid, field: "skus[\(i)].code", "a SKU code is 1 to 64 characters")
             }
         }
         try await gate.run { [repository, finder] in
@@ -107,24 +108,24 @@ public struct StoreService: Sendable {
     /// Sets (`.set`) or adjusts (`.adjust`) stock of many SKUs at once.
     public func writeStock(of id: StoreID, _ items: [(sku: SKUCode, quantity: Int)], mode: StockWriteMode,
                            lowThresholds: [SKUCode: Int] = [:]) async throws -> [StockLine] {
-        guard !items.isEmpty else { throw StoreError(.invalid, field: "items", "items must not be empty") }
+        guard !items.isEmpty else { throw DomainError(.invalid, field: "items", "items must not be empty") }
         guard items.count <= Self.maximumStockItems else {
-            throw StoreError(.invalid, field: "items", "at most \(Self.maximumStockItems) items per request")
+            throw DomainError(.invalid, field: "items", "at most \(Self.maximumStockItems) items per request")
         }
         var seen = Set<SKUCode>()
         for (i, item) in items.enumerated() {
             guard seen.insert(item.sku).inserted else {
-                throw StoreError(.invalid, field: "items[\(i)].sku", "SKU \"\(item.sku)\" appears twice")
+                throw DomainError(.invalid, field: "items[\(i)].sku", "SKU \"\(item.sku)\" appears twice")
             }
             let range = mode == .set ? 0...Self.maximumQuantity : -Self.maximumQuantity...Self.maximumQuantity
             guard range.contains(item.quantity) else {
-                throw StoreError(.invalid, field: "items[\(i)].qty",
+                throw DomainError(.invalid, field: "items[\(i)].qty",
                                  mode == .set ? "qty must be between 0 and \(Self.maximumQuantity)"
                                               : "a delta must be between -\(Self.maximumQuantity) and \(Self.maximumQuantity)")
             }
         }
         for (sku, threshold) in lowThresholds where !(0...Self.maximumQuantity).contains(threshold) {
-            throw StoreError(.invalid, field: "items[\(items.firstIndex { $0.sku == sku } ?? 0)].low_threshold",
+            throw DomainError(.invalid, field: "items[\(items.firstIndex { $0.sku == sku } ?? 0)].low_threshold",
                              "low_threshold must be between 0 and \(Self.maximumQuantity)")
         }
         return try await gate.run { [self] in
@@ -136,46 +137,46 @@ public struct StoreService: Sendable {
 
     // MARK: - Validation
 
-    static func validate(_ draft: StoreDraft) throws(StoreError) {
-        func text(_ value: String, _ field: String, max: Int = 200) throws(StoreError) {
+    static func validate(_ draft: StoreDraft) throws(DomainError) {
+        func text(_ value: String, _ field: String, max: Int = 200) throws(DomainError) {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw StoreError(.invalid, field: field, "\(field) must not be empty") }
-            guard value.count <= max else { throw StoreError(.invalid, field: field, "\(field) is longer than \(max) characters") }
+            guard !trimmed.isEmpty else { throw DomainError(.invalid, field: field, "\(field) must not be empty") }
+            guard value.count <= max else { throw DomainError(.invalid, field: field, "\(field) is longer than \(max) characters") }
         }
         try text(draft.externalRef, "external_ref")
         try text(draft.name, "name")
         try text(draft.kind, "kind", max: 64)
         for (value, field) in [(draft.brand, "brand"), (draft.address, "address"), (draft.phone, "phone")] {
-            if let value, value.count > 200 { throw StoreError(.invalid, field: field, "\(field) is longer than 200 characters") }
+            if let value, value.count > 200 { throw DomainError(.invalid, field: field, "\(field) is longer than 200 characters") }
         }
         guard TimeZone(identifier: draft.timeZone) != nil else {
-            throw StoreError(.invalid, field: "time_zone", "unknown IANA time zone \"\(draft.timeZone)\"")
+            throw DomainError(.invalid, field: "time_zone", "unknown IANA time zone \"\(draft.timeZone)\"")
         }
         guard draft.location.latitude.isFinite, abs(draft.location.latitude) <= 90 else {
-            throw StoreError(.invalid, field: "lat", "latitude must be a finite number in [-90, 90]")
+            throw DomainError(.invalid, field: "lat", "latitude must be a finite number in [-90, 90]")
         }
         guard draft.location.longitude.isFinite, abs(draft.location.longitude) <= 180 else {
-            throw StoreError(.invalid, field: "lon", "longitude must be a finite number in [-180, 180]")
+            throw DomainError(.invalid, field: "lon", "longitude must be a finite number in [-180, 180]")
         }
         if let hours = draft.openingHours {
             do { _ = try OpeningHours(parsing: hours) } catch {
-                throw StoreError(.unprocessable, field: "opening_hours", error.description)
+                throw DomainError(.unprocessable, field: "opening_hours", error.description)
             }
         }
     }
 
-    static func validate(_ zone: ZoneDraft) throws(StoreError) {
+    static func validate(_ zone: ZoneDraft) throws(DomainError) {
         guard zone.feeMinor >= 0, zone.feeMinor <= 1_000_000 else {
-            throw StoreError(.invalid, field: zone.field + ".properties.fee_minor", "fee_minor must be between 0 and 1000000")
+            throw DomainError(.invalid, field: zone.field + ".properties.fee_minor", "fee_minor must be between 0 and 1000000")
         }
         guard zone.minimumOrderMinor >= 0, zone.minimumOrderMinor <= 100_000_000 else {
-            throw StoreError(.invalid, field: zone.field + ".properties.min_order_minor", "min_order_minor must be between 0 and 100000000")
+            throw DomainError(.invalid, field: zone.field + ".properties.min_order_minor", "min_order_minor must be between 0 and 100000000")
         }
         guard zone.promisedMinutes >= 0, zone.promisedMinutes <= 7 * 24 * 60 else {
-            throw StoreError(.invalid, field: zone.field + ".properties.promised_minutes", "promised_minutes must be between 0 and 10080")
+            throw DomainError(.invalid, field: zone.field + ".properties.promised_minutes", "promised_minutes must be between 0 and 10080")
         }
         guard !zone.area.polygons.isEmpty else {
-            throw StoreError(.invalid, field: zone.field + ".geometry", "a zone needs an area")
+            throw DomainError(.invalid, field: zone.field + ".geometry", "a zone needs an area")
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Coverage
 import Dispatching
 import Foundation
+import Kernel
 import Persistence
 import StoreImport
 import Stores
@@ -40,18 +41,18 @@ struct CoverageCommand: AsyncParsableCommand {
             let stores: [CoverageStore]
             if let db {
                 guard FileManager.default.fileExists(atPath: db) else {
-                    throw CoverageError(field: "--db", "no database at \(db)")
+                    throw DomainError(.unprocessable, field: "--db", "no database at \(db)")
                 }
                 let repository = SpatiaLiteStoreRepository(database: try SpatiaLiteDatabase(path: db))
                 stores = CoverageCity.stores(try await repository.allStores(), zones: try await repository.allZones())
-                guard !stores.isEmpty else { throw CoverageError(field: "--db", "the database \(db) has no stores") }
+                guard !stores.isEmpty else { throw DomainError(.unprocessable, field: "--db", "the database \(db) has no stores") }
             } else {
                 stores = try CoverageCity.baseline(city, geoData: geo)
             }
             let demandSet: Demand
             if let demand {
                 guard let text = try? String(contentsOf: URL(fileURLWithPath: demand), encoding: .utf8) else {
-                    throw CoverageError(field: "--demand", "cannot read \(demand)")
+                    throw DomainError(.unprocessable, field: "--demand", "cannot read \(demand)")
                 }
                 demandSet = try Demand.csv(text, source: URL(fileURLWithPath: demand).lastPathComponent)
             } else {
@@ -61,7 +62,7 @@ struct CoverageCommand: AsyncParsableCommand {
             var scenarios: [Scenario] = []
             for file in scenario {
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CoverageError(field: "--scenario", "cannot read \(file)")
+                    throw DomainError(.unprocessable, field: "--scenario", "cannot read \(file)")
                 }
                 scenarios += try ScenarioFile.read(data, source: URL(fileURLWithPath: file).lastPathComponent, rule: rule)
             }
@@ -74,7 +75,7 @@ struct CoverageCommand: AsyncParsableCommand {
             print("report written to \(out)/report.html")
         } catch let error as ExitCode {
             throw error
-        } catch let error as CoverageError {
+        } catch let error as DomainError {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(1)
         } catch {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GeoCore
 import HTTPAPI
+import Kernel
 import Stores
 
 struct Nearby: AsyncParsableCommand {
@@ -27,18 +28,18 @@ struct Nearby: AsyncParsableCommand {
             if let openAt {
                 if openAt == "now" { at = now } else {
                     guard let parsed = ISO8601DateFormatter().date(from: openAt) else {
-                        throw StoreError(.invalid, field: "--open-at", "use ISO 8601 with a time zone (2026-11-25T18:30:00Z) or now")
+                        throw DomainError(.invalid, field: "--open-at", "use ISO 8601 with a time zone (2026-11-25T18:30:00Z) or now")
                     }
                     at = parsed
                 }
             }
             let point = try Coordinate.validated(latitude: lat, longitude: lon, latitudeField: "--lat", longitudeField: "--lon")
             guard FileManager.default.fileExists(atPath: database.db) else {
-                throw StoreError(.invalid, field: "--db", "no database at \(database.db); run `o2o import` first")
+                throw DomainError(.invalid, field: "--db", "no database at \(database.db); run `o2o import` first")
             }
             let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { _ in }
             guard service.finder.storeCount > 0 else {
-                throw StoreError(.invalid, field: "--db", "\(database.db) holds no stores; run `o2o import` first")
+                throw DomainError(.invalid, field: "--db", "\(database.db) holds no stores; run `o2o import` first")
             }
             let query = NearbyQuery(point: point, limit: limit, radius: radius, mustDeliver: delivers, openAt: at,
                                     items: sku.map { NearbyQuery.Item(sku: SKUCode($0), quantity: qty) })

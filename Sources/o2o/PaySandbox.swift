@@ -5,6 +5,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import GeoCore
+import Kernel
 import Payments
 import Stores
 

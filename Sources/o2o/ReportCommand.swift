@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kernel
 import Persistence
 import Reports
 import Stores

@@ -4,6 +4,7 @@ import ArgumentParser
 import Dispatching
 import Foundation
 import GeoCore
+import Kernel
 import Logging
 import Orders
 import Payments
@@ -63,10 +64,8 @@ enum Runtime {
     static func fail(_ error: any Error) -> ExitCode {
         let message: String
         switch error {
-        case let e as StoreError: message = e.field.map { "\($0): \(e.message)" } ?? e.message
+        case let e as DomainError: message = e.description
         case let e as GeoError: message = "\(e.field): \(e.message)"
-        case let e as DispatchError: message = e.description
-        case let e as AccountError: message = e.description
         case let e as CSV.Error: message = e.description
         default: message = String(describing: error)
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatching
 import Foundation
 import GeoCore
+import Kernel
 import StoreImport
 
 struct Simulate: AsyncParsableCommand {
@@ -54,7 +55,7 @@ struct Simulate: AsyncParsableCommand {
         guard !names.isEmpty else { return DispatchStrategy.allCases }
         return try names.map { name in
             guard let s = DispatchStrategy(rawValue: name) else {
-                throw DispatchError(.invalid, field: "--strategy", "unknown strategy \"\(name)\"; use nearest, batch or bundle")
+                throw DomainError(.invalid, field: "--strategy", "unknown strategy \"\(name)\"; use nearest, batch or bundle")
             }
             return s
         }
@@ -63,13 +64,13 @@ struct Simulate: AsyncParsableCommand {
     /// The city's grocery stores and homes from GeoData.
     static func load(city: String, geodata: String) throws -> SimulationCity {
         guard city == "porto" else {
-            throw DispatchError(.invalid, field: "--city", "no simulation data for \"\(city)\"; available: porto")
+            throw DomainError(.invalid, field: "--city", "no simulation data for \"\(city)\"; available: porto")
         }
         let folder = URL(fileURLWithPath: geodata).appendingPathComponent(city)
         func read(_ name: String) throws -> String {
             let url = folder.appendingPathComponent(name)
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw DispatchError(.invalid, field: "--geodata", "cannot read \(url.path)")
+                throw DomainError(.invalid, field: "--geodata", "cannot read \(url.path)")
             }
             return text
         }
@@ -79,7 +80,7 @@ struct Simulate: AsyncParsableCommand {
         for row in table.rows {
             guard let lat = table.value(row, "lat").flatMap(Double.init), let lon = table.value(row, "lon").flatMap(Double.init),
                   let home = try? Coordinate.validated(latitude: lat, longitude: lon) else {
-                throw DispatchError(.invalid, field: "--geodata", "homes.csv line \(row.line): lat/lon missing or out of range")
+                throw DomainError(.invalid, field: "--geodata", "homes.csv line \(row.line): lat/lon missing or out of range")
             }
             homes.append(home)
         }

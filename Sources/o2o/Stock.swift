@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kernel
 import StoreImport
 import Stores
 
@@ -71,7 +72,7 @@ struct StockImport: AsyncParsableCommand {
             var defaultStore: StoreID?
             if let store, let declared {
                 guard let id = declared.resolve(store, in: service.finder, byRef: byRef) else {
-                    throw StoreError(.notFound, field: "--store", "no store has the \(declared.noun) \"\(store)\"")
+                    throw DomainError(.notFound, field: "--store", "no store has the \(declared.noun) \"\(store)\"")
                 }
                 defaultStore = id
             }
@@ -86,7 +87,7 @@ struct StockImport: AsyncParsableCommand {
             }
             if !unassigned.isEmpty, !partial {
                 for detail in unassigned { FileHandle.standardError.write(Data("\(file): \(detail.field): \(detail.message)\n".utf8)) }
-                throw StoreError(.unprocessable, field: unassigned[0].field,
+                throw DomainError(.unprocessable, field: unassigned[0].field,
                                  "\(unassigned.count) line(s) name no known store, so nothing was applied (use --partial to apply the rest)")
             }
             let results = try await service.apply(batches)
@@ -99,7 +100,7 @@ struct StockImport: AsyncParsableCommand {
             }
         } catch let error as ExitCode {
             throw error
-        } catch let error as StoreError where !error.details.isEmpty {
+        } catch let error as DomainError where !error.details.isEmpty {
             for detail in error.details { FileHandle.standardError.write(Data("\(file): \(detail.field): \(detail.message)\n".utf8)) }
             throw Runtime.fail(error)
         } catch {

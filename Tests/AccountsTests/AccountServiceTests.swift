@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import GeoCore
+import Kernel
 import O2OTestSupport
 import Persistence
 import Stores
@@ -30,8 +31,8 @@ struct AccountServiceTests {
         return Setup(accounts: DemoFixture.accounts(db, stores: service, sessionLifetime: lifetime, now: { clock.now }), stores: ids, clock: clock)
     }
 
-    static func refusal(_ body: () async throws -> Void) async -> AccountError? {
-        do { try await body(); return nil } catch let e as AccountError { return e } catch { return nil }
+    static func refusal(_ body: () async throws -> Void) async -> DomainError? {
+        do { try await body(); return nil } catch let e as DomainError { return e } catch { return nil }
     }
 
     @Test("sign up, sign in, the token names the account until sign-out or expiry")

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import GeoCore
+import Kernel
 import O2OTestSupport
 import Persistence
 import StoreImport
@@ -167,7 +168,7 @@ struct CatalogSearchTests {
             (CatalogSearch(store: StoreID(99_999)), "store_id"),
         ]
         for (q, field) in searches {
-            do { _ = try await catalog.search(q); Issue.record("\(q) was accepted") } catch let e as StoreError { #expect(e.field == field) }
+            do { _ = try await catalog.search(q); Issue.record("\(q) was accepted") } catch let e as DomainError { #expect(e.field == field) }
         }
         let drafts: [(ProductDraft, String)] = [
             (ProductDraft(name: "", category: "dairy", skus: [ProductSKU(code: "X-1", name: "x", listPriceMinor: 1)]), "name"),
@@ -179,7 +180,7 @@ struct CatalogSearchTests {
             (ProductDraft(name: "X", category: "dairy", skus: [ProductSKU(code: "X 1", name: "x", listPriceMinor: 1)]), "skus[0].sku"),
         ]
         for (draft, field) in drafts {
-            do { _ = try await catalog.createProduct(draft); Issue.record("\(draft) was accepted") } catch let e as StoreError { #expect(e.field == field) }
+            do { _ = try await catalog.createProduct(draft); Issue.record("\(draft) was accepted") } catch let e as DomainError { #expect(e.field == field) }
         }
         #expect(try await catalog.repository.productCount() == DemoCatalog.skus.count, "nothing was written")
         // Words with nothing searchable find nothing rather than failing.

@@ -3,6 +3,7 @@ import Catalog
 import Commerce
 import Foundation
 import GeoCore
+import Kernel
 import O2OTestSupport
 import Persistence
 import StoreImport
@@ -113,11 +114,11 @@ struct CartTests {
                               ({ _ = try await s.carts.choose(.pickup(StoreID(99_999)), by: s.customer) }, "store_id"),
                               ({ _ = try await s.carts.choose(.delivery(AddressID(99_999)), by: s.customer) }, "address_id")]
             as [(() async throws -> Void, String)] {
-            do { try await body(); Issue.record("accepted: \(field)") } catch let e as StoreError { #expect(e.field == field) }
+            do { try await body(); Issue.record("accepted: \(field)") } catch let e as DomainError { #expect(e.field == field) }
         }
         // Another customer's address is not one to deliver to.
         let bo = try await s.accounts.register(AccountDraft(email: "bo@example.com", name: "Bo"), password: "password two")
-        do { _ = try await s.carts.choose(.delivery(s.home.id), by: bo.principal); Issue.record("accepted") } catch let e as StoreError {
+        do { _ = try await s.carts.choose(.delivery(s.home.id), by: bo.principal); Issue.record("accepted") } catch let e as DomainError {
             #expect(e.field == "address_id")
         }
         // Quantities change and lines go.

@@ -1,5 +1,6 @@
 import Commerce
 import Foundation
+import Kernel
 import Marketing
 import Stores
 import Testing

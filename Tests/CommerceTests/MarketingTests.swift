@@ -3,6 +3,7 @@ import Catalog
 import Commerce
 import Foundation
 import GeoCore
+import Kernel
 import Marketing
 import O2OTestSupport
 import Orders
@@ -145,7 +146,7 @@ struct MarketingTests {
         #expect(counts.values.allSatisfy { $0 >= 5 } && counts.count == 4, "every kind of step ran: \(counts)")
         // Spending more than is held is refused whole.
         let held = try await s.marketing.repository.membership(of: s.customer.account, at: s.clock.now).points
-        await #expect(throws: MarketingError.self) { try await s.marketing.choose(CartChoices(points: held + 1), by: s.customer) }
+        await #expect(throws: DomainError.self) { try await s.marketing.choose(CartChoices(points: held + 1), by: s.customer) }
     }
 
     @Test("1,000 concurrent checkouts on a flash sale of 100 units: exactly 100 sell at the sale price; cancelled ones come back")
@@ -204,19 +205,19 @@ struct MarketingTests {
         let first = try await pay(try await member("ana", group: nil))
         let group = try #require(try await s.marketing.repository.groups(of: buy.id).first)
         #expect(group.status == .open && group.members == 1 && group.paid == 1)
-        await #expect(throws: StoreError.self, "the store waits for the group") { _ = try await accept(first) }
+        await #expect(throws: DomainError.self, "the store waits for the group") { _ = try await accept(first) }
         #expect(try await s.orders.repository.order(first.id)?.status == .paid, "nothing changed")
         let bo = try await pay(try await member("bo", group: group.id))
         #expect(try await s.marketing.repository.group(group.id)?.status == .formed)
         // Bo drops out before the deadline: the group is open again, and the store waits again.
         _ = try await s.orders.cancel(bo.id, reason: "changed my mind", by: Principal(account: bo.customer, role: .customer))
         #expect(try await s.marketing.repository.group(group.id)?.status == .open)
-        await #expect(throws: StoreError.self, "the store waits for the group again") { _ = try await accept(first) }
+        await #expect(throws: DomainError.self, "the store waits for the group again") { _ = try await accept(first) }
         _ = try await pay(try await member("bea", group: group.id))
         #expect(try await s.marketing.repository.group(group.id)?.status == .formed)
         #expect(try await accept(first).status == .accepted)
         // A full group takes no one else.
-        await #expect(throws: MarketingError.self) { _ = try await s.marketing.choose(CartChoices(groupBuy: buy.id, group: group.id), by: s.customer) }
+        await #expect(throws: DomainError.self) { _ = try await s.marketing.choose(CartChoices(groupBuy: buy.id, group: group.id), by: s.customer) }
 
         // A second group: one paid, one not, and the window runs out.
         let paid = try await pay(try await member("cy", group: nil))

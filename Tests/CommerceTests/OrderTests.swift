@@ -3,6 +3,7 @@ import Catalog
 import Commerce
 import Foundation
 import GeoCore
+import Kernel
 import O2OTestSupport
 import Orders
 import Persistence
@@ -66,15 +67,15 @@ struct OrderTests {
         #expect(done.timeline.map(\.status) == [.awaitingPayment, .paid, .accepted, .picking, .ready, .withDispatch, .pickedUp, .delivered, .completed])
         #expect(try await s.orders.history(after: nil, limit: 10, by: s.customer).map(\.id) == [order.id])
         // Reviewed once, by its customer, through a review (not by setting the status); the store shows it.
-        do { _ = try await s.orders.advance(order.id, to: .reviewed, by: s.customer); Issue.record("reviewed without a review") } catch let e as StoreError {
+        do { _ = try await s.orders.advance(order.id, to: .reviewed, by: s.customer); Issue.record("reviewed without a review") } catch let e as DomainError {
             #expect(e.kind == .invalid && e.field == "status")
         }
-        do { _ = try await s.orders.review(order.id, rating: 5, text: nil, by: staff); Issue.record("staff reviewed") } catch let e as AccountError {
+        do { _ = try await s.orders.review(order.id, rating: 5, text: nil, by: staff); Issue.record("staff reviewed") } catch let e as DomainError {
             #expect(e.kind == .forbidden)
         }
         let review = try await s.orders.review(order.id, rating: 4, text: "  Quick  ", by: s.customer)
         #expect(review.text == "Quick" && review.store == store)
-        do { _ = try await s.orders.review(order.id, rating: 5, text: nil, by: s.customer); Issue.record("reviewed twice") } catch let e as StoreError {
+        do { _ = try await s.orders.review(order.id, rating: 5, text: nil, by: s.customer); Issue.record("reviewed twice") } catch let e as DomainError {
             #expect(e.kind == .conflict)
         }
         let shown = try await s.orders.reviews(store: store, limit: 10)
@@ -95,7 +96,7 @@ struct OrderTests {
         let staff = try await Self.staff(s, store.id)
         for next in [OrderStatus.accepted, .picking, .ready] { _ = try await s.orders.advance(order.id, to: next, by: staff) }
         let wrong = code == "000000" ? "000001" : "000000"
-        do { _ = try await s.orders.advance(order.id, to: .collected, code: wrong, by: staff); Issue.record("wrong code accepted") } catch let e as StoreError {
+        do { _ = try await s.orders.advance(order.id, to: .collected, code: wrong, by: staff); Issue.record("wrong code accepted") } catch let e as DomainError {
             #expect(e.kind == .conflict && e.field == "code")
         }
         #expect(try await s.orders.advance(order.id, to: .collected, code: code, by: staff).status == .collected)
@@ -133,7 +134,7 @@ struct OrderTests {
         let otherStore = s.stores.finder.stores(after: nil, limit: 300).first { $0.id != order.store }!.id
         let otherStaff = try await Self.staff(s, otherStore, "other@example.com")
         for caller in [bo.principal, otherStaff] {
-            do { _ = try await s.orders.order(order.id, by: caller); Issue.record("read by a stranger") } catch let e as AccountError { #expect(e.kind == .forbidden) }
+            do { _ = try await s.orders.order(order.id, by: caller); Issue.record("read by a stranger") } catch let e as DomainError { #expect(e.kind == .forbidden) }
         }
     }
 
@@ -185,7 +186,7 @@ struct OrderTests {
         let staff = try await Self.staff(s, store)
         _ = try await s.orders.advance(third.id, to: .accepted, by: staff)
         _ = try await s.orders.advance(third.id, to: .picking, by: staff)
-        do { _ = try await s.orders.cancel(third.id, reason: nil, by: s.customer); Issue.record("cancelled while picking") } catch let e as StoreError {
+        do { _ = try await s.orders.cancel(third.id, reason: nil, by: s.customer); Issue.record("cancelled while picking") } catch let e as DomainError {
             #expect(e.kind == .conflict)
         }
 
@@ -197,7 +198,7 @@ struct OrderTests {
         #expect(try await s.orders.repository.order(fourth.id)!.status == .expired)
         #expect(s.stores.finder.available("DAIRY-001", at: store) == held + 2)
         // Paying after expiry changes nothing.
-        do { _ = try await s.orders.markPaid(fourth.id, note: nil); Issue.record("paid after expiry") } catch let e as StoreError { #expect(e.kind == .conflict) }
+        do { _ = try await s.orders.markPaid(fourth.id, note: nil); Issue.record("paid after expiry") } catch let e as DomainError { #expect(e.kind == .conflict) }
 
         // A payment that arrives in time for an order whose hold is gone all the same is refunded, not sold without stock.
         try await Self.fill(s, quantity: 2)
@@ -210,15 +211,15 @@ struct OrderTests {
     @Test("a cart that cannot be checked out is refused naming why, and nothing is held")
     func refusedCheckout() async throws {
         let s = try await Self.setup()
-        do { _ = try await s.orders.checkout(idempotencyKey: nil, by: s.customer); Issue.record("empty cart checked out") } catch let e as StoreError {
+        do { _ = try await s.orders.checkout(idempotencyKey: nil, by: s.customer); Issue.record("empty cart checked out") } catch let e as DomainError {
             #expect(e.field == "lines")
         }
         _ = try await s.carts.setQuantity(999, of: "DAIRY-001", by: s.customer)
         _ = try await s.carts.choose(.delivery(s.home.id), by: s.customer)
-        do { _ = try await s.orders.checkout(idempotencyKey: nil, by: s.customer); Issue.record("999 checked out") } catch let e as StoreError {
+        do { _ = try await s.orders.checkout(idempotencyKey: nil, by: s.customer); Issue.record("999 checked out") } catch let e as DomainError {
             #expect(e.kind == .unprocessable && e.field == "lines")
         }
-        do { _ = try await s.orders.checkout(idempotencyKey: "has space", by: s.customer); Issue.record("bad key") } catch let e as StoreError {
+        do { _ = try await s.orders.checkout(idempotencyKey: "has space", by: s.customer); Issue.record("bad key") } catch let e as DomainError {
             #expect(e.field == "idempotency-key")
         }
         #expect(try await s.orders.history(after: nil, limit: 10, by: s.customer).isEmpty)

@@ -2,6 +2,7 @@ import Accounts
 import Commerce
 import Foundation
 import GeoCore
+import Kernel
 import O2OTestSupport
 import Orders
 import Payments
@@ -47,7 +48,7 @@ struct PaymentTests {
         do {
             _ = try await s.payments.notify(provider: provider.rawValue, body: note.body, contentType: note.contentType)
             Issue.record("accepted", sourceLocation: sourceLocation)
-        } catch let e as StoreError {
+        } catch let e as DomainError {
             #expect(e.field == field, "\(e.message)", sourceLocation: sourceLocation)
         }
     }
@@ -73,7 +74,7 @@ struct PaymentTests {
         #expect(try await s.orders.order(order.id, by: s.customer).timeline == after.timeline)
         #expect(try await s.payments.repository.notifications(provider: provider, limit: 10).map(\.outcome) == [.duplicate, .accepted])
         // Asking to pay a paid order is refused.
-        await #expect(throws: StoreError.self) { _ = try await s.payments.pay(order.id, provider: provider.rawValue, by: s.customer) }
+        await #expect(throws: DomainError.self) { _ = try await s.payments.pay(order.id, provider: provider.rawValue, by: s.customer) }
     }
 
     @Test("forged, tampered, mismatched and foreign notifications are refused with the field at fault, recorded, and change nothing",
@@ -127,9 +128,9 @@ struct PaymentTests {
         let foreign = try s.gateway.providers[.wechat]!.notification(for: checkout, providerTradeNumber: "4200", amount: order.total, at: Date(), forged: false)
         try await Self.expectRefused(s, .wechat, foreign, field: "attach")
         // Unknown provider, unknown customer.
-        await #expect(throws: StoreError.self) { _ = try await s.payments.notify(provider: "paypal", body: Data(), contentType: nil) }
+        await #expect(throws: DomainError.self) { _ = try await s.payments.notify(provider: "paypal", body: Data(), contentType: nil) }
         let other = try await s.base.accounts.register(AccountDraft(email: "bo@example.com", name: "Bo"), password: "another password")
-        await #expect(throws: AccountError.self) { _ = try await s.payments.pay(order.id, provider: "alipay", by: other.principal) }
+        await #expect(throws: DomainError.self) { _ = try await s.payments.pay(order.id, provider: "alipay", by: other.principal) }
     }
 
     @Test("cancelling a paid order refunds it through the provider, once, and the refund is confirmed by the provider's signed answer")
@@ -153,7 +154,7 @@ struct PaymentTests {
         var bigger = refunds[0]
         bigger.id = RefundID(bigger.id.rawValue + 1); bigger.amount.minor += 1
         let request = try s.payments.providers[.alipay]!.refundRequest(payment: payments[0], refund: bigger, notifyURL: "http://x/n", at: Date())
-        await #expect(throws: StoreError.self) { _ = try await s.gateway.refund(provider: .alipay, request: request) }
+        await #expect(throws: DomainError.self) { _ = try await s.gateway.refund(provider: .alipay, request: request) }
     }
 
     @Test("two providers both paid for one order: the first pays it, the second goes back")
@@ -251,7 +252,7 @@ struct PaymentTests {
         _ = try await s.payments.repository.recordPaid(p3.id, providerTradeNumber: "X", status: .paid, at: s.base.clock.now)
         r = try await s.payments.reconcile(provider: "alipay", from: day.from, to: day.to)
         #expect(Set(r.differences.map(\.finding)) == [.missingFromLedger, .missingAtProvider])
-        await #expect(throws: StoreError.self) { _ = try await s.payments.reconcile(provider: "alipay", from: day.to, to: day.from) }
+        await #expect(throws: DomainError.self) { _ = try await s.payments.reconcile(provider: "alipay", from: day.to, to: day.from) }
     }
 
     @Test("WeChat Pay's documented signing example; RSA2 signatures verify with OpenSSL")

@@ -3,6 +3,7 @@ import Commerce
 import Dispatching
 import Foundation
 import GeoCore
+import Kernel
 import O2OTestSupport
 import Orders
 import Persistence

@@ -3,6 +3,7 @@ import Dispatching
 import Foundation
 import GeoCore
 import GRDB
+import Kernel
 import O2OTestSupport
 import Persistence
 import Stores
@@ -43,7 +44,7 @@ struct CoverageTests {
             ("lat,lon,weight\n41.1,-8.6\n", "d.csv line 2: weight is missing"),
         ]
         for (text, message) in cases {
-            #expect(throws: CoverageError.self) { try Demand.csv(text, source: "d.csv") }
+            #expect(throws: DomainError.self) { try Demand.csv(text, source: "d.csv") }
             do { _ = try Demand.csv(text, source: "d.csv") } catch { #expect(error.description.hasPrefix(message), "\(error.description)") }
         }
     }
@@ -174,9 +175,9 @@ struct CoverageAreaTests {
     @Test("a projection that does not fit the area is refused")
     func projectionTooWide() {
         let wide = BoundingBox(southWest: Coordinate(latitude: 40, longitude: -9), northEast: Coordinate(latitude: 60, longitude: 25))
-        #expect(throws: CoverageError.self) { try CoverageAreas.projection(for: wide) }
+        #expect(throws: DomainError.self) { try CoverageAreas.projection(for: wide) }
         let polar = BoundingBox(southWest: Coordinate(latitude: 85, longitude: 10), northEast: Coordinate(latitude: 86, longitude: 11))
-        #expect(throws: CoverageError.self) { try CoverageAreas.projection(for: polar) }
+        #expect(throws: DomainError.self) { try CoverageAreas.projection(for: polar) }
     }
 }
 
@@ -228,8 +229,8 @@ struct CoverageScenarioTests {
         let ringed = try Scenario(name: "r", changes: [.radius(store: s.id, meters: 900), .fee(store: s.id, feeMinor: 49)]).apply(to: stores)
             .first { $0.id == s.id }!
         #expect(ringed.zones.filter { $0.kind == .delivery }.count == 1 && ringed.zones.first!.feeMinor == 49)
-        #expect(throws: CoverageError.self) { try Scenario(name: "x", changes: [.remove(store: 99_999)]).apply(to: stores) }
-        #expect(throws: CoverageError.self) { try Scenario(name: "x", changes: [.radius(store: s.id, meters: -3)]).apply(to: stores) }
+        #expect(throws: DomainError.self) { try Scenario(name: "x", changes: [.remove(store: 99_999)]).apply(to: stores) }
+        #expect(throws: DomainError.self) { try Scenario(name: "x", changes: [.radius(store: s.id, meters: -3)]).apply(to: stores) }
     }
 
     @Test("Helsinki's report: 42 grocery stores, every person covered twice over, 38.55 km², half within 10 minutes' walk")

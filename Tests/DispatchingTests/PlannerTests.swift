@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import TestRandom
 import Testing
 @testable import Dispatching
@@ -258,8 +259,8 @@ struct SimulationTests {
 
     @Test("bad settings are refused with the option named")
     func badSettings() {
-        #expect(throws: DispatchError.self) { try Self.run(.bundle, orders: 0, riders: 3) }
-        #expect(throws: DispatchError.self) {
+        #expect(throws: DomainError.self) { try Self.run(.bundle, orders: 0, riders: 3) }
+        #expect(throws: DomainError.self) {
             try DaySimulation(city: SimulationCity(name: "empty", stores: [], homes: []),
                               settings: SimulationSettings(orders: 5, riders: 1, strategy: .batch, seed: 1)).run()
         }

@@ -3,6 +3,7 @@ import GeoCore
 import Hummingbird
 import HummingbirdTesting
 import HTTPAPI
+import Kernel
 import NIOCore
 import Testing
 import Stores

@@ -3,6 +3,7 @@ import Dispatching
 import Foundation
 import GeoCore
 @testable import HTTPAPI
+import Kernel
 import Logging
 import O2OTestSupport
 import Orders

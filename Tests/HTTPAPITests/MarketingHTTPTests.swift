@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import HTTPAPI
 import HTTPTypes
+import Kernel
 import O2OTestSupport
 import Stores
 import Testing

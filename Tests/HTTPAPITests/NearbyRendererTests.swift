@@ -1,5 +1,6 @@
 import GeoCore
 @testable import HTTPAPI
+import Kernel
 import Stores
 import Testing
 import TestRandom

@@ -3,6 +3,7 @@ import GeoCore
 import Hummingbird
 import HummingbirdTesting
 import HTTPAPI
+import Kernel
 import O2OTestSupport
 import Stores
 import Testing

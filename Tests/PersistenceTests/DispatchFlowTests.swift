@@ -1,6 +1,7 @@
 import Dispatching
 import Foundation
 import GeoCore
+import Kernel
 import O2OTestSupport
 import Persistence
 import Testing
@@ -36,8 +37,8 @@ struct DispatchFlowTests {
         #expect(try dispatch.updateLocation(rider.id, to: b, at: clock.now.addingTimeInterval(5)))
         #expect(try dispatch.updateLocation(rider.id, to: a, at: clock.now.addingTimeInterval(2)) == false, "older: ignored")
         #expect(try dispatch.rider(rider.id).position == b)
-        #expect(throws: DispatchError.self) { try dispatch.updateLocation(RiderID(99), to: a) }
-        #expect(throws: DispatchError.self) { try dispatch.updateLocation(rider.id, to: a, at: clock.now.addingTimeInterval(3600)) }
+        #expect(throws: DomainError.self) { try dispatch.updateLocation(RiderID(99), to: a) }
+        #expect(throws: DomainError.self) { try dispatch.updateLocation(rider.id, to: a, at: clock.now.addingTimeInterval(3600)) }
         #expect(dispatch.nearbyRiders(to: Self.store, status: .idle).map(\.rider.id) == [rider.id])
         #expect(dispatch.nearbyRiders(to: Self.store, status: .busy).isEmpty)
         #expect(try await dispatch.flushPositions() == 1)
@@ -64,13 +65,13 @@ struct DispatchFlowTests {
         let round = try await dispatch.runRound()
         #expect(round.record.id != nil && round.plan.assignments.map(\.delivery) == [d.id])
         #expect(try dispatch.rider(rider.id).status == .busy)
-        await #expect(throws: DispatchError.self) { try await dispatch.pickUp(d.id, by: rider.id) }   // not accepted yet
+        await #expect(throws: DomainError.self) { try await dispatch.pickUp(d.id, by: rider.id) }   // not accepted yet
         #expect(try await dispatch.accept(d.id, by: rider.id).status == .accepted)
         let tracking = try await dispatch.track(d.id)
         #expect(tracking.rider?.id == rider.id && tracking.pickupETA != nil && tracking.dropETA! > clock.now)
         clock.advance(300)
         #expect(try await dispatch.pickUp(d.id, by: rider.id).status == .pickedUp)
-        await #expect(throws: DispatchError.self) { try await dispatch.cancel(d.id, reason: "too late") }
+        await #expect(throws: DomainError.self) { try await dispatch.cancel(d.id, reason: "too late") }
         clock.advance(600)
         #expect(try await dispatch.deliver(d.id, by: rider.id).status == .delivered)
         #expect(try dispatch.rider(rider.id).status == .idle && dispatch.activeDeliveryCount == 0)
@@ -89,7 +90,7 @@ struct DispatchFlowTests {
         let (d, _) = try await dispatch.create(Self.deliveryDraft(nil, clock: clock))
         _ = try await dispatch.runRound()
         #expect(try await dispatch.delivery(d.id).rider == near.id)
-        await #expect(throws: DispatchError.self) { try await dispatch.accept(d.id, by: far.id) }   // not theirs
+        await #expect(throws: DomainError.self) { try await dispatch.accept(d.id, by: far.id) }   // not theirs
         let declined = try await dispatch.decline(d.id, by: near.id, reason: "flat tyre")
         #expect(declined.status == .pending && declined.declinedBy == [near.id])
         #expect(try dispatch.rider(near.id).route.isEmpty)
@@ -112,7 +113,7 @@ struct DispatchFlowTests {
         let (d, _) = try await dispatch.create(Self.deliveryDraft(nil, clock: clock))
         _ = try await dispatch.assign(d.id, to: a.id)
         #expect(try dispatch.rider(a.id).route.count == 2)
-        await #expect(throws: DispatchError.self) { try await dispatch.assign(d.id, to: a.id) }   // already theirs
+        await #expect(throws: DomainError.self) { try await dispatch.assign(d.id, to: a.id) }   // already theirs
         _ = try await dispatch.accept(d.id, by: a.id)
         let moved = try await dispatch.assign(d.id, to: b.id, note: "A's bike broke")
         #expect(moved.status == .assigned && moved.rider == b.id)
@@ -120,7 +121,7 @@ struct DispatchFlowTests {
         let (other, _) = try await dispatch.create(Self.deliveryDraft(nil, clock: clock))
         _ = try await dispatch.assign(other.id, to: b.id)   // after the first drop: capacity 1 allows it
         #expect(try dispatch.rider(b.id).route.map(\.kind) == [.pickup, .drop, .pickup, .drop])
-        await #expect(throws: DispatchError.self) { try await dispatch.update(b.id) { $0.online = false } }   // stops to make
+        await #expect(throws: DomainError.self) { try await dispatch.update(b.id) { $0.online = false } }   // stops to make
         try db.close()
 
         let again = DemoFixture.dispatch(try SpatiaLiteDatabase(path: path), now: { clock.now })

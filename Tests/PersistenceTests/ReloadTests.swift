@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import O2OTestSupport
 @testable import Persistence
 @testable import Stores

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Kernel
 import Testing
 import GeoCore
 import O2OTestSupport
@@ -29,14 +30,14 @@ struct RepositoryTests {
         #expect(try await db.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == (onDisk ? "wal" : "memory"))
 
         _ = try await service.writeStock(of: store.id, [("A", 5), ("B", 1)], mode: .set)
-        await #expect(throws: StoreError.self) {
+        await #expect(throws: DomainError.self) {
             _ = try await service.writeStock(of: store.id, [("A", 9), ("B", -2)], mode: .adjust)
         }
         let page = try await service.repository.stock(of: store.id, after: nil, limit: 10)
         #expect(page.lines.map(\.level.onHand) == [5, 1], "the refused write left A as it was")
         #expect(service.finder.available("A", at: store.id) == 5)
 
-        await #expect(throws: StoreError.self) { _ = try await service.create(draft("x")) }
+        await #expect(throws: DomainError.self) { _ = try await service.create(draft("x")) }
         #expect(try await service.repository.allStores().count == 1)
         try await service.delete(store.id)
         #expect(try await service.repository.allZones().isEmpty)

@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import GRDB
+import Kernel
 import O2OTestSupport
 @testable import Persistence
 @testable import Stores
@@ -62,7 +63,7 @@ struct StockFlowTests {
         let outcomes = try await withThrowingTaskGroup(of: Reservation?.self) { group in
             for _ in 0..<1_000 {
                 group.addTask {
-                    do { return try await s.service.reserve(store: store, items: [.init(sku: "A", quantity: 1)], ttl: 600) } catch let e as StoreError {
+                    do { return try await s.service.reserve(store: store, items: [.init(sku: "A", quantity: 1)], ttl: 600) } catch let e as DomainError {
                         #expect(e.kind == .conflict)
                         return nil
                     }
@@ -116,7 +117,7 @@ struct StockFlowTests {
         await #expect {
             _ = try await s.service.reserve(store: store, items: [.init(sku: "B", quantity: 11), .init(sku: "C", quantity: 1)], ttl: 60)
         } throws: { error in
-            let e = error as? StoreError
+            let e = error as? DomainError
             return e?.kind == .conflict && e?.field == "items[0].qty" && e?.details.map(\.field) == ["items[0].qty", "items[1].qty"]
         }
         #expect(try await Self.level(s, "B")?.reserved == 0)
@@ -126,17 +127,17 @@ struct StockFlowTests {
         #expect(try await s.service.confirm(r.id).status == .confirmed, "confirming twice is harmless")
         #expect(try await Self.level(s, "A") .map { ($0.onHand, $0.reserved) } ?? (0, 0) == (96, 0))
         #expect(try await Self.level(s, "C")?.onHand == 0)
-        await #expect { _ = try await s.service.release(r.id) } throws: { ($0 as? StoreError)?.kind == .conflict }
+        await #expect { _ = try await s.service.release(r.id) } throws: { ($0 as? DomainError)?.kind == .conflict }
 
         let r2 = try await s.service.reserve(store: store, items: [.init(sku: "B", quantity: 2)], ttl: 60)
         #expect(try await s.service.release(r2.id).status == .released)
         #expect(try await s.service.release(r2.id).status == .released, "releasing twice is harmless")
-        await #expect { _ = try await s.service.confirm(r2.id) } throws: { ($0 as? StoreError)?.kind == .conflict }
+        await #expect { _ = try await s.service.confirm(r2.id) } throws: { ($0 as? DomainError)?.kind == .conflict }
 
         // Past its time, a hold cannot be confirmed: it expires then and there.
         let r3 = try await s.service.reserve(store: store, items: [.init(sku: "B", quantity: 5)], ttl: 30)
         s.clock.advance(31)
-        await #expect { _ = try await s.service.confirm(r3.id) } throws: { ($0 as? StoreError)?.kind == .gone }
+        await #expect { _ = try await s.service.confirm(r3.id) } throws: { ($0 as? DomainError)?.kind == .gone }
         #expect(try await s.service.reservation(r3.id).status == .expired)
         #expect(try await Self.level(s, "B")?.reserved == 0)
 
@@ -147,19 +148,19 @@ struct StockFlowTests {
         #expect(try await s.service.reservation(r4.id).status == .expired)
         #expect(r5.status == .held)
 
-        await #expect { _ = try await s.service.confirm(.random()) } throws: { ($0 as? StoreError)?.kind == .notFound }
+        await #expect { _ = try await s.service.confirm(.random()) } throws: { ($0 as? DomainError)?.kind == .notFound }
         for bad in [[Reservation.Item](), [.init(sku: "A", quantity: 0)], [.init(sku: "A", quantity: 2_000_000)],
                     [.init(sku: "A", quantity: 1), .init(sku: "A", quantity: 1)]] {
-            await #expect { _ = try await s.service.reserve(store: store, items: bad, ttl: 60) } throws: { ($0 as? StoreError)?.kind == .invalid }
+            await #expect { _ = try await s.service.reserve(store: store, items: bad, ttl: 60) } throws: { ($0 as? DomainError)?.kind == .invalid }
         }
         await #expect { _ = try await s.service.reserve(store: store, items: [.init(sku: "ZZ", quantity: 1)], ttl: 60) } throws: {
-            ($0 as? StoreError)?.kind == .notFound
+            ($0 as? DomainError)?.kind == .notFound
         }
         await #expect { _ = try await s.service.reserve(store: StoreID(999), items: [.init(sku: "A", quantity: 1)], ttl: 60) } throws: {
-            ($0 as? StoreError)?.field == "store_id"
+            ($0 as? DomainError)?.field == "store_id"
         }
         await #expect { _ = try await s.service.reserve(store: store, items: [.init(sku: "A", quantity: 1)], ttl: 0) } throws: {
-            ($0 as? StoreError)?.field == "ttl_s"
+            ($0 as? DomainError)?.field == "ttl_s"
         }
         try await Self.checkConsistent(s)
     }
@@ -182,10 +183,10 @@ struct StockFlowTests {
         #expect(try await Self.level(s, "A")?.onHand == 90, "the replay did not apply twice")
 
         await #expect { _ = try await s.service.apply(Self.batch(s, .delta, [("A", -1)], sequence: 7)) } throws: {
-            ($0 as? StoreError)?.kind == .conflict && ($0 as? StoreError)?.field == "sequence"
+            ($0 as? DomainError)?.kind == .conflict && ($0 as? DomainError)?.field == "sequence"
         }
         await #expect { _ = try await s.service.apply(Self.batch(s, .delta, [("A", -1)], sequence: 6)) } throws: {
-            ($0 as? StoreError)?.kind == .conflict && ($0 as? StoreError)?.message.contains("older") == true
+            ($0 as? DomainError)?.kind == .conflict && ($0 as? DomainError)?.message.contains("older") == true
         }
         #expect(try await Self.level(s, "A")?.onHand == 90, "the stale batch changed nothing")
 
@@ -193,12 +194,12 @@ struct StockFlowTests {
         let keyed = try await s.service.apply(Self.batch(s, .delta, [("C", 2)], key: "till-1"))
         #expect(try await s.service.apply(Self.batch(s, .delta, [("C", 2)], key: "till-1")).outcome == .replayed)
         await #expect { _ = try await s.service.apply(Self.batch(s, .delta, [("C", 3)], key: "till-1")) } throws: {
-            ($0 as? StoreError)?.field == "idempotency_key"
+            ($0 as? DomainError)?.field == "idempotency_key"
         }
         #expect(keyed.outcome == .applied)
         #expect(try await Self.level(s, "C")?.onHand == 5)
         await #expect { _ = try await s.service.apply(Self.batch(s, .delta, [("C", 3)])) } throws: {
-            ($0 as? StoreError)?.field == "sequence"
+            ($0 as? DomainError)?.field == "sequence"
         }
 
         // A snapshot: counted SKUs set, uncounted ones to zero, the hold on B kept.
@@ -214,7 +215,7 @@ struct StockFlowTests {
         #expect(try await Self.level(s, "C")?.onHand == 0)
         #expect(try await s.service.reservation(held.id).status == .held)
         // Confirming more than the till counted is refused; the hold stays.
-        await #expect { _ = try await s.service.confirm(held.id) } throws: { ($0 as? StoreError)?.kind == .conflict }
+        await #expect { _ = try await s.service.confirm(held.id) } throws: { ($0 as? DomainError)?.kind == .conflict }
         #expect(try await s.service.reservation(held.id).status == .held)
 
         // A delta sale below zero stops at zero, with a warning.
@@ -255,7 +256,7 @@ struct StockFlowTests {
         await #expect {
             _ = try await s.service.apply(bad)
         } throws: { error in
-            let e = error as? StoreError
+            let e = error as? DomainError
             return e?.kind == .unprocessable && Set(e?.details.map(\.field) ?? []) == ["items[1]", "items[2]", "items[3]"]
         }
         #expect(try await Self.level(s, "A")?.onHand == 100, "nothing applied")
@@ -278,11 +279,11 @@ struct StockFlowTests {
         let results = try await s2.service.apply(both)
         #expect(results.map(\.outcome) == [.applied, .stale])
         // On its own (the HTTP endpoint), a stale batch is a conflict even when partial.
-        await #expect { _ = try await s2.service.apply(both[1]) } throws: { ($0 as? StoreError)?.kind == .conflict }
+        await #expect { _ = try await s2.service.apply(both[1]) } throws: { ($0 as? DomainError)?.kind == .conflict }
 
         // A snapshot whose only line is refused would zero the store: refused whole.
         var empty = Self.batch(s2, .snapshot, [("A", -1)], sequence: 50, partial: true)
-        await #expect { _ = try await s2.service.apply(empty) } throws: { ($0 as? StoreError)?.kind == .unprocessable }
+        await #expect { _ = try await s2.service.apply(empty) } throws: { ($0 as? DomainError)?.kind == .unprocessable }
         // A refused line whose SKU cannot be read: the snapshot sets what it lists, zeroes nothing else.
         empty.lines = [StockBatch.Line(sku: "A", quantity: 9, field: "line 2")]
         empty.refused = [.init(field: "line 3", message: "sku is empty")]
@@ -295,7 +296,7 @@ struct StockFlowTests {
         #expect(huge.warnings.count == 1)
         #expect(try await Self.level(s2, "A")?.onHand == StoreService.maximumQuantity)
         await #expect { _ = try await s2.service.writeStock(of: s2.stores[0], [("A", 1)], mode: .adjust) } throws: {
-            ($0 as? StoreError)?.kind == .conflict
+            ($0 as? DomainError)?.kind == .conflict
         }
         try await Self.checkConsistent(s2)
     }

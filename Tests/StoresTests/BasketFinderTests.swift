@@ -1,3 +1,4 @@
+import Kernel
 import TestRandom
 import Foundation
 import GeoCore
@@ -143,7 +144,7 @@ struct BasketFinderTests {
             (BasketQuery(point: Coordinate(latitude: 91, longitude: 0), items: [.init(sku: "SKU-1", quantity: 1)]), "lat"),
         ]
         for (query, field) in cases {
-            #expect(throws: StoreError.self) { try finder.basket(query, now: Date()) }
+            #expect(throws: DomainError.self) { try finder.basket(query, now: Date()) }
             do { _ = try finder.basket(query, now: Date()) } catch { #expect(error.field == field) }
         }
     }

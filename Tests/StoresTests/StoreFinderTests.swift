@@ -1,3 +1,4 @@
+import Kernel
 import TestRandom
 import Foundation
 import Testing

@@ -2,6 +2,7 @@ import Benchmark
 import Dispatching
 import Foundation
 import GeoCore
+import Kernel
 import NationalData
 import Persistence
 import SpatialIndex

@@ -2,6 +2,7 @@ import Benchmark
 import Dispatch
 import Foundation
 import GeoCore
+import Kernel
 import Persistence
 import StoreImport
 import Stores

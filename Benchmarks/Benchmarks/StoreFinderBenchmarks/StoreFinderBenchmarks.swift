@@ -3,6 +3,7 @@ import Foundation
 import Dispatch
 import GeoCore
 import GRDB
+import Kernel
 import Persistence
 import SpatialIndex
 import StoreImport
