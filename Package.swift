@@ -146,6 +146,7 @@ let package = Package(
         ),
         .testTarget(name: "CLITests", dependencies: ["Kernel", "o2o", "O2OTestSupport", "Payments", "Persistence", "Stores"]),
         .testTarget(name: "NationalDataTests", dependencies: ["Kernel", "NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
+        .testTarget(name: "DocsTests", dependencies: ["o2o"]),
         .testTarget(name: "StoreImportTests", dependencies: ["Kernel", "StoreImport", "Stores", "GeoCore"]),
         .testTarget(
             name: "PersistenceTests",

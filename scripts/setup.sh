@@ -17,6 +17,8 @@ python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv)
 if [[ "${1:-}" == "--test" ]]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v chromedriver >/dev/null || need+=(chromium-driver)
+  # The documentation's test checks the systemd unit with systemd-analyze.
+  command -v systemd-analyze >/dev/null || need+=(systemd)
 fi
 if ((${#need[@]})); then
   echo "installing ${need[*]}" >&2

@@ -232,5 +232,11 @@ if cov and shp:
     headline.append(f"coverage {shp['seconds'] / cov['seconds']:.1f}× shapely on one thread")
 
 lines[4:4] = ["In short: " + "; ".join(headline) + ".", ""]
-open(target, "w").write("\n".join(lines))
+# The hand-written sections after the generated ones (figures from other runs) are kept.
+KEPT = "## Beyond the peers run"
+if os.path.exists(target):
+    previous = open(target).read()
+    if KEPT in previous:
+        lines += [previous[previous.index(KEPT):].rstrip()]
+open(target, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines[:6]))
