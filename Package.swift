@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Coverage", targets: ["Coverage"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
+        .library(name: "App", targets: ["App"]),
         .library(name: "Accounts", targets: ["Accounts"]),
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Commerce", targets: ["Commerce"]),
@@ -41,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -104,16 +107,28 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.copy("Console")]
         ),
+        .target(
+            name: "App",
+            dependencies: [
+                "Kernel", "GeoCore", "Stores", "StoreImport", "Persistence", "Dispatching", "Accounts", "Catalog", "Commerce", "Orders",
+                "Payments", "Marketing", "Reports", "HTTPAPI",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "o2o",
             dependencies: [
-                "Kernel", "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
+                "App", "Kernel", "GeoCore", "Stores", "StoreImport", "Persistence", "HTTPAPI", "Projection", "Dispatching", "Routing", "Coverage", "Accounts", "Catalog", "Commerce", "Orders", "Payments", "Marketing", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -147,6 +162,10 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Kernel", "o2o", "O2OTestSupport", "Payments", "Persistence", "Stores"]),
         .testTarget(name: "NationalDataTests", dependencies: ["Kernel", "NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "DocsTests", dependencies: ["o2o"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["App", "Kernel", .product(name: "Configuration", package: "swift-configuration"), .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "StoreImportTests", dependencies: ["Kernel", "StoreImport", "Stores", "GeoCore"]),
         .testTarget(
             name: "PersistenceTests",
@@ -160,7 +179,7 @@ let package = Package(
             name: "HTTPAPITests",
             dependencies: [
                 "Kernel",
-                "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog", "Commerce", "Orders", "Payments",
+                "App", "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog", "Commerce", "Orders", "Payments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

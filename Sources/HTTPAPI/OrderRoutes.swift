@@ -11,8 +11,8 @@ import Stores
 /// `/v1/orders`: checkout, the customer's orders, each order's steps; and each store's queue.
 struct OrderRoutes: Sendable {
     let orders: OrderService
-    /// Refunds a cancelled paid order's payment at once (the payment sweep would later).
-    let payments: PaymentService?
+    /// Cancels, and refunds a paid order's payment at once.
+    let cancellations: OrderCancellation
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/v1/orders") { request, context in
@@ -36,8 +36,7 @@ struct OrderRoutes: Sendable {
             let caller = try context.signedIn()
             let json = try await Input.json(request, context: context)
             let o = try Input.object(json, allowed: ["reason"])
-            let cancelled = try await orders.cancel(try Self.id(context), reason: try Input.string(o, "reason"), by: caller)
-            if cancelled.status == .refunded { await payments?.orderRefunded(cancelled.id) }
+            let cancelled = try await cancellations.cancel(try Self.id(context), reason: try Input.string(o, "reason"), by: caller)
             return JSONBody(value: Render.order(cancelled))
         }
         router.post("/v1/orders/:id/status") { request, context in

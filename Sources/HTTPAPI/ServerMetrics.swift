@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Prometheus
 import Stores
+import Synchronization
 
 /// The server's Prometheus metrics, served at `/metrics`: request latency histograms per route,
 /// method and status as requests finish, and, read when scraped, the indexes' sizes, stock
@@ -17,6 +18,10 @@ public final class ServerMetrics: Sendable {
     static let buckets: [Duration] = [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
                                       .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
                                       .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(10)]
+
+    /// Stock events the counter has been told of so far: at each scrape it is moved on by what
+    /// the hub published since.
+    private let countedEvents = Mutex(0)
 
     public init() {}
 
@@ -34,7 +39,13 @@ public final class ServerMetrics: Sendable {
         gauge("index_stores", "Stores in the in-memory index").set(Double(stores.finder.storeCount))
         gauge("index_zones", "Delivery zones in the index").set(Double(stores.finder.zoneCount))
         gauge("index_skus", "SKUs in the index").set(Double(stores.finder.skuCount))
-        gauge("stock_events_published", "Stock events published since start").set(Double(stores.events.publishedCount))
+        let published = stores.events.publishedCount
+        let newly = countedEvents.withLock { counted in
+            defer { counted = max(counted, published) }
+            return max(0, published - counted)
+        }
+        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "o2o", metricName: "stock_events_published", unitName: "total",
+                                                              helpText: "Stock events published since start")).increment(by: Int64(newly))
         let holds = try await stores.repository.reservationCounts()
         for status in ["held", "confirmed", "released", "expired"] {
             gauge("reservations", "Reservations by status", labels: [("status", status)])

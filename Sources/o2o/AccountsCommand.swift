@@ -1,3 +1,4 @@
+import App
 import Accounts
 import ArgumentParser
 import Foundation
@@ -36,8 +37,8 @@ struct CreateAdmin: AsyncParsableCommand {
     func run() async throws {
         do {
             let password = ProcessInfo.processInfo.environment["O2O_ADMIN_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
-            let (db, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { print($0) }
-            let accounts = Runtime.accounts(db, stores: service, cost: bcryptCost)
+            let (db, service) = try await AppDatabase.open(try await database.resolve(), importDemoWhenEmpty: false) { print($0) }
+            let accounts = AppDatabase.accounts(db, stores: service, cost: bcryptCost)
             let admin = try await accounts.bootstrapAdmin(AccountDraft(email: email, name: name), password: password)
             print("admin \(admin.id) created: \(admin.email)")
         } catch let error as ExitCode {

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import GeoCore
@@ -54,14 +55,15 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { print($0) }
-            let importer = Importer(service: service, progress: Runtime.progressPrinter())
+            let place = try await database.resolve()
+            let (_, service) = try await AppDatabase.open(place, importDemoWhenEmpty: false) { print($0) }
+            let importer = Importer(service: service, progress: AppDatabase.progressPrinter())
             let report = source == "demo"
-                ? try await importer.importDemoCity(geoData: URL(fileURLWithPath: database.geodata))
+                ? try await importer.importDemoCity(geoData: URL(fileURLWithPath: place.geoData))
                 : try await importer.importFile(URL(fileURLWithPath: source), defaultTimeZone: timeZone)
             print(report)
             print(try zoneAreas(service))
-            print("database \(database.db) now holds \(service.finder.storeCount) stores, \(service.finder.zoneCount) zones, \(service.finder.skuCount) SKUs")
+            print("database \(place.path) now holds \(service.finder.storeCount) stores, \(service.finder.zoneCount) zones, \(service.finder.skuCount) SKUs")
         } catch let error as ExitCode {
             throw error
         } catch {

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import GeoCore
@@ -34,12 +35,13 @@ struct Nearby: AsyncParsableCommand {
                 }
             }
             let point = try Coordinate.validated(latitude: lat, longitude: lon, latitudeField: "--lat", longitudeField: "--lon")
-            guard FileManager.default.fileExists(atPath: database.db) else {
-                throw DomainError(.invalid, field: "--db", "no database at \(database.db); run `o2o import` first")
+            let place = try await database.resolve()
+            guard FileManager.default.fileExists(atPath: place.path) else {
+                throw DomainError(.invalid, field: "--db", "no database at \(place.path); run `o2o import` first")
             }
-            let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { _ in }
+            let (_, service) = try await AppDatabase.open(place, importDemoWhenEmpty: false) { _ in }
             guard service.finder.storeCount > 0 else {
-                throw DomainError(.invalid, field: "--db", "\(database.db) holds no stores; run `o2o import` first")
+                throw DomainError(.invalid, field: "--db", "\(place.path) holds no stores; run `o2o import` first")
             }
             let query = NearbyQuery(point: point, limit: limit, radius: radius, mustDeliver: delivers, openAt: at,
                                     items: sku.map { NearbyQuery.Item(sku: SKUCode($0), quantity: qty) })

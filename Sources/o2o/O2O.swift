@@ -1,4 +1,7 @@
+import App
 import ArgumentParser
+import Configuration
+import Foundation
 
 @main
 struct O2O: AsyncParsableCommand {
@@ -11,17 +14,25 @@ struct O2O: AsyncParsableCommand {
 }
 
 /// Options every command that opens the database shares.
+/// Where the data is, for every command that opens the database. Each option can also come from
+/// the environment (`O2O_DATABASE_PATH`, `O2O_GEODATA`, `O2O_STOCK_LOW_THRESHOLD`) or the
+/// `O2O_CONFIG` file, as `o2o serve`'s settings do.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The SpatiaLite database file (created when missing).")
-    var db: String = "data/o2o.sqlite"
+    @Option(name: .long, help: .setting(.database)) var db: String?
+    @Option(name: .long, help: .setting(.geoData)) var geodata: String?
+    @Option(name: .long, help: .setting(.lowStockThreshold)) var lowStockThreshold: Int?
 
-    @Option(name: .long, help: "The GeoData folder holding the demo city.")
-    var geodata: String = "GeoData"
+    var flags: [Setting: ConfigContent] {
+        var flags: [Setting: ConfigContent] = [:]
+        if let db { flags[.database] = .string(db) }
+        if let geodata { flags[.geoData] = .string(geodata) }
+        if let lowStockThreshold { flags[.lowStockThreshold] = .double(Double(lowStockThreshold)) }
+        return flags
+    }
 
-    @Option(name: .long, help: "The low-stock threshold of stock rows that set none (for stock events).")
-    var lowStockThreshold: Int = 5
-
-    func validate() throws {
-        guard (0...1_000_000_000).contains(lowStockThreshold) else { throw ValidationError("--low-stock-threshold must be between 0 and 1000000000") }
+    /// The options with the environment and the configuration file behind them.
+    func resolve() async throws -> DatabaseConfiguration {
+        let settings = try await SettingsReader(flags: flags, file: ProcessInfo.processInfo.environment["O2O_CONFIG"])
+        return try DatabaseConfiguration(reading: settings)
     }
 }

@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import Kernel
@@ -47,7 +48,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let (db, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { _ in }
+            let (db, service) = try await AppDatabase.open(try await database.resolve(), importDemoWhenEmpty: false) { _ in }
             if let store, service.finder.store(StoreID(store)) == nil { throw ValidationError("--store: no store \(store)") }
             let table = try await SpatiaLiteReportRepository(database: db).report(ReportKind(rawValue: kind)!, range: try ReportRange.days(from: from, to: to),
                                                                                   store: store.map { StoreID($0) })

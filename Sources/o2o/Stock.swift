@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import Kernel
@@ -67,7 +68,7 @@ struct StockImport: AsyncParsableCommand {
             let stockFile = try StockFile(text: String(decoding: data, as: UTF8.self))
             let declared = storeKey.flatMap(StoreKey.init(rawValue:))
             let fileKey = try stockFile.storeKey(declared: declared, option: "--store-key")
-            let (_, service) = try await Runtime.open(database, importDemoWhenEmpty: false) { print($0) }
+            let (_, service) = try await AppDatabase.open(try await database.resolve(), importDemoWhenEmpty: false) { print($0) }
             let byRef = StoreKey.references(service.finder)
             var defaultStore: StoreID?
             if let store, let declared {

@@ -273,7 +273,7 @@ struct CLITests {
         #expect(missing.status != 0 && missing.err.contains("none.txt"))
     }
 
-    @Test("serve refuses travel-time factors out of range, naming the option, before it opens anything")
+    @Test("serve refuses settings out of range, from a flag, the environment or a file, naming the option, before it opens anything")
     func badETAOptions() throws {
         for (arguments, option) in [(["--detour-factor", "0.5"], "--detour-factor"), (["--pickup-service-seconds", "-1"], "--pickup-service-seconds"),
                                     (["--eta-city", "lisbon"], "--eta-city"), (["--dispatch-interval", "-3"], "--dispatch-interval")] {
@@ -281,6 +281,13 @@ struct CLITests {
             #expect(run.status != 0)
             #expect(run.err.contains(option), "\(run.err)")
         }
+        // The same settings from the environment and a configuration file, named every way they can be given.
+        let db = Self.tempDB()
+        let fromEnvironment = try Self.run(["serve", "--db", db], environment: ["O2O_HTTP_PORT": "eighty"])
+        #expect(fromEnvironment.status != 0 && fromEnvironment.err.contains("--port (O2O_HTTP_PORT, http.port)"), "\(fromEnvironment.err)")
+        let missing = try Self.run(["serve", "--db", db], environment: ["O2O_CONFIG": "/no/such/o2o.json"])
+        #expect(missing.status != 0 && missing.err.contains("no file at /no/such/o2o.json"), "\(missing.err)")
+        #expect(!FileManager.default.fileExists(atPath: db), "nothing opened before the settings are checked")
     }
 
     @Test("coverage: Porto with a what-if, every file written; bad input refused with its line or field and no report left behind")

@@ -1,4 +1,5 @@
 import Accounts
+@testable import App
 import Dispatching
 import Foundation
 import GeoCore

@@ -252,7 +252,8 @@ struct MetricsTests {
             #expect(value(#"o2o_http_request_duration_seconds_bucket{route="/v1/stores/nearby",method="GET",status="200",le="+Inf"}"#) == 3)
             #expect(value("o2o_index_stores") == Double(service.finder.storeCount))
             #expect(value(#"o2o_reservations{status="held"}"#) == 1)
-            #expect((value("o2o_stock_events_published") ?? 0) >= 1)
+            #expect((value("o2o_stock_events_published_total") ?? 0) >= 1)
+            #expect(text.contains("# TYPE o2o_stock_events_published_total counter"), "a counter, named as Prometheus names counters")
             #expect(value("o2o_riders") == 0)
         }
     }

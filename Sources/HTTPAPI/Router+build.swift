@@ -1,0 +1,104 @@
+import Accounts
+import Catalog
+import Commerce
+import Kernel
+import Orders
+import Payments
+import Dispatching
+import Marketing
+import Reports
+import Foundation
+import GeoCore
+import Hummingbird
+import Logging
+import Stores
+
+/// Builds the router: every route, behind the middleware that turns errors into problems.
+public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
+                        carts: CartService, orders: OrderService, payments: PaymentService, marketing: MarketingService,
+                        reports: any ReportRepository, metrics: ServerMetrics = ServerMetrics(),
+                        writeLimit: WriteRateLimit? = nil, heartbeat: Duration = .seconds(15),
+                        geoData: URL = URL(fileURLWithPath: "GeoData"), compute: ComputeGate = ComputeGate(),
+                        console: ConsoleConfiguration = ConsoleConfiguration()) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware(routes: OpenAPIDocument.routes))
+    router.add(middleware: AuthenticationMiddleware(accounts: accounts))
+    if let writeLimit { router.add(middleware: WriteRateLimitMiddleware(limiter: WriteRateLimiter(writeLimit))) }
+    router.get("/healthz") { _, _ in
+        JSONBody(value: .object([
+            "status": .string("ok"),
+            "stores": .number(Double(service.finder.storeCount)),
+            "zones": .number(Double(service.finder.zoneCount)),
+            "skus": .number(Double(service.finder.skuCount)),
+            "riders": .number(Double(dispatch.riderCount)),
+            "active_deliveries": .number(Double(dispatch.activeDeliveryCount)),
+        ]))
+    }
+    // Ready: the index is loaded (the router is built after it) and the database takes a write now.
+    let probe = ReadinessProbe(service: service)
+    router.get("/readyz") { _, context in
+        guard await probe.writable(logger: context.logger) else {
+            throw Problem(.serviceUnavailable, type: "not-ready", title: "Not ready", detail: "the database does not take writes")
+        }
+        return JSONBody(value: .object(["status": .string("ready"), "database": .string("writable"),
+                                        "stores": .number(Double(service.finder.storeCount)), "skus": .number(Double(service.finder.skuCount))]))
+    }
+    router.get("/metrics") { _, context in
+        _ = try context.admin("read the metrics")
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.scrape(stores: service, dispatch: dispatch))))
+    }
+    router.get("/openapi.json") { _, _ in JSONBody(value: OpenAPIDocument.json) }
+    router.get("/v1/ops/stock-check") { _, context in
+        _ = try context.admin("compare the stock index with the database")
+        let check = try await service.checkStock()
+        return JSONBody(value: .object([
+            "consistent": .bool(check.differences.isEmpty),
+            "storage_rows": .number(Double(check.storageRows)), "index_rows": .number(Double(check.finderRows)),
+            "differences": .array(check.differences.map(JSONValue.string)),
+        ]))
+    }
+    StoreRoutes(service: service).register(on: router)
+    StockRoutes(service: service).register(on: router)
+    InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
+    DispatchRoutes(stores: service, dispatch: dispatch, heartbeat: heartbeat).register(on: router)
+    CoverageRoutes(stores: service, geoData: geoData, gate: compute).register(on: router)
+    AccountRoutes(accounts: accounts, stores: service).register(on: router)
+    CatalogRoutes(catalog: catalog).register(on: router)
+    CartRoutes(carts: carts).register(on: router)
+    OrderRoutes(orders: orders, cancellations: OrderCancellation(orders: orders, payments: payments)).register(on: router)
+    PaymentRoutes(payments: payments).register(on: router)
+    MarketingRoutes(marketing: marketing, carts: carts).register(on: router)
+    ReportRoutes(reports: reports).register(on: router)
+    ConsoleRoutes(geoData: geoData, configuration: console).register(on: router)
+    return router
+}
+
+/// The readiness probe's write, made at most once every two seconds however often `/readyz` is
+/// asked (so probes cannot crowd the database's one writer), within a second or not at all.
+actor ReadinessProbe {
+    let service: StoreService
+    var last: (at: ContinuousClock.Instant, ok: Bool)?
+
+    init(service: StoreService) { self.service = service }
+
+    func writable(logger: Logger) async -> Bool {
+        if let last, ContinuousClock.now - last.at < .seconds(2) { return last.ok }
+        let ok: Bool
+        do {
+            ok = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { try await self.service.repository.probeWrite(); return true }
+                group.addTask { try await Task.sleep(for: .seconds(1)); return false }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+        } catch {
+            logger.error("readiness: the database does not take writes: \(error)")
+            ok = false
+        }
+        last = (ContinuousClock.now, ok)
+        return ok
+    }
+}
