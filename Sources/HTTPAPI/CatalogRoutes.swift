@@ -12,27 +12,7 @@ struct CatalogRoutes: Sendable {
     let catalog: CatalogService
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/v1/catalog/categories") { _, _ in
-            let tree = try await catalog.categoryTree()
-            return JSONBody(value: .object(["categories": .array(tree.categories.map { Render.category($0, tree) })]))
-        }
-        router.post("/v1/catalog/categories") { request, context in
-            guard try context.signedIn().role == .admin else { throw DomainError(.forbidden, "only an admin edits the catalog") }
-            let o = try Input.object(try await Input.json(request, context: context), allowed: ["slug", "name", "parent"])
-            let category = try await catalog.createCategory(CategoryDraft(slug: try Input.string(o, "slug", required: true)!,
-                                                                          name: try Input.string(o, "name", required: true)!,
-                                                                          parent: try Input.string(o, "parent")))
-            return JSONBody(value: Render.category(category, try await catalog.categoryTree()), status: .created)
-        }
         router.get("/v1/catalog/search") { request, _ in try await search(request) }
-        router.get("/v1/catalog/products/:id") { request, context in
-            guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else {
-                throw Problem.invalid("id", "the product id must be a positive integer")
-            }
-            let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
-            let (product, prices) = try await catalog.product(ProductID(id), store: store)
-            return JSONBody(value: Render.product(product, prices: prices, tree: try await catalog.categoryTree(), currency: catalog.currency))
-        }
         router.post("/v1/catalog/products") { request, context in try await createProduct(request, context) }
         router.put("/v1/stores/:id/prices/:sku") { request, context in
             let store = try StoreRoutes.storeID(context)

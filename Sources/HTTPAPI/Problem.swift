@@ -2,6 +2,7 @@ import Foundation
 import GeoCore
 import Hummingbird
 import Kernel
+import OpenAPIRuntime
 
 /// An RFC 9457 problem document: what went wrong, with the input field at fault.
 public struct Problem: Error, HTTPResponseError, Sendable {
@@ -70,6 +71,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             return p
         case let e as DomainError:
             return domain(e)
+        case let e as ServerError:
+            return from(e)
         case let e as GeoError:
             if e.field.contains("geometry") || e.field.contains("coordinates") {
                 return Problem(.badRequest, type: "invalid-geometry", title: "Invalid geometry", detail: e.message, field: e.field)

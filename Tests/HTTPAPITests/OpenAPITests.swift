@@ -49,8 +49,11 @@ struct OpenAPITests {
                     let documented = operation["responses"]!.objectValue!
                     let status = String(response.status.code)
                     #expect(documented[status] != nil, "\(methodName) \(uri) answered \(status), not documented")
-                    if let content = documented[status]?["content"]?.objectValue, let type = response.contentType {
-                        #expect(content[type] != nil, "\(methodName) \(uri) answered \(type)")
+                    if let answer = documented[status], let content = Self.resolved(answer, in: doc)["content"]?.objectValue,
+                       let type = response.contentType {
+                        // A media type's parameters (`; charset=utf-8`) do not change what it is.
+                        func base(_ t: String) -> Substring { t.prefix { $0 != ";" } }
+                        #expect(content[type] != nil || content.keys.contains { base($0) == base(type) }, "\(methodName) \(uri) answered \(type)")
                     }
                     #expect(response.status.code < 500)
                 }
@@ -64,7 +67,8 @@ struct OpenAPITests {
         let (app, _) = try await demoApp()
         try await app.test(.router) { client in
             let doc = try await client.execute(uri: "/openapi.json", method: .get).json
-            let schemas = Set(doc["components"]!["schemas"]!.objectValue!.keys)
+            let schemas = Set(doc["components"]!["schemas"]!.objectValue!.keys.map { "#/components/schemas/" + $0 })
+                .union(doc["components"]!["responses"]!.objectValue!.keys.map { "#/components/responses/" + $0 })
             func refs(_ v: JSONValue) -> [String] {
                 switch v {
                 case .object(let o):
@@ -75,7 +79,13 @@ struct OpenAPITests {
             }
             let all = refs(doc)
             #expect(!all.isEmpty)
-            for r in all { #expect(schemas.contains(String(r.dropFirst("#/components/schemas/".count))), "\(r)") }
+            for r in all { #expect(schemas.contains(r), "\(r)") }
         }
+    }
+
+    /// A response as written, or the shared one its `$ref` names.
+    static func resolved(_ value: JSONValue, in doc: JSONValue) -> JSONValue {
+        guard let ref = value["$ref"]?.stringValue, ref.hasPrefix("#/components/responses/") else { return value }
+        return doc["components"]?["responses"]?[String(ref.dropFirst("#/components/responses/".count))] ?? value
     }
 }

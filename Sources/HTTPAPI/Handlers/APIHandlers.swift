@@ -1,0 +1,13 @@
+import Catalog
+import Dispatching
+import O2OAPI
+import Stores
+
+/// The operations of `openapi.yaml` that implement the generated `APIProtocol`: each takes the
+/// generated input, asks a domain service, and returns the generated output. They translate;
+/// the rules are the services'. One file per area (`APIHandlers+Catalog.swift`, …).
+struct APIHandlers: APIProtocol {
+    let stores: StoreService
+    let dispatch: DispatchService
+    let catalog: CatalogService
+}
