@@ -4,6 +4,7 @@ import HTTPAPI
 import Hummingbird
 import Kernel
 import Logging
+import Persistence
 import ServiceLifecycle
 
 /// The HTTP application over the services: the router with every route, listening where the
@@ -12,7 +13,7 @@ public func buildApplication(_ services: AppServices, configuration: AppConfigur
                              onReady: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
     let router = buildRouter(service: services.stores, dispatch: services.dispatch, accounts: services.accounts, catalog: services.catalog,
                              carts: services.carts, orders: services.orders, payments: services.payments, marketing: services.marketing,
-                             reports: services.reports, writeLimit: configuration.writeLimit,
+                             reports: services.reports, geometry: { try SpatiaLiteGeometry() }, writeLimit: configuration.writeLimit,
                              geoData: URL(fileURLWithPath: configuration.database.geoData),
                              compute: ComputeGate(timeLimit: configuration.computeTimeLimit),
                              console: ConsoleConfiguration(leaflet: URL(fileURLWithPath: configuration.leaflet)))

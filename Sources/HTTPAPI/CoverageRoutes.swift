@@ -3,7 +3,6 @@ import Dispatching
 import Foundation
 import GeoCore
 import Hummingbird
-import Persistence
 import StoreImport
 import Stores
 
@@ -13,6 +12,8 @@ struct CoverageRoutes: Sendable {
     let stores: StoreService
     let geoData: URL
     let gate: ComputeGate
+    /// The geometry engine a report computes with (SpatiaLite's, given by the composition root).
+    let geometry: @Sendable () throws -> any GeometryEngine
 
     /// The GeoJSON layers a report can carry for each result.
     static let layerNames = ["gaps", "demand", "stores", "zones"]
@@ -74,7 +75,7 @@ struct CoverageRoutes: Sendable {
             wanted = names
         }
         let baseline = CoverageCity.stores(try await stores.repository.allStores(), zones: try await stores.repository.allZones())
-        let planner = CoveragePlanner(engine: try SpatiaLiteGeometry(), eta: HaversineETAModel.city(city ?? "porto") ?? HaversineETAModel(),
+        let planner = CoveragePlanner(engine: try geometry(), eta: HaversineETAModel.city(city ?? "porto") ?? HaversineETAModel(),
                                       minutes: minutes, cellMeters: try Input.number(o, "cell_m") ?? 250)
         try planner.validate()
         let name = city ?? "request", whatIfs = scenarios, layerNames = wanted

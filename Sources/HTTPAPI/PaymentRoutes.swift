@@ -17,11 +17,11 @@ struct PaymentRoutes: Sendable {
         router.post("/v1/orders/:id/payments") { request, context in
             let caller = try context.signedIn()
             let provider = try Self.provider(try await Input.json(request, context: context))
-            let (payment, payload, created) = try await payments.pay(try OrderRoutes.id(context), provider: provider, by: caller)
+            let (payment, payload, created) = try await payments.pay(try Self.orderID(context), provider: provider, by: caller)
             return JSONBody(value: Render.payment(payment, payload: payload), status: created ? .created : .ok)
         }
         router.get("/v1/orders/:id/payments") { _, context in
-            let (list, refunds) = try await payments.payments(order: try OrderRoutes.id(context), by: try context.signedIn())
+            let (list, refunds) = try await payments.payments(order: try Self.orderID(context), by: try context.signedIn())
             return JSONBody(value: .object(["payments": .array(list.map { Render.payment($0, payload: nil) }), "refunds": .array(refunds.map(Render.refund))]))
         }
         router.post("/v1/payments/:provider/notify") { request, context in
@@ -120,5 +120,13 @@ extension Render {
                                                                       "ledger": movement($0.ledger)]) }),
                  "provider_net_minor": .object(r.providerNet.mapValues { .number(Double($0)) }),
                  "ledger_net_minor": .object(r.ledgerNet.mapValues { .number(Double($0)) })])
+    }
+}
+
+extension PaymentRoutes {
+    /// The order id in the path.
+    static func orderID(_ context: AppRequestContext) throws -> OrderID {
+        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else { throw Problem.invalid("id", "the order id must be a positive integer") }
+        return OrderID(id)
     }
 }

@@ -1,6 +1,7 @@
 import Accounts
 import Catalog
 import Commerce
+import Coverage
 import Kernel
 import Orders
 import Payments
@@ -16,7 +17,8 @@ import Stores
 /// Builds the router: every route, behind the middleware that turns errors into problems.
 public func buildRouter(service: StoreService, dispatch: DispatchService, accounts: AccountService, catalog: CatalogService,
                         carts: CartService, orders: OrderService, payments: PaymentService, marketing: MarketingService,
-                        reports: any ReportRepository, metrics: ServerMetrics = ServerMetrics(),
+                        reports: any ReportRepository, geometry: @escaping @Sendable () throws -> any GeometryEngine,
+                        metrics: ServerMetrics = ServerMetrics(),
                         writeLimit: WriteRateLimit? = nil, heartbeat: Duration = .seconds(15),
                         geoData: URL = URL(fileURLWithPath: "GeoData"), compute: ComputeGate = ComputeGate(),
                         console: ConsoleConfiguration = ConsoleConfiguration()) -> Router<AppRequestContext> {
@@ -53,7 +55,8 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     // The operations that implement the protocol generated from openapi.yaml; the rest below
     // are still routed by hand while they move over.
     do {
-        try APIHandlers(stores: service, dispatch: dispatch, catalog: catalog).register(on: router)
+        try APIHandlers(stores: service, dispatch: dispatch, catalog: catalog, accounts: accounts, orders: orders,
+                    cancellations: OrderCancellation(orders: orders, payments: payments)).register(on: router)
     } catch {
         preconditionFailure("the generated routes do not register: \(error)")
     }
@@ -61,11 +64,10 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     StockRoutes(service: service).register(on: router)
     InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
     DispatchRoutes(stores: service, dispatch: dispatch, heartbeat: heartbeat).register(on: router)
-    CoverageRoutes(stores: service, geoData: geoData, gate: compute).register(on: router)
+    CoverageRoutes(stores: service, geoData: geoData, gate: compute, geometry: geometry).register(on: router)
     AccountRoutes(accounts: accounts, stores: service).register(on: router)
     CatalogRoutes(catalog: catalog).register(on: router)
     CartRoutes(carts: carts).register(on: router)
-    OrderRoutes(orders: orders, cancellations: OrderCancellation(orders: orders, payments: payments)).register(on: router)
     PaymentRoutes(payments: payments).register(on: router)
     MarketingRoutes(marketing: marketing, carts: carts).register(on: router)
     ReportRoutes(reports: reports).register(on: router)

@@ -10,25 +10,6 @@ import StoreImport
 import Stores
 import Testing
 
-@Suite("Money")
-struct MoneyTests {
-    @Test("sums are exact in minor units; currencies never mix; overflow is an error")
-    func arithmetic() throws {
-        let a = Money(minor: 1_999, currency: "EUR"), b = Money(minor: 1, currency: "EUR")
-        #expect(try a.adding(b) == Money(minor: 2_000, currency: "EUR"))
-        #expect(try a.multiplied(by: 3).minor == 5_997)
-        #expect(try a.subtracting(Money(minor: 2_000, currency: "EUR")).description == "-0.01 EUR")
-        #expect(Money(minor: 2_000, currency: "EUR").description == "20.00 EUR")
-        #expect(throws: Money.ArithmeticError.currencyMismatch("EUR", "CNY")) { try a.adding(Money(minor: 1, currency: "CNY")) }
-        #expect(throws: Money.ArithmeticError.overflow) { try Money(minor: .max, currency: "EUR").adding(b) }
-        #expect(throws: Money.ArithmeticError.overflow) { try Money(minor: .max / 2 + 1, currency: "EUR").multiplied(by: 2) }
-        // A thousand lines of 0.10 come to exactly 100.00.
-        var total = Money.zero("EUR")
-        for _ in 0..<1_000 { total = try total.adding(Money(minor: 10, currency: "EUR")) }
-        #expect(total.minor == 10_000)
-    }
-}
-
 @Suite("Carts and their quotes")
 struct CartTests {
     struct Setup {

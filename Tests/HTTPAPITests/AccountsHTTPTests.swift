@@ -39,7 +39,11 @@ struct AccountsHTTPTests {
             let me = try await client.execute(uri: "/v1/me", method: .get, headers: auth)
             #expect(me.status == .ok && me.json["id"] == created.json["id"])
             let renamed = try await client.execute(uri: "/v1/me", method: .patch, headers: auth, body: body(#"{"name":"Ana M.","phone":null}"#))
-            #expect(renamed.json["name"] == .string("Ana M.") && renamed.json["phone"] == .null)
+            #expect(renamed.json["name"] == .string("Ana M.") && (renamed.json["phone"] ?? .null) == .null, "null clears the phone")
+            let kept = try await client.execute(uri: "/v1/me", method: .patch, headers: auth, body: body(#"{"phone":"+351 912 000 000"}"#))
+            let named = try await client.execute(uri: "/v1/me", method: .patch, headers: auth, body: body(#"{"name":"Ana"}"#))
+            #expect(kept.json["phone"] == .string("+351 912 000 000") && named.json["phone"] == .string("+351 912 000 000"),
+                    "a member left out is kept")
 
             // A Shanghai address as a Chinese map SDK gives it (GCJ-02): stored in WGS84, the given numbers kept.
             let wgs = Coordinate(latitude: 31.2304, longitude: 121.4737)

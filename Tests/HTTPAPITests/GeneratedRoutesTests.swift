@@ -42,6 +42,14 @@ struct GeneratedRoutesTests {
             let huge = #"{"slug":"x","name":""# + String(repeating: "x", count: 1 << 20) + #""}"#
             let tooLarge = try await client.execute(uri: "/v1/catalog/categories", method: .post, headers: admin, body: body(huge))
             #expect(tooLarge.status == .contentTooLarge && tooLarge.json["field"] == .string("body"))
+            // JSON sent as a form, as `curl -d` does, or with no type at all, is still read as JSON.
+            for type in ["application/x-www-form-urlencoded", nil] {
+                var headers = admin
+                if let type { headers[.contentType] = type }
+                let asForm = try await client.execute(uri: "/v1/catalog/categories", method: .post, headers: headers,
+                                                      body: body(#" {"slug":"form-\#(type == nil ? "none" : "form")","name":"Form"}"#))
+                #expect(asForm.status == .created, "\(type ?? "no type"): \(asForm.json)")
+            }
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok && health.headers[.contentType]?.hasPrefix("application/json") == true)
             #expect(health.json["status"] == .string("ok") && health.json["stores"]?.numberValue ?? 0 > 0)

@@ -52,7 +52,7 @@ func testRouter(_ db: SpatiaLiteDatabase, _ service: StoreService, dispatch: Dis
     let orders = DemoFixture.orders(db, carts: carts, stores: service)
     return buildRouter(service: service, dispatch: dispatch ?? DemoFixture.dispatch(db), accounts: accounts, catalog: catalog, carts: carts,
                        orders: orders, payments: try DemoFixture.payments(db, orders: orders, records: paymentRecords).0, marketing: DemoFixture.marketing(db),
-                       reports: SpatiaLiteReportRepository(database: db), writeLimit: writeLimit, heartbeat: heartbeat, geoData: DemoFixture.geoData,
+                       reports: SpatiaLiteReportRepository(database: db), geometry: { try SpatiaLiteGeometry() }, writeLimit: writeLimit, heartbeat: heartbeat, geoData: DemoFixture.geoData,
                        compute: compute, console: console)
 }
 

@@ -21,22 +21,32 @@ struct GeneratedRouteMiddleware: RouterMiddleware {
 
     @TaskLocal static var current: Current?
 
+    static let space: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
+        var head = request.head
         if request.method != .get, request.method != .head {
+            let body: ByteBuffer
             do {
-                _ = try await request.collectBody(upTo: APIConfiguration.maximumBodyBytes)
+                body = try await request.collectBody(upTo: APIConfiguration.maximumBodyBytes)
             } catch is NIOTooManyBytesError {
                 throw HTTPError(.contentTooLarge)
+            }
+            // A JSON body sent without its type, or as a form (`curl -d`'s default), is read as
+            // the JSON it is, as o2o always has; the generated code would refuse it with 415.
+            let type = head.headerFields[.contentType]?.lowercased()
+            if type == nil || type?.hasPrefix("application/x-www-form-urlencoded") == true,
+               let first = body.readableBytesView.first(where: { !Self.space.contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+                head.headerFields[.contentType] = "application/json"
             }
         }
         // The generated code checks each response's type against Accept; a problem document
         // must get through whatever the client asked for.
-        if let accept = request.headers[.accept], !accept.contains("*/*"), !accept.contains("application/problem+json") {
-            var head = request.head
+        if let accept = head.headerFields[.accept], !accept.contains("*/*"), !accept.contains("application/problem+json") {
             head.headerFields[.accept] = accept + ", application/problem+json;q=0.1"
-            request = Request(head: head, body: request.body)
         }
+        if head != request.head { request = Request(head: head, body: request.body) }
         return try await Self.$current.withValue(Current(request: request, context: context)) { try await next(request, context) }
     }
 }
@@ -85,6 +95,7 @@ extension Problem {
         }
         if error.httpStatus == .internalServerError { return Problem.from(error.underlyingError) }
         let field = APIContract.missingParameter(error.causeDescription) ?? APIContract.unparsedParameter(error)
+            ?? (error.causeDescription.localizedCaseInsensitiveContains("body") ? "body" : nil)
         return Problem(error.httpStatus, type: error.httpStatus == .badRequest ? "invalid-parameter" : "http",
                        title: error.httpStatus.reasonPhrase, detail: error.causeDescription, field: field)
     }

@@ -1,5 +1,8 @@
+import Accounts
 import Catalog
 import Dispatching
+import Orders
+import Payments
 import O2OAPI
 import Stores
 
@@ -10,4 +13,7 @@ struct APIHandlers: APIProtocol {
     let stores: StoreService
     let dispatch: DispatchService
     let catalog: CatalogService
+    let accounts: AccountService
+    let orders: OrderService
+    let cancellations: OrderCancellation
 }

@@ -13,7 +13,7 @@ import Testing
 @Suite("Payments: sandbox providers, signed notifications, refunds, reconciliation")
 struct PaymentTests {
     struct Setup {
-        let base: OrderTests.Setup
+        let base: CommerceFixture
         let payments: PaymentService
         let gateway: SandboxGateway
         var orders: OrderService { base.orders }
@@ -21,7 +21,7 @@ struct PaymentTests {
     }
 
     static func setup() async throws -> Setup {
-        let base = try await OrderTests.setup()
+        let base = try await CommerceFixture.make()
         let clock = base.clock
         let (payments, gateway) = try DemoFixture.payments(base.db, orders: base.orders, now: { clock.now })
         return Setup(base: base, payments: payments, gateway: gateway)
@@ -29,7 +29,7 @@ struct PaymentTests {
 
     /// An order awaiting payment.
     static func order(_ s: Setup, key: String = "k1") async throws -> Order {
-        try await OrderTests.fill(s.base)
+        try await s.base.fill()
         return try await s.orders.checkout(idempotencyKey: key, by: s.customer).order
     }
 
@@ -199,7 +199,7 @@ struct PaymentTests {
         #expect(try await s.base.stores.reservation(order.reservation).status == .confirmed)
 
         // A crash after the order's paid step but before its hold became a sale: the next notification confirms it.
-        try await OrderTests.fill(s.base)
+        try await s.base.fill()
         let second = try await s.orders.checkout(idempotencyKey: "k2", by: s.customer).order
         let (p2, payload, _) = try await s.payments.pay(second.id, provider: "alipay", by: s.customer)
         let played = try s.gateway.pay(payload, provider: .alipay)

@@ -13,35 +13,13 @@ import Testing
 
 @Suite("Checkout and the order's life")
 struct OrderTests {
-    struct Setup {
-        let stores: StoreService
-        let accounts: AccountService
-        let carts: CartService
-        let orders: OrderService
-        let clock: TestClock
-        let customer: Principal
-        let home: DeliveryAddress
-        let db: SpatiaLiteDatabase
-    }
+    typealias Setup = CommerceFixture
 
-    static func setup() async throws -> Setup {
-        let (db, stores, accounts, carts, orders, clock) = try await DemoFixture.clockedCommerce()
-        let (ana, home) = try await DemoFixture.customer(accounts)
-        return Setup(stores: stores, accounts: accounts, carts: carts, orders: orders, clock: clock, customer: ana, home: home, db: db)
-    }
-
-    /// A staff account for the store.
+    static func setup() async throws -> Setup { try await CommerceFixture.make() }
     static func staff(_ s: Setup, _ store: StoreID, _ email: String = "staff@example.com") async throws -> Principal {
-        let admin = Principal(account: AccountID(0), role: .admin)
-        return try await s.accounts.create(AccountDraft(email: email, name: "Staff", role: .staff, stores: [store]),
-                                           password: "staff password", by: admin).principal
+        try await s.staff(store, email)
     }
-
-    /// A delivery cart of milk (two pass the demo zones' minimum order).
-    static func fill(_ s: Setup, quantity: Int = 3) async throws {
-        _ = try await s.carts.setQuantity(quantity, of: "DAIRY-001", by: s.customer)
-        _ = try await s.carts.choose(.delivery(s.home.id), by: s.customer)
-    }
+    static func fill(_ s: Setup, quantity: Int = 3) async throws { try await s.fill(quantity: quantity) }
 
     @Test("delivery end to end: checkout holds the stock, payment sells it, the store and dispatch move it on, the customer completes")
     func deliveryFlow() async throws {
