@@ -79,15 +79,6 @@ struct MarketingRoutes: Sendable {
             guard (1...64).contains(code.count) else { throw Problem.invalid("code", "a code of 1 to 64 characters") }
             return JSONBody(value: Self.coupon(try await marketing.claim(code: code, by: caller)), status: .created)
         }
-        router.put("/v1/cart/discounts") { request, context in
-            let caller = try context.signedIn()
-            let o = try Input.object(try await Input.json(request, context: context), allowed: ["coupon_id", "points", "group_buy_id", "group_id"])
-            let coupon = try Input.integer(o, "coupon_id").map(Int64.init)
-            _ = try await marketing.choose(CartChoices(coupon: coupon, points: try Input.integer(o, "points") ?? 0,
-                                                       groupBuy: try Input.integer(o, "group_buy_id").map(Int64.init),
-                                                       group: try Input.integer(o, "group_id").map(Int64.init)), by: caller)
-            return JSONBody(value: Render.quote(try await carts.quote(by: caller)))
-        }
         router.post("/v1/marketing/flash-sales") { request, context in
             let o = try Input.object(try await Input.json(request, context: context),
                                      allowed: ["store_id", "sku", "price_minor", "quantity", "per_customer", "starts_at", "ends_at"])

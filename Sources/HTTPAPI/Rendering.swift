@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Kernel
 import Stores
 import Synchronization
 
@@ -30,6 +31,8 @@ enum Render {
         GeoJSONFeature(geometry: .point(s.location), properties: storeProperties(s).merging(extra) { $1 },
                        id: .number(Double(s.id.rawValue))).json
     }
+
+    static func money(_ m: Money) -> JSONValue { .number(Double(m.minor)) }
 
     static func zoneProperties(_ z: DeliveryZone) -> [String: JSONValue] {
         [

@@ -56,7 +56,7 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     // are still routed by hand while they move over.
     do {
         try APIHandlers(stores: service, dispatch: dispatch, catalog: catalog, accounts: accounts, orders: orders,
-                    cancellations: OrderCancellation(orders: orders, payments: payments)).register(on: router)
+                    cancellations: OrderCancellation(orders: orders, payments: payments), carts: carts, marketing: marketing).register(on: router)
     } catch {
         preconditionFailure("the generated routes do not register: \(error)")
     }
@@ -67,7 +67,6 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     CoverageRoutes(stores: service, geoData: geoData, gate: compute, geometry: geometry).register(on: router)
     AccountRoutes(accounts: accounts, stores: service).register(on: router)
     CatalogRoutes(catalog: catalog).register(on: router)
-    CartRoutes(carts: carts).register(on: router)
     PaymentRoutes(payments: payments).register(on: router)
     MarketingRoutes(marketing: marketing, carts: carts).register(on: router)
     ReportRoutes(reports: reports).register(on: router)

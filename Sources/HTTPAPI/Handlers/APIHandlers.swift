@@ -1,6 +1,8 @@
 import Accounts
 import Catalog
+import Commerce
 import Dispatching
+import Marketing
 import Orders
 import Payments
 import O2OAPI
@@ -16,4 +18,6 @@ struct APIHandlers: APIProtocol {
     let accounts: AccountService
     let orders: OrderService
     let cancellations: OrderCancellation
+    let carts: CartService
+    let marketing: MarketingService
 }
