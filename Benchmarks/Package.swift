@@ -66,6 +66,7 @@ let package = Package(
         .executableTarget(
             name: "PeerHarness",
             dependencies: [
+                .product(name: "Kernel", package: "o2o"),
                 .product(name: "Stores", package: "o2o"),
                 .product(name: "StoreImport", package: "o2o"),
                 .product(name: "Dispatching", package: "o2o"),

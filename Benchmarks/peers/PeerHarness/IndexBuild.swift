@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Kernel
 import NationalData
 import Persistence
 import Stores

@@ -1,6 +1,7 @@
 import Dispatching
 import Foundation
 import GeoCore
+import Kernel
 import Persistence
 import SpatialIndex
 import StoreImport
@@ -98,7 +99,7 @@ func riders(_ folder: URL) async throws {
     let streamed = shared.applied.load(ordering: .relaxed)
     // Answers: the service's nearest idle rider equals a brute-force scan over every rider's
     // record (position and status as the service holds them).
-    let records = try ids.map { id throws(DispatchError) in try service.rider(id) }
+    let records = try ids.map { id throws(DomainError) in try service.rider(id) }
     var mismatches = 0
     for p in points.prefix(500) {
         let found = service.nearbyRiders(to: p, status: .idle, limit: 1)[0]
