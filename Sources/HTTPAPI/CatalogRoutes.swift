@@ -13,21 +13,6 @@ struct CatalogRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/v1/catalog/search") { request, _ in try await search(request) }
-        router.post("/v1/catalog/products") { request, context in try await createProduct(request, context) }
-        router.put("/v1/stores/:id/prices/:sku") { request, context in
-            let store = try StoreRoutes.storeID(context)
-            guard try context.signedIn().mayRun(store: store) else { throw DomainError(.forbidden, "only the store's staff or an admin set its prices") }
-            let o = try Input.object(try await Input.json(request, context: context), allowed: ["price_minor"])
-            try await catalog.setStorePrice(try Input.integer(o, "price_minor", required: true)!, store: store,
-                                            sku: SKUCode(context.parameters.get("sku") ?? ""))
-            return Response(status: .noContent)
-        }
-        router.delete("/v1/stores/:id/prices/:sku") { _, context in
-            let store = try StoreRoutes.storeID(context)
-            guard try context.signedIn().mayRun(store: store) else { throw DomainError(.forbidden, "only the store's staff or an admin set its prices") }
-            try await catalog.setStorePrice(nil, store: store, sku: SKUCode(context.parameters.get("sku") ?? ""))
-            return Response(status: .noContent)
-        }
     }
 
     func search(_ request: Request) async throws -> JSONBody {
@@ -69,75 +54,9 @@ struct CatalogRoutes: Sendable {
         }
         return query
     }
-
-    static let productMembers: Set<String> = ["name", "brand", "category", "description", "attributes", "images", "skus"]
-    static let skuMembers: Set<String> = ["sku", "name", "variant", "unit", "price_minor"]
-
-    func createProduct(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
-        guard try context.signedIn().role == .admin else { throw DomainError(.forbidden, "only an admin edits the catalog") }
-        let o = try Input.object(try await Input.json(request, context: context), allowed: Self.productMembers)
-        let name = try Input.string(o, "name", required: true)!
-        guard case .array(let items)? = o["skus"] else { throw Problem.invalid("skus", "skus must be an array of SKUs") }
-        let skus = try items.enumerated().map { i, item in
-            let s = try Input.object(item, field: "skus[\(i)]", allowed: Self.skuMembers)
-            let path = "skus[\(i)]."
-            return ProductSKU(code: SKUCode(try Input.string(s, "sku", required: true, path: path)!),
-                              name: try Input.string(s, "name", path: path) ?? name,
-                              variant: try Self.strings(s["variant"], field: path + "variant"), unit: try Input.string(s, "unit", path: path),
-                              listPriceMinor: try Input.integer(s, "price_minor", required: true, path: path)!)
-        }
-        var images: [String] = []
-        if let value = o["images"], !value.isNull {
-            guard case .array(let list) = value else { throw Problem.invalid("images", "images must be an array of URLs") }
-            images = try list.enumerated().map { i, v in
-                guard let s = v.stringValue else { throw Problem.invalid("images[\(i)]", "an image is a URL string") }
-                return s
-            }
-        }
-        let draft = ProductDraft(name: name, brand: try Input.string(o, "brand"), category: try Input.string(o, "category", required: true)!,
-                                 description: try Input.string(o, "description"), attributes: try Self.strings(o["attributes"], field: "attributes"),
-                                 images: images, skus: skus)
-        let product = try await catalog.createProduct(draft)
-        let prices = Dictionary(uniqueKeysWithValues: product.skus.map { ($0.code, $0.listPriceMinor) })
-        return JSONBody(value: Render.product(product, prices: prices, tree: try await catalog.categoryTree(), currency: catalog.currency),
-                        status: .created)
-    }
-
-    /// An object of strings ({"size": "1 L"}), or empty when absent.
-    static func strings(_ value: JSONValue?, field: String) throws -> [String: String] {
-        guard let value, !value.isNull else { return [:] }
-        guard case .object(let o) = value else { throw Problem.invalid(field, "\(field) must be an object of strings") }
-        return try o.mapValues { v in
-            guard let s = v.stringValue else { throw Problem.invalid(field, "\(field) must be an object of strings") }
-            return s
-        }
-    }
 }
 
 extension Render {
-    static func category(_ c: Catalog.Category, _ tree: CategoryTree) -> JSONValue {
-        .object([
-            "id": .number(Double(c.id.rawValue)), "slug": .string(c.slug), "name": .string(c.name),
-            "parent": c.parent.flatMap { tree[$0] }.map { .string($0.slug) } ?? .null,
-            "path": .array(tree.path(of: c.id).map { .string($0.name) }),
-        ])
-    }
-
-    static func strings(_ d: [String: String]) -> JSONValue { .object(d.mapValues(JSONValue.string)) }
-
-    static func product(_ p: Product, prices: [SKUCode: Int], tree: CategoryTree, currency: String) -> JSONValue {
-        .object([
-            "id": .number(Double(p.id.rawValue)), "name": .string(p.name), "brand": optional(p.brand),
-            "category": tree[p.category].map { category($0, tree) } ?? .null, "description": optional(p.description),
-            "attributes": strings(p.attributes), "images": .array(p.images.map(JSONValue.string)), "sales": number(p.sales),
-            "currency": .string(currency),
-            "skus": .array(p.skus.map { s in
-                .object(["sku": .string(s.code.rawValue), "name": .string(s.name), "variant": strings(s.variant), "unit": optional(s.unit),
-                         "list_price_minor": number(s.listPriceMinor), "price_minor": number(prices[s.code] ?? s.listPriceMinor)])
-            }),
-        ])
-    }
-
     static func hit(_ h: CatalogHit, tree: CategoryTree) -> JSONValue {
         let sku = h.product.skus.first { $0.code == h.candidate.sku }
         return .object([

@@ -110,7 +110,7 @@ struct CatalogHTTPTests {
                 (#"{"name":"X","category":"dairy","skus":"X-1"}"#, 400, "skus"),
                 (#"{"name":"X","category":"nope","skus":[{"sku":"X-1","price_minor":1}]}"#, 422, "category"),
                 (#"{"name":"X","category":"dairy","images":["ftp://a"],"skus":[{"sku":"X-1","price_minor":1}]}"#, 400, "images[0]"),
-                (#"{"name":"X","category":"dairy","attributes":{"a":1},"skus":[{"sku":"X-1","price_minor":1}]}"#, 400, "attributes"),
+                (#"{"name":"X","category":"dairy","attributes":{"a":1},"skus":[{"sku":"X-1","price_minor":1}]}"#, 400, "attributes.a"),
             ] {
                 let r = try await client.execute(uri: "/v1/catalog/products", method: .post, headers: auth, body: body(text))
                 #expect(Int(r.status.code) == status && r.json["field"] == .string(field), "\(text): \(r.json)")
