@@ -53,13 +53,13 @@ func sweepers(_ s: AppServices, intervals: BackgroundIntervals, logger: Logger) 
         PeriodicSweep(interval: intervals.sweep, logger: logger, what: "unpaid orders expired") { try await s.orders.expireUnpaid() },
         PeriodicSweep(interval: intervals.paymentSettle, logger: logger, what: "payments applied or refunded") { try await s.payments.settle() },
         PeriodicSweep(interval: .seconds(3_600), logger: logger, what: "customers' lapsed points expired") {
-            try await s.marketing.repository.expirePoints(at: Date())
+            try await s.marketing.expirePoints()
         },
         PeriodicSweep(interval: intervals.paymentSettle, logger: logger, what: "lapsed groups' orders cancelled or refunded") {
             try await s.marketing.failLapsedGroups { id, reason in _ = try await s.cancellations.cancel(OrderID(id), reason: reason, by: system) }
         },
         PeriodicSweep(interval: .seconds(3_600), logger: logger, what: "membership levels moved") {
-            try await s.marketing.repository.reviewLevels(at: Date())
+            try await s.marketing.reviewLevels()
         },
     ]
 }

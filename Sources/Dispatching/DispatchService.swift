@@ -197,6 +197,11 @@ public final class DispatchService: Sendable {
         return d
     }
 
+    /// Deliveries, newest first, of a status or a rider or all.
+    public func deliveries(status: DeliveryStatus?, rider: RiderID?, limit: Int) async throws -> [Delivery] {
+        try await storage.deliveries(status: status, rider: rider, limit: limit)
+    }
+
     public func timeline(_ id: DeliveryID) async throws -> [DeliveryEvent] {
         _ = try await delivery(id)
         return try await storage.timeline(id)

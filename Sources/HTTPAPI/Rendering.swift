@@ -51,16 +51,6 @@ enum Render {
         .object(["type": .string("FeatureCollection"), "features": .array(zones.map { zoneFeature($0) })])
     }
 
-    static func stockLine(_ line: StockLine, name: String?) -> JSONValue {
-        .object([
-            "sku": .string(line.sku.rawValue), "name": optional(name), "on_hand": number(line.level.onHand),
-            "reserved": number(line.level.reserved), "available": number(line.level.available),
-            "version": number(line.level.version),
-            "low_threshold": line.level.lowThreshold.map(number) ?? .null,
-            "updated_at": .string(iso8601(Date(timeIntervalSince1970: line.level.updatedAt))),
-        ])
-    }
-
     static func iso8601(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]

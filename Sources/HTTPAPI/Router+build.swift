@@ -54,21 +54,21 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     }
     // The operations that implement the protocol generated from openapi.yaml; the rest below
     // are still routed by hand while they move over.
+    let handlers = APIHandlers(stores: service, dispatch: dispatch, catalog: catalog, accounts: accounts, orders: orders,
+                               cancellations: OrderCancellation(orders: orders, payments: payments), carts: carts,
+                               marketing: marketing, payments: payments)
     do {
-        try APIHandlers(stores: service, dispatch: dispatch, catalog: catalog, accounts: accounts, orders: orders,
-                    cancellations: OrderCancellation(orders: orders, payments: payments), carts: carts, marketing: marketing).register(on: router)
+        try handlers.register(on: router)
     } catch {
         preconditionFailure("the generated routes do not register: \(error)")
     }
     StoreRoutes(service: service).register(on: router)
-    StockRoutes(service: service).register(on: router)
     InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
-    DispatchRoutes(stores: service, dispatch: dispatch, heartbeat: heartbeat).register(on: router)
+    DispatchStreams(handlers: handlers, heartbeat: heartbeat).register(on: router)
     CoverageRoutes(stores: service, geoData: geoData, gate: compute, geometry: geometry).register(on: router)
     AccountRoutes(accounts: accounts, stores: service).register(on: router)
     CatalogRoutes(catalog: catalog).register(on: router)
-    PaymentRoutes(payments: payments).register(on: router)
-    MarketingRoutes(marketing: marketing, carts: carts).register(on: router)
+    PaymentNotifyRoute(payments: payments).register(on: router)
     ReportRoutes(reports: reports).register(on: router)
     ConsoleRoutes(geoData: geoData, configuration: console).register(on: router)
     return router

@@ -46,7 +46,8 @@ public struct MarketingDiscounts: DiscountPolicy {
 /// Membership, coupons and flash sales for the HTTP API and the command line.
 public struct MarketingService: Sendable {
     public let repository: any MarketingRepository
-    let now: @Sendable () -> Date
+    /// The service's clock: what "now" is for validity windows and for lists of what is on.
+    public let now: @Sendable () -> Date
 
     public init(repository: any MarketingRepository, now: @escaping @Sendable () -> Date = { Date() }) {
         self.repository = repository; self.now = now

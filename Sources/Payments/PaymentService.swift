@@ -23,7 +23,8 @@ public struct PaymentService: Sendable {
     /// Where providers reach this server.
     let notifyBaseURL: String
     let logger: Logger
-    let now: @Sendable () -> Date
+    /// The service's clock.
+    public let now: @Sendable () -> Date
 
     public init(repository: any PaymentRepository, orders: OrderService, providers: [PaymentProviderName: any PaymentProvider],
                 gateway: any PaymentGateway, statements: any StatementSource, notifyBaseURL: String,
@@ -200,13 +201,23 @@ public struct PaymentService: Sendable {
     /// one side has, and what differs in amount. Entries near the ends are looked up a day
     /// either side, so a notification that arrived a little after the provider took the money
     /// still matches.
-    public func reconcile(provider raw: String, from: Date, to: Date) async throws -> Reconciliation {
+    public func reconcile(provider raw: String, from: Date, to: Date, by caller: Principal) async throws -> Reconciliation {
+        guard caller.role == .admin else { throw DomainError(.forbidden, "payments are reconciled by an admin") }
         let name = try Self.providerName(raw)
         guard from < to else { throw DomainError(.invalid, field: "from", "from must be before to") }
         guard to.timeIntervalSince(from) <= 92 * 86_400 else { throw DomainError(.invalid, field: "to", "a reconciliation covers at most 92 days") }
         let statementWide = try await statements.statement(provider: name, from: from.addingTimeInterval(-86_400), to: to.addingTimeInterval(86_400))
         let ledgerWide = try await repository.movements(provider: name, from: from.addingTimeInterval(-86_400), to: to.addingTimeInterval(86_400))
         return Reconciliation(provider: name, from: from, to: to, statement: statementWide, ledger: ledgerWide)
+    }
+}
+
+extension PaymentService {
+    /// The latest notifications received, newest first, of one provider or all (an admin's).
+    public func notifications(provider raw: String?, limit: Int, by caller: Principal) async throws -> [NotificationRecord] {
+        guard caller.role == .admin else { throw DomainError(.forbidden, "payments are reconciled by an admin") }
+        guard (1...500).contains(limit) else { throw DomainError(.invalid, field: "limit", "limit must be between 1 and 500") }
+        return try await repository.notifications(provider: try raw.map { try Self.providerName($0) }, limit: limit)
     }
 }
 

@@ -288,7 +288,7 @@ def api_board(api, token):
     riders = api.ok("GET", "/v1/riders?limit=1000", token=token)["riders"]
     active = [d for d in api.ok("GET", "/v1/deliveries?limit=1000", token=token)["deliveries"]
               if d["status"] not in ("delivered", "failed", "cancelled")]
-    return ({r["id"]: r for r in riders}, sorted([{"id": d["id"], "status": d["status"], "rider": d["rider_id"]} for d in active],
+    return ({r["id"]: r for r in riders}, sorted([{"id": d["id"], "status": d["status"], "rider": d.get("rider_id")} for d in active],
                                                  key=lambda d: d["id"]))
 
 

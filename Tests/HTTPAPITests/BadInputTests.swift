@@ -65,7 +65,8 @@ struct BadInputTests {
         (.put, "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-001","qty":1.5}]}"#, 400, "items[0].qty"),
         (.put, "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-001","qty":1},{"sku":"DAIRY-001","qty":2}]}"#, 400, "items[1].sku"),
         (.put, "/v1/stores/1/stock", #"{"items":[]}"#, 400, "items"),
-        (.put, "/v1/stores/1/stock", #"{"stuff":[]}"#, 400, "stuff"),
+        (.put, "/v1/stores/1/stock", #"{"stuff":[]}"#, 400, "items"),
+        (.put, "/v1/stores/1/stock", #"{"items":[],"stuff":[]}"#, 400, "stuff"),
         (.patch, "/v1/stores/1/stock", #"{"items":[{"sku":"DAIRY-001","qty":-1000000}]}"#, 409, "items[0].qty"),
         (.put, "/v1/stores/999999/stock", #"{"items":[{"sku":"DAIRY-001","qty":1}]}"#, 404, "id"),
         (.post, "/v1/availability", #"{"lat":41.15,"lon":-8.61}"#, 400, "items"),
@@ -119,7 +120,7 @@ struct BadInputTests {
                 #expect(problem["status"] == .number(Double(status)))
                 #expect(problem["type"]?.stringValue?.hasPrefix("urn:o2o:problem:") == true)
                 #expect(problem["detail"]?.stringValue?.isEmpty == false)
-                if let field { #expect(problem["field"] == .string(field), "\(method) \(uri) \(text ?? "")") }
+                if let field { #expect(problem["field"] == .string(field), "\(method) \(uri) \(text ?? ""): \(problem["detail"]?.stringValue ?? "")") }
             }
         }
     }

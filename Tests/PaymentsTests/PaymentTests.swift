@@ -12,6 +12,8 @@ import Testing
 
 @Suite("Payments: sandbox providers, signed notifications, refunds, reconciliation")
 struct PaymentTests {
+    static let admin = Principal(account: AccountID(0), role: .admin)
+
     struct Setup {
         let base: CommerceFixture
         let payments: PaymentService
@@ -239,20 +241,20 @@ struct PaymentTests {
         _ = try await s.payments.notify(provider: "alipay", body: n1.body, contentType: n1.contentType)
         _ = try await s.orders.cancel(first.id, reason: nil, by: s.customer)
         await s.payments.orderRefunded(first.id)
-        var r = try await s.payments.reconcile(provider: "alipay", from: day.from, to: day.to)
+        var r = try await s.payments.reconcile(provider: "alipay", from: day.from, to: day.to, by: Self.admin)
         #expect(r.balanced && r.matched == 2 && r.providerNet == ["EUR": 0] && r.ledgerNet == ["EUR": 0])
         // Paid at the provider, but the notification never arrived.
         let second = try await Self.order(s, key: "k2")
         _ = try await Self.paid(s, second, .alipay)
-        r = try await s.payments.reconcile(provider: "alipay", from: day.from, to: day.to)
+        r = try await s.payments.reconcile(provider: "alipay", from: day.from, to: day.to, by: Self.admin)
         #expect(r.differences.map(\.finding) == [.missingFromLedger] && r.providerNet == ["EUR": second.total.minor] && r.ledgerNet == ["EUR": 0])
         // Recorded paid in the ledger without the provider having taken anything.
         let third = try await Self.order(s, key: "k3")
         let (p3, _, _) = try await s.payments.pay(third.id, provider: "alipay", by: s.customer)
         _ = try await s.payments.repository.recordPaid(p3.id, providerTradeNumber: "X", status: .paid, at: s.base.clock.now)
-        r = try await s.payments.reconcile(provider: "alipay", from: day.from, to: day.to)
+        r = try await s.payments.reconcile(provider: "alipay", from: day.from, to: day.to, by: Self.admin)
         #expect(Set(r.differences.map(\.finding)) == [.missingFromLedger, .missingAtProvider])
-        await #expect(throws: DomainError.self) { _ = try await s.payments.reconcile(provider: "alipay", from: day.to, to: day.from) }
+        await #expect(throws: DomainError.self) { _ = try await s.payments.reconcile(provider: "alipay", from: day.to, to: day.from, by: Self.admin) }
     }
 
     @Test("WeChat Pay's documented signing example; RSA2 signatures verify with OpenSSL")

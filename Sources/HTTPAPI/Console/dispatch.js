@@ -191,8 +191,8 @@ async function loadKPIs() {
     const d = k.deliveries, r = k.rounds, now = k.now;
     const cards = [
       ["created", d.created, "deliveries created"], ["delivered", d.delivered, "delivered"],
-      ["on-time", d.on_time_percent === null ? "–" : `${format.number(d.on_time_percent)} %`, "on time"],
-      ["mean-minutes", d.mean_minutes === null ? "–" : `${format.number(d.mean_minutes)} min`, "creation to door"],
+      ["on-time", d.on_time_percent == null ? "–" : `${format.number(d.on_time_percent)} %`, "on time"],
+      ["mean-minutes", d.mean_minutes == null ? "–" : `${format.number(d.mean_minutes)} min`, "creation to door"],
       ["failed", d.failed + d.cancelled, "failed or cancelled"], ["rounds", r.count, `rounds, ${r.assigned} assigned`],
       ["waiting", now.deliveries.pending, "waiting now"], ["busy", now.riders.busy, "riders busy"], ["idle", now.riders.idle, "riders idle"],
     ];

@@ -32,6 +32,53 @@ enum APIContract {
         return routes
     }()
 
+    /// The operations whose request body may be left out (`requestBody.required` not true):
+    /// an empty body is then read as one with no members.
+    static let optionalBodies: [APIRoute] = routes.filter { route in
+        guard let body = json["paths"]?[route.path]?[route.method.rawValue.lowercased()]?["requestBody"] else { return false }
+        return body["required"] != .bool(true)
+    }
+
+    /// The first member of a request's JSON body, in key order, that its schema declares an
+    /// integer but that holds a number with a fraction or beyond 2⁵³: JSONDecoder refuses such
+    /// a body without saying where, and the refusal should name the member.
+    static func fractionalInteger(in body: JSONValue, method: HTTPRequest.Method, path: String) -> String? {
+        for route in routes where route.method == method && route.matches(path: path) {
+            let operation = json["paths"]?[route.path]?[route.method.rawValue.lowercased()]
+            if let schema = operation?["requestBody"]?["content"]?["application/json"]?["schema"] {
+                return fractionalInteger(in: body, schema: schema, at: "")
+            }
+        }
+        return nil
+    }
+
+    static func fractionalInteger(in value: JSONValue, schema: JSONValue, at path: String, depth: Int = 0) -> String? {
+        guard depth < 32 else { return nil }
+        var schema = schema
+        if let ref = schema["$ref"]?.stringValue, ref.hasPrefix("#/components/schemas/") {
+            schema = json["components"]?["schemas"]?[String(ref.dropFirst("#/components/schemas/".count))] ?? .null
+        }
+        let types = schema["type"].map { $0.arrayValue?.compactMap(\.stringValue) ?? [$0.stringValue ?? ""] } ?? []
+        switch value {
+        case .number(let n) where types.contains("integer") && !types.contains("number"):
+            return n.rounded() != n || abs(n) > 9_007_199_254_740_992 ? (path.isEmpty ? "body" : path) : nil
+        case .array(let items):
+            guard let itemSchema = schema["items"] else { return nil }
+            for (i, item) in items.enumerated() {
+                if let found = fractionalInteger(in: item, schema: itemSchema, at: "\(path)[\(i)]", depth: depth + 1) { return found }
+            }
+        case .object(let members):
+            for key in members.keys.sorted() {
+                guard let memberSchema = schema["properties"]?[key] ?? schema["additionalProperties"], memberSchema.objectValue != nil else { continue }
+                if let found = fractionalInteger(in: members[key]!, schema: memberSchema, at: path.isEmpty ? key : "\(path).\(key)", depth: depth + 1) {
+                    return found
+                }
+            }
+        default: break
+        }
+        return nil
+    }
+
     /// A YAML node as JSON: scalars by their resolved tag (`200:` in quotes stays a string).
     static func value(_ node: Node) -> JSONValue {
         switch node {

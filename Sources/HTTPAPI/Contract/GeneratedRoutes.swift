@@ -26,6 +26,7 @@ struct GeneratedRouteMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         var head = request.head
+        var sent: ByteBuffer?
         if request.method != .get, request.method != .head {
             let body: ByteBuffer
             do {
@@ -40,6 +41,14 @@ struct GeneratedRouteMiddleware: RouterMiddleware {
                let first = body.readableBytesView.first(where: { !Self.space.contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
                 head.headerFields[.contentType] = "application/json"
             }
+            sent = body
+            // A step whose body may be left out, sent without one, has no members.
+            if !body.readableBytesView.contains(where: { !Self.space.contains($0) }),
+               APIContract.optionalBodies.contains(where: { $0.method == request.method && $0.matches(path: request.uri.path) }) {
+                head.headerFields[.contentType] = "application/json"
+                head.headerFields[.contentLength] = "2"
+                request = Request(head: head, body: .init(buffer: ByteBuffer(string: "{}")))
+            }
         }
         // The generated code checks each response's type against Accept; a problem document
         // must get through whatever the client asked for.
@@ -47,7 +56,22 @@ struct GeneratedRouteMiddleware: RouterMiddleware {
             head.headerFields[.accept] = accept + ", application/problem+json;q=0.1"
         }
         if head != request.head { request = Request(head: head, body: request.body) }
-        return try await Self.$current.withValue(Current(request: request, context: context)) { try await next(request, context) }
+        do {
+            return try await Self.$current.withValue(Current(request: request, context: context)) { try await next(request, context) }
+        } catch let error as ServerError {
+            throw Self.unreadableNumber(error, body: sent, method: request.method, path: request.uri.path) ?? error
+        }
+    }
+
+    /// A number the decoder could not take as the integer the document asks for (`"qty": 1.5`):
+    /// JSONDecoder says only that the data is not valid JSON, so the body is read against the
+    /// operation's schema to name the member.
+    static func unreadableNumber(_ error: ServerError, body: ByteBuffer?, method: HTTPRequest.Method, path: String) -> Problem? {
+        guard let body, case .dataCorrupted(let c)? = error.underlyingError as? DecodingError, c.codingPath.isEmpty,
+              let json = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)),
+              let field = APIContract.fractionalInteger(in: json, method: method, path: path) else { return nil }
+        return Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter",
+                       detail: "\(field) is not what the API expects: an integer", field: field)
     }
 }
 

@@ -20,4 +20,5 @@ struct APIHandlers: APIProtocol {
     let cancellations: OrderCancellation
     let carts: CartService
     let marketing: MarketingService
+    let payments: PaymentService
 }
