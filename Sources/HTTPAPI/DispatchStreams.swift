@@ -29,22 +29,6 @@ struct DispatchStreams: Sendable {
         }
     }
 
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-
-    /// One event: its id, its name and its data as one line of JSON.
-    static func event(_ name: String, _ body: some Encodable, sequence: Int) throws -> ByteBuffer {
-        let data = String(decoding: try encoder.encode(body), as: UTF8.self)
-        return ByteBuffer(string: "id: \(sequence)\nevent: \(name)\ndata: \(data)\n\n")
-    }
-
-    static func response(_ body: ResponseBody) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
-    }
-
     /// A `snapshot` (BoardSnapshot) of every rider and active delivery, then `rider`,
     /// `position` (RiderPosition), `delivery` and `round` (RoundReport) events as they happen.
     func board() throws -> Response {
@@ -54,10 +38,10 @@ struct DispatchStreams: Sendable {
         let snapshot = Components.Schemas.BoardSnapshot(deliveries: try dispatch.activeDeliveries.map(APIHandlers.delivery),
                                                          riders: try dispatch.riders().map { try APIHandlers.rider($0) })
         let heartbeat = self.heartbeat
-        return Self.response(ResponseBody { writer in
+        return LiveStream.response(ResponseBody { writer in
             var sequence = 1
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-            try await writer.write(try Self.event("snapshot", snapshot, sequence: sequence))
+            try await writer.write(try LiveStream.event("snapshot", snapshot, id: Int64(sequence)))
             for await signal in LiveStream.merge(live, heartbeat: heartbeat) {
                 switch signal {
                 case .event(let update):
@@ -72,12 +56,12 @@ struct DispatchStreams: Sendable {
 
     static func boardEvent(_ update: BoardUpdate, sequence: Int) throws -> ByteBuffer {
         switch update {
-        case .rider(let r): try event("rider", try APIHandlers.rider(r), sequence: sequence)
+        case .rider(let r): try LiveStream.event("rider", try APIHandlers.rider(r), id: Int64(sequence))
         case .position(let r, let p, let at):
-            try event("position", Components.Schemas.RiderPosition(at: Render.iso8601(at), position: APIHandlers.point(p), riderId: Int(r.rawValue)),
-                      sequence: sequence)
-        case .delivery(let d): try event("delivery", try APIHandlers.delivery(d), sequence: sequence)
-        case .round(let report): try event("round", try APIHandlers.roundReport(report), sequence: sequence)
+            try LiveStream.event("position", Components.Schemas.RiderPosition(at: Render.iso8601(at), position: APIHandlers.point(p), riderId: Int(r.rawValue)),
+                                id: Int64(sequence))
+        case .delivery(let d): try LiveStream.event("delivery", try APIHandlers.delivery(d), id: Int64(sequence))
+        case .round(let report): try LiveStream.event("round", try APIHandlers.roundReport(report), id: Int64(sequence))
         }
     }
 
@@ -88,7 +72,7 @@ struct DispatchStreams: Sendable {
         let live = dispatch.tracking.subscribe(key: id)
         let timeline = try await dispatch.timeline(id)
         let heartbeat = self.heartbeat
-        return Self.response(ResponseBody { writer in
+        return LiveStream.response(ResponseBody { writer in
             var sequence = 0, seen = Set<String>()
             func send(_ update: TrackingUpdate) async throws -> Bool {
                 if case .status(let e) = update {
@@ -117,10 +101,10 @@ struct DispatchStreams: Sendable {
 
     static func trackingEvent(_ update: TrackingUpdate, sequence: Int) throws -> ByteBuffer {
         switch update {
-        case .status(let e): try event("status", APIHandlers.deliveryEvent(e), sequence: sequence)
+        case .status(let e): try LiveStream.event("status", APIHandlers.deliveryEvent(e), id: Int64(sequence))
         case .position(let d, let r, let p, let at):
-            try event("position", Components.Schemas.DeliveryPosition(at: Render.iso8601(at), deliveryId: Int(d.rawValue), position: APIHandlers.point(p),
-                                                                      riderId: Int(r.rawValue)), sequence: sequence)
+            try LiveStream.event("position", Components.Schemas.DeliveryPosition(at: Render.iso8601(at), deliveryId: Int(d.rawValue), position: APIHandlers.point(p),
+                                                                      riderId: Int(r.rawValue)), id: Int64(sequence))
         }
     }
 }

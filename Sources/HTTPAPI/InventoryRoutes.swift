@@ -6,7 +6,7 @@ import NIOCore
 import StoreImport
 import Stores
 
-/// Basket availability, reservations, till batches and stock events.
+/// Basket availability, till batches and the live stream of a store's stock events.
 struct InventoryRoutes: Sendable {
     let service: StoreService
     /// How often an idle event stream sends a comment, so proxies keep it open.
@@ -14,24 +14,7 @@ struct InventoryRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/v1/availability") { request, context in try await availability(request, context) }
-        router.post("/v1/reservations") { request, context in try await reserve(request, context) }
-        router.get("/v1/reservations/:rid") { _, context in try await show(context) }
-        router.post("/v1/reservations/:rid/confirm") { _, context in try await confirm(context) }
-        router.delete("/v1/reservations/:rid") { _, context in try await release(context) }
         router.post("/v1/stores/:id/stock/batches") { request, context in try await batch(request, context) }
-        router.get("/v1/stores/:id/stock/events") { request, context in
-            let store = try StoreRoutes.storeID(context)
-            _ = try context.runs(store)
-            return try await events(request, store: store)
-        }
-        router.get("/v1/stock/events") { request, context in
-            _ = try context.admin("read every store's stock events")
-            let store = try Input.queryInt(request, "store_id").map { StoreID(Int64($0)) }
-            if let store, service.finder.store(store) == nil {
-                throw DomainError(.notFound, field: "store_id", "no store \(store)")
-            }
-            return try await events(request, store: store)
-        }
         router.get("/v1/stores/:id/stock/events/stream") { request, context in try await stream(request, context) }
     }
 
@@ -72,46 +55,6 @@ struct InventoryRoutes: Sendable {
             let qty = try Input.integer(item, "qty", required: defaultQuantity == nil, path: path + ".") ?? defaultQuantity!
             return Reservation.Item(sku: SKUCode(sku), quantity: qty)
         }
-    }
-
-    // MARK: - Reservations
-
-    func reserve(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
-        _ = try context.signedIn()
-        let o = try Input.object(try await Input.json(request, context: context), allowed: ["store_id", "items", "ttl_s", "idempotency_key"])
-        let store = StoreID(Int64(try Input.integer(o, "store_id", required: true)!))
-        _ = try context.runs(store)
-        let items = try Self.basket(o, defaultQuantity: nil)
-        let ttl = try Input.integer(o, "ttl_s") ?? 900
-        let key = try Input.string(o, "idempotency_key") ?? request.headers[.init("Idempotency-Key")!]
-        let (reservation, replayed) = try await service.reserve(store: store, items: items, ttl: ttl, idempotencyKey: key)
-        return JSONBody(value: Render.reservation(reservation), status: replayed ? .ok : .created)
-    }
-
-    static func reservationID(_ context: AppRequestContext) throws -> ReservationID {
-        let raw = context.parameters.get("rid") ?? ""
-        guard let id = ReservationID(parsing: raw) else { throw Problem.invalid("id", "a reservation id is a UUID, got \"\(raw)\"") }
-        return id
-    }
-
-    func show(_ context: AppRequestContext) async throws -> JSONBody {
-        JSONBody(value: Render.reservation(try await service.reservation(try await held(context))))
-    }
-
-    /// The reservation, if the caller runs its store.
-    func held(_ context: AppRequestContext) async throws -> ReservationID {
-        _ = try context.signedIn()
-        let id = try Self.reservationID(context)
-        _ = try context.runs(try await service.reservation(id).storeID)
-        return id
-    }
-
-    func confirm(_ context: AppRequestContext) async throws -> JSONBody {
-        JSONBody(value: Render.reservation(try await service.confirm(try await held(context))))
-    }
-
-    func release(_ context: AppRequestContext) async throws -> JSONBody {
-        JSONBody(value: Render.reservation(try await service.release(try await held(context))))
     }
 
     // MARK: - Till batches
@@ -207,20 +150,6 @@ struct InventoryRoutes: Sendable {
 
     // MARK: - Events
 
-    func events(_ request: Request, store: StoreID?) async throws -> JSONBody {
-        let after = try Input.queryInt(request, "after") ?? 0
-        guard after >= 0 else { throw Problem.invalid("after", "after must not be negative") }
-        let limit = try Input.queryInt(request, "limit") ?? 100
-        guard (1...APIConfiguration.maximumPageSize).contains(limit) else {
-            throw Problem.invalid("limit", "limit must be between 1 and \(APIConfiguration.maximumPageSize)")
-        }
-        let events = try await service.stockEvents(store: store, after: Int64(after), limit: limit)
-        return JSONBody(value: .object([
-            "events": .array(events.map(Render.stockEvent)),
-            "next_cursor": events.last.map { .string(String($0.id)) } ?? .null,
-        ]))
-    }
-
     /// Server-Sent Events: what the feed holds after `Last-Event-ID` (or `after`), then each
     /// event as it commits, until the client goes or the server shuts down.
     func stream(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -240,7 +169,7 @@ struct InventoryRoutes: Sendable {
             var sent = after
             func send(_ event: StockEvent) async throws {
                 guard event.id > sent else { return }
-                try await writer.write(ByteBuffer(string: Render.serverSentEvent(event)))
+                try await writer.write(try LiveStream.event(event.kind.rawValue, try APIHandlers.stockEvent(event), id: event.id))
                 sent = event.id
             }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
@@ -257,6 +186,6 @@ struct InventoryRoutes: Sendable {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        return LiveStream.response(body)
     }
 }

@@ -50,16 +50,6 @@ extension Render {
         ])
     }
 
-    static func reservation(_ r: Reservation) -> JSONValue {
-        .object([
-            "id": .string(r.id.rawValue), "store_id": .number(Double(r.storeID.rawValue)), "status": .string(r.status.rawValue),
-            "items": .array(r.items.map(item)),
-            "created_at": .string(iso8601(r.createdAt)), "expires_at": .string(iso8601(r.expiresAt)),
-            "closed_at": r.closedAt.map { .string(iso8601($0)) } ?? .null,
-            "idempotency_key": optional(r.idempotencyKey),
-        ])
-    }
-
     static func details(_ details: [DomainError.Detail]) -> JSONValue {
         .array(details.map { .object(["field": .string($0.field), "detail": .string($0.message)]) })
     }
@@ -74,19 +64,5 @@ extension Render {
             "refused": details(r.refused), "warnings": details(r.warnings),
             "applied_at": r.appliedAt.map { .string(iso8601($0)) } ?? .null,
         ])
-    }
-
-    static func stockEvent(_ e: StockEvent) -> JSONValue {
-        .object([
-            "id": .number(Double(e.id)), "store_id": .number(Double(e.storeID.rawValue)), "sku": .string(e.sku.rawValue),
-            "kind": .string(e.kind.rawValue), "available": number(e.available), "on_hand": number(e.onHand),
-            "reserved": number(e.reserved), "threshold": number(e.threshold), "at": .string(iso8601(e.at)),
-        ])
-    }
-
-    /// One event in `text/event-stream` framing: id, event name, JSON data, blank line.
-    static func serverSentEvent(_ e: StockEvent) -> String {
-        let data = String(decoding: stockEvent(e).serialized(), as: UTF8.self)
-        return "id: \(e.id)\nevent: \(e.kind.rawValue)\ndata: \(data)\n\n"
     }
 }

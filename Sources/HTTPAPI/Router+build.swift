@@ -43,20 +43,11 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
                  body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.scrape(stores: service, dispatch: dispatch))))
     }
     router.get("/openapi.json") { _, _ in JSONBody(value: APIContract.json) }
-    router.get("/v1/ops/stock-check") { _, context in
-        _ = try context.admin("compare the stock index with the database")
-        let check = try await service.checkStock()
-        return JSONBody(value: .object([
-            "consistent": .bool(check.differences.isEmpty),
-            "storage_rows": .number(Double(check.storageRows)), "index_rows": .number(Double(check.finderRows)),
-            "differences": .array(check.differences.map(JSONValue.string)),
-        ]))
-    }
     // The operations that implement the protocol generated from openapi.yaml; the rest below
     // are still routed by hand while they move over.
     let handlers = APIHandlers(stores: service, dispatch: dispatch, catalog: catalog, accounts: accounts, orders: orders,
                                cancellations: OrderCancellation(orders: orders, payments: payments), carts: carts,
-                               marketing: marketing, payments: payments)
+                               marketing: marketing, payments: payments, reports: reports)
     do {
         try handlers.register(on: router)
     } catch {
@@ -66,10 +57,8 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
     DispatchStreams(handlers: handlers, heartbeat: heartbeat).register(on: router)
     CoverageRoutes(stores: service, geoData: geoData, gate: compute, geometry: geometry).register(on: router)
-    AccountRoutes(accounts: accounts, stores: service).register(on: router)
     CatalogRoutes(catalog: catalog).register(on: router)
     PaymentNotifyRoute(payments: payments).register(on: router)
-    ReportRoutes(reports: reports).register(on: router)
     ConsoleRoutes(geoData: geoData, configuration: console).register(on: router)
     return router
 }

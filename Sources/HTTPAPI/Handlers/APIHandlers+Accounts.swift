@@ -73,6 +73,12 @@ extension APIHandlers {
         return .noContent(.init())
     }
 
+    func listFavourites(_ input: Operations.ListFavourites.Input) async throws -> Operations.ListFavourites.Output {
+        let ids = try await accounts.favourites(by: try context.signedIn())
+        // A favourite whose store has since gone is left out.
+        return .ok(.init(body: .json(.init(stores: ids.compactMap { stores.finder.store($0) }.map(Self.store)))))
+    }
+
     func history(_ input: Operations.History.Input) async throws -> Operations.History.Output {
         let views = try await accounts.history(limit: input.query.limit ?? 20, by: try context.signedIn())
         return .ok(.init(body: .json(.init(views: views.map { view in

@@ -5,6 +5,7 @@ import Dispatching
 import Marketing
 import Orders
 import Payments
+import Reports
 import O2OAPI
 import Stores
 
@@ -21,4 +22,5 @@ struct APIHandlers: APIProtocol {
     let carts: CartService
     let marketing: MarketingService
     let payments: PaymentService
+    let reports: any ReportRepository
 }
