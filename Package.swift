@@ -200,7 +200,7 @@ let package = Package(
             name: "HTTPAPITests",
             dependencies: [
                 "Kernel",
-                "App", "HTTPAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog", "Commerce", "Orders", "Payments",
+                "App", "HTTPAPI", "O2OAPI", "Persistence", "Stores", "GeoCore", "Dispatching", "Coverage", "StoreImport", "O2OTestSupport", "TestRandom", "Accounts", "Catalog", "Commerce", "Orders", "Payments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -4,21 +4,13 @@ import Hummingbird
 import Kernel
 import Stores
 
-/// `/v1/stores`: the store directory, its zones and stock, and the nearby search.
+/// The nearby search and the stores' zones (GeoJSON in and out); the directory itself is
+/// `APIHandlers+Stores.swift`.
 struct StoreRoutes: Sendable {
     let service: StoreService
 
-    static let storeMembers: Set<String> = [
-        "external_ref", "name", "brand", "kind", "address", "phone", "opening_hours", "time_zone", "lat", "lon", "zones",
-    ]
-
     func register(on router: Router<AppRequestContext>) {
         router.get("/v1/stores/nearby") { request, _ in try nearby(request) }
-        router.get("/v1/stores") { request, _ in try list(request) }
-        router.post("/v1/stores") { request, context in try await create(request, context) }
-        router.get("/v1/stores/:id") { request, context in try show(request, context) }
-        router.patch("/v1/stores/:id") { request, context in try await patch(request, context) }
-        router.delete("/v1/stores/:id") { _, context in try await delete(context) }
         router.get("/v1/stores/:id/zones") { request, context in try zones(request, context) }
         router.put("/v1/stores/:id/zones") { request, context in try await putZones(request, context) }
         router.get("/v1/zones") { request, _ in try zonesAt(request) }
@@ -69,88 +61,6 @@ struct StoreRoutes: Sendable {
             return JSONBytes(bytes: collection.serialized(capacity: 8_192), contentType: "application/geo+json")
         }
         return JSONBytes(bytes: NearbyRenderer.shared.render(results))
-    }
-
-    // MARK: - Directory
-
-    func list(_ request: Request) throws -> JSONBody {
-        let limit = try Input.queryInt(request, "limit") ?? 100
-        guard (1...APIConfiguration.maximumPageSize).contains(limit) else {
-            throw Problem.invalid("limit", "limit must be between 1 and \(APIConfiguration.maximumPageSize)")
-        }
-        var stores: [Store]
-        var next: JSONValue = .null
-        let after = try Input.queryInt(request, "cursor").map { StoreID(Int64($0)) }
-        if let raw = request.uri.queryParameters["bbox"] {
-            let parts = raw.split(separator: ",").map { Double(String($0)) }
-            guard parts.count == 4, parts.allSatisfy({ $0 != nil }) else {
-                throw Problem.invalid("bbox", "bbox is min_lon,min_lat,max_lon,max_lat")
-            }
-            let box = try BoundingBox.validated(minLatitude: parts[1]!, minLongitude: parts[0]!, maxLatitude: parts[3]!, maxLongitude: parts[2]!)
-            stores = service.finder.stores(in: box, after: after, limit: limit + 1)
-        } else {
-            stores = service.finder.stores(after: after, limit: limit + 1)
-        }
-        if stores.count > limit {
-            stores.removeLast()
-            next = .string(String(stores.last!.id.rawValue))
-        }
-        if try Input.wantsGeoJSON(request) {
-            return .geo(.object(["type": .string("FeatureCollection"), "features": .array(stores.map { Render.storeFeature($0) })]))
-        }
-        return JSONBody(value: .object(["stores": .array(stores.map(Render.store)), "next_cursor": next]))
-    }
-
-    func show(_ request: Request, _ context: AppRequestContext) throws -> JSONBody {
-        let store = try existing(context)
-        return try Input.wantsGeoJSON(request) ? .geo(Render.storeFeature(store)) : JSONBody(value: Render.store(store))
-    }
-
-    func create(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
-        _ = try context.admin("add stores")
-        let o = try Input.object(try await Input.json(request, context: context), allowed: Self.storeMembers)
-        let externalRef = try Input.string(o, "external_ref", required: true)!
-        let name = try Input.string(o, "name", required: true)!
-        let kind = try Input.string(o, "kind", required: true)!
-        let timeZone = try Input.string(o, "time_zone", required: true)!
-        let lat = try Input.number(o, "lat", required: true)!, lon = try Input.number(o, "lon", required: true)!
-        let draft = StoreDraft(
-            externalRef: externalRef, name: name, brand: try Input.string(o, "brand"), kind: kind,
-            address: try Input.string(o, "address"), phone: try Input.string(o, "phone"),
-            openingHours: try Input.string(o, "opening_hours"), timeZone: timeZone,
-            location: try Coordinate.validated(latitude: lat, longitude: lon))
-        let zones = try o["zones"].map { try ZoneInput.drafts($0, field: "zones") } ?? []
-        let (store, created) = try await service.create(draft, zones: zones)
-        var body = Render.store(store)
-        if case .object(var members) = body {
-            members["zones"] = Render.zones(created)
-            body = .object(members)
-        }
-        return JSONBody(value: body, status: .created)
-    }
-
-    func patch(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
-        let id = try Self.storeID(context)
-        _ = try context.runs(id)
-        let o = try Input.object(try await Input.json(request, context: context), allowed: Self.storeMembers.subtracting(["zones"]))
-        guard o.isEmpty == false else { throw Problem.invalid("body", "name at least one member to change") }
-        let lat = try Input.number(o, "lat"), lon = try Input.number(o, "lon")
-        if (lat == nil) != (lon == nil) { throw Problem.invalid(lat == nil ? "lat" : "lon", "lat and lon change together") }
-        let patch = StorePatch(
-            externalRef: try Input.string(o, "external_ref"), name: try Input.string(o, "name"), brand: try Input.string(o, "brand"),
-            kind: try Input.string(o, "kind"), address: try Input.string(o, "address"), phone: try Input.string(o, "phone"),
-            openingHours: try Input.string(o, "opening_hours"), timeZone: try Input.string(o, "time_zone"),
-            location: try lat.map { try Coordinate.validated(latitude: $0, longitude: lon!) })
-        for key in ["external_ref", "name", "kind", "time_zone"] where o[key] == .null {
-            throw Problem.invalid(key, "\(key) cannot be cleared")
-        }
-        return JSONBody(value: Render.store(try await service.update(id, patch)))
-    }
-
-    func delete(_ context: AppRequestContext) async throws -> Response {
-        _ = try context.admin("remove stores")
-        try await service.delete(try Self.storeID(context))
-        return Response(status: .noContent)
     }
 
     // MARK: - Zones

@@ -1,6 +1,8 @@
+import Foundation
 import GeoCore
 @testable import HTTPAPI
 import Kernel
+import O2OAPI
 import Stores
 import Testing
 import TestRandom
@@ -57,6 +59,41 @@ struct NearbyRendererTests {
             let expected = nearbyJSON(results).serialized()
             let got = renderer.render(results)
             #expect(got == expected, "round \(round): \(String(decoding: got, as: UTF8.self)) ≠ \(String(decoding: expected, as: UTF8.self))")
+        }
+    }
+
+    /// A document with its null members left out, as the generated types write it.
+    static func withoutNulls(_ v: JSONValue) -> JSONValue {
+        switch v {
+        case .object(let o): .object(o.filter { $0.value != .null }.mapValues(withoutNulls))
+        case .array(let a): .array(a.map(withoutNulls))
+        default: v
+        }
+    }
+
+    @Test("its bytes decode to the generated NearbyResponse of openapi.yaml, which encodes back to the same document")
+    func matchesTheContract() throws {
+        var rng = SeededRandom(seed: 23)
+        let stores = (1...30).map { Self.store(Int64($0), &rng) }
+        let zones = stores.map { Self.zone($0.id.rawValue * 10, store: $0, &rng) }
+        let renderer = NearbyRenderer()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for round in 0..<200 {
+            let results = (0..<Int.random(in: 0...10, using: &rng)).map { _ in
+                let i = Int.random(in: 0..<stores.count, using: &rng)
+                let skus = (0..<Int.random(in: 0...3, using: &rng)).map { k in
+                    NearbyResult.Availability(sku: SKUCode("SKU-\(k)"), available: Int.random(in: 0...500, using: &rng))
+                }
+                return NearbyResult(store: stores[i], distance: Self.distance(&rng), zone: Bool.random(using: &rng) ? zones[i] : nil,
+                                    availability: skus, isOpen: [nil, true, false].randomElement(using: &rng)!)
+            }
+            let bytes = Data(renderer.render(results))
+            let typed = try JSONDecoder().decode(Components.Schemas.NearbyResponse.self, from: bytes)
+            #expect(typed.count == results.count && typed.results.count == results.count, "round \(round)")
+            let sent = try JSONDecoder().decode(JSONValue.self, from: bytes)
+            let back = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(typed))
+            #expect(Self.withoutNulls(sent) == back, "round \(round): \(String(decoding: bytes, as: UTF8.self))")
         }
     }
 }

@@ -55,6 +55,11 @@ struct GeneratedRouteMiddleware: RouterMiddleware {
         if let accept = head.headerFields[.accept], !accept.contains("*/*"), !accept.contains("application/problem+json") {
             head.headerFields[.accept] = accept + ", application/problem+json;q=0.1"
         }
+        // `format=geojson` chooses GeoJSON whatever `Accept` says, as it always has.
+        if let accept = head.headerFields[.accept], !accept.contains("*/*"), !accept.contains("application/geo+json"),
+           request.uri.queryParameters["format"]?.lowercased() == "geojson" {
+            head.headerFields[.accept] = accept + ", application/geo+json;q=0.1"
+        }
         if head != request.head { request = Request(head: head, body: request.body) }
         do {
             return try await Self.$current.withValue(Current(request: request, context: context)) { try await next(request, context) }
