@@ -28,26 +28,12 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     router.add(middleware: ProblemMiddleware(routes: APIContract.routes))
     router.add(middleware: AuthenticationMiddleware(accounts: accounts))
     if let writeLimit { router.add(middleware: WriteRateLimitMiddleware(limiter: WriteRateLimiter(writeLimit))) }
-    // Ready: the index is loaded (the router is built after it) and the database takes a write now.
-    let probe = ReadinessProbe(service: service)
-    router.get("/readyz") { _, context in
-        guard await probe.writable(logger: context.logger) else {
-            throw Problem(.serviceUnavailable, type: "not-ready", title: "Not ready", detail: "the database does not take writes")
-        }
-        return JSONBody(value: .object(["status": .string("ready"), "database": .string("writable"),
-                                        "stores": .number(Double(service.finder.storeCount)), "skus": .number(Double(service.finder.skuCount))]))
-    }
-    router.get("/metrics") { _, context in
-        _ = try context.admin("read the metrics")
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try await metrics.scrape(stores: service, dispatch: dispatch))))
-    }
-    router.get("/openapi.json") { _, _ in JSONBody(value: APIContract.json) }
     // The operations that implement the protocol generated from openapi.yaml; the rest below
     // are still routed by hand while they move over.
     let handlers = APIHandlers(stores: service, dispatch: dispatch, catalog: catalog, accounts: accounts, orders: orders,
                                cancellations: OrderCancellation(orders: orders, payments: payments), carts: carts,
-                               marketing: marketing, payments: payments, reports: reports)
+                               marketing: marketing, payments: payments, reports: reports,
+                               probe: ReadinessProbe(service: service), serverMetrics: metrics)
     do {
         try handlers.register(on: router)
     } catch {
@@ -57,7 +43,6 @@ public func buildRouter(service: StoreService, dispatch: DispatchService, accoun
     InventoryRoutes(service: service, heartbeat: heartbeat).register(on: router)
     DispatchStreams(handlers: handlers, heartbeat: heartbeat).register(on: router)
     CoverageRoutes(stores: service, geoData: geoData, gate: compute, geometry: geometry).register(on: router)
-    CatalogRoutes(catalog: catalog).register(on: router)
     PaymentNotifyRoute(payments: payments).register(on: router)
     ConsoleRoutes(geoData: geoData, configuration: console).register(on: router)
     return router

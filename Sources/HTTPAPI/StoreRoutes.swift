@@ -13,7 +13,6 @@ struct StoreRoutes: Sendable {
         router.get("/v1/stores/nearby") { request, _ in try nearby(request) }
         router.get("/v1/stores/:id/zones") { request, context in try zones(request, context) }
         router.put("/v1/stores/:id/zones") { request, context in try await putZones(request, context) }
-        router.get("/v1/zones") { request, _ in try zonesAt(request) }
     }
 
     static func storeID(_ context: AppRequestContext) throws -> StoreID {
@@ -75,22 +74,6 @@ struct StoreRoutes: Sendable {
         _ = try context.runs(id)
         let drafts = try ZoneInput.drafts(try await Input.json(request, context: context), field: "")
         return .geo(Render.zones(try await service.replaceZones(of: id, with: drafts)))
-    }
-
-    func zonesAt(_ request: Request) throws -> JSONBody {
-        let point = try Input.point(request)
-        let matches = service.finder.zones(containing: point)
-        if try Input.wantsGeoJSON(request) {
-            return .geo(.object(["type": .string("FeatureCollection"), "features": .array(matches.map {
-                Render.zoneFeature($0.zone, extra: ["store_name": .string($0.store.name), "serves": .bool($0.serves)])
-            })]))
-        }
-        return JSONBody(value: .object(["zones": .array(matches.map { m in
-            var o = Render.zoneProperties(m.zone)
-            o["store_name"] = .string(m.store.name)
-            o["serves"] = .bool(m.serves)
-            return .object(o)
-        })]))
     }
 }
 

@@ -105,7 +105,7 @@ public enum DatabaseBackup {
                 let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
                 let orders = try db.tableExists("orders") ? try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0 : 0
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-                return Report(path: path, bytes: size ?? 0, stores: try Int.fetchOne(db, sql: "SELECT count(*) FROM stores") ?? 0,
+                return Report(path: path, bytes: size, stores: try Int.fetchOne(db, sql: "SELECT count(*) FROM stores") ?? 0,
                               orders: orders, migrations: migrations)
             }
         } catch let e as DomainError {

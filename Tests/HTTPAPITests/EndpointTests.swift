@@ -241,7 +241,7 @@ struct MetricsTests {
             #expect(hold.status == .created)
             #expect(try await client.execute(uri: "/metrics", method: .get).status == .unauthorized)
             let scraped = try await client.execute(uri: "/metrics", method: .get, headers: admin)
-            #expect(scraped.status == .ok && scraped.contentType?.hasPrefix("text/plain") == true)
+            #expect(scraped.status == .ok && scraped.contentType?.hasPrefix("text/plain") == true && scraped.contentType?.contains("version=0.0.4") == true, "\(scraped.contentType ?? "")")
             let text = String(buffer: scraped.body)
             func value(_ series: String) -> Double? {
                 text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }

@@ -23,4 +23,6 @@ struct APIHandlers: APIProtocol {
     let marketing: MarketingService
     let payments: PaymentService
     let reports: any ReportRepository
+    let probe: ReadinessProbe
+    let serverMetrics: ServerMetrics
 }
