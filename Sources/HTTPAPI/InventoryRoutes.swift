@@ -6,55 +6,15 @@ import NIOCore
 import StoreImport
 import Stores
 
-/// Basket availability, till batches and the live stream of a store's stock events.
+/// Till batches, JSON or CSV, and the live stream of a store's stock events.
 struct InventoryRoutes: Sendable {
     let service: StoreService
     /// How often an idle event stream sends a comment, so proxies keep it open.
     let heartbeat: Duration
 
     func register(on router: Router<AppRequestContext>) {
-        router.post("/v1/availability") { request, context in try await availability(request, context) }
         router.post("/v1/stores/:id/stock/batches") { request, context in try await batch(request, context) }
         router.get("/v1/stores/:id/stock/events/stream") { request, context in try await stream(request, context) }
-    }
-
-    // MARK: - Availability
-
-    func availability(_ request: Request, _ context: AppRequestContext) async throws -> JSONBody {
-        let o = try Input.object(try await Input.json(request, context: context),
-                                 allowed: ["lat", "lon", "items", "fulfilment", "limit", "radius_m", "max_stores", "open_at", "sort"])
-        let lat = try Input.number(o, "lat", required: true)!, lon = try Input.number(o, "lon", required: true)!
-        let point = try Coordinate.validated(latitude: lat, longitude: lon)
-        let items = try Self.basket(o, defaultQuantity: 1)
-        var query = BasketQuery(point: point, items: items)
-        if let raw = try Input.string(o, "fulfilment") {
-            guard let f = BasketQuery.Fulfilment(rawValue: raw) else { throw Problem.invalid("fulfilment", "fulfilment must be delivery or pickup") }
-            query.fulfilment = f
-        }
-        if let raw = try Input.string(o, "sort") {
-            guard let order = BasketQuery.Order(rawValue: raw) else { throw Problem.invalid("sort", "sort must be distance or fee") }
-            query.order = order
-        }
-        query.limit = try Input.integer(o, "limit") ?? query.limit
-        query.radius = try Input.number(o, "radius_m") ?? query.radius
-        query.maxStores = try Input.integer(o, "max_stores") ?? query.maxStores
-        let now = service.now()
-        if let raw = try Input.string(o, "open_at") { query.openAt = try Input.instant(raw, field: "open_at", now: now) }
-        let answer = try service.finder.basket(query, now: now)
-        return JSONBody(value: Render.basket(answer, query: query))
-    }
-
-    /// `items: [{sku, qty}]`; `qty` may be left out when `defaultQuantity` is given.
-    static func basket(_ o: [String: JSONValue], defaultQuantity: Int?) throws -> [Reservation.Item] {
-        guard let value = o["items"], !value.isNull else { throw Problem.invalid("items", "items is required") }
-        guard case .array(let raw) = value else { throw Problem.invalid("items", "items must be an array") }
-        return try raw.enumerated().map { i, element in
-            let path = "items[\(i)]"
-            let item = try Input.object(element, field: path, allowed: ["sku", "qty"])
-            let sku = try Input.string(item, "sku", required: true, path: path + ".")!
-            let qty = try Input.integer(item, "qty", required: defaultQuantity == nil, path: path + ".") ?? defaultQuantity!
-            return Reservation.Item(sku: SKUCode(sku), quantity: qty)
-        }
     }
 
     // MARK: - Till batches
