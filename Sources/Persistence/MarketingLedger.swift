@@ -24,30 +24,23 @@ enum MarketingLedger {
             switch d.claim {
             case nil: continue
             case .coupon(let id):
-                try db.execute(sql: """
-                    UPDATE customer_coupons SET status = 'used', order_id = ?
-                    WHERE id = ? AND account_id = ? AND status = 'available'
-                      AND (SELECT valid_from <= ? AND ? < valid_until FROM coupon_campaigns WHERE id = customer_coupons.campaign_id)
-                    """, arguments: [order, id, customer.rawValue, at.timeIntervalSince1970, at.timeIntervalSince1970])
-                guard db.changesCount == 1 else {
-                    throw DomainError(.conflict, field: "coupon", "coupon \(id) can no longer be used (used on another order, or lapsed); look at the cart again")
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customer_coupons WHERE id = ? AND account_id = ?", arguments: [id, customer.rawValue]),
+                      let campaign = try SpatiaLiteMarketingRepository.campaign(db, row["campaign_id"]) else {
+                    throw CustomerCoupon.claimRefused(id)
                 }
+                try SpatiaLiteMarketingRepository.coupon(row, campaign: campaign).checkClaim(at: at)
+                try db.execute(sql: "UPDATE customer_coupons SET status = 'used', order_id = ? WHERE id = ? AND status = 'available'", arguments: [order, id])
+                guard db.changesCount == 1 else { throw CustomerCoupon.claimRefused(id) }
             case .points(let points):
                 try spend(db, account: customer, points: points, order: order, at: at)
             case .flashSale(let id, let quantity):
-                guard let sale = try Row.fetchOne(db, sql: "SELECT * FROM flash_sales WHERE id = ?", arguments: [id]) else {
+                guard let sale = try Row.fetchOne(db, sql: "SELECT * FROM flash_sales WHERE id = ?", arguments: [id]).map(SpatiaLiteMarketingRepository.flashSale) else {
                     throw DomainError(.conflict, field: "flash_sale", "flash sale \(id) is gone; look at the cart again")
-                }
-                let starts: Double = sale["starts_at"], ends: Double = sale["ends_at"]
-                guard starts <= at.timeIntervalSince1970, at.timeIntervalSince1970 < ends else {
-                    throw DomainError(.conflict, field: "flash_sale", "flash sale \(id) is over; look at the cart again")
                 }
                 let held = try Int.fetchOne(db, sql: "SELECT coalesce(sum(qty), 0) FROM flash_claims WHERE sale_id = ? AND account_id = ? AND released = 0",
                                             arguments: [id, customer.rawValue]) ?? 0
-                let limit: Int = sale["per_customer"]
-                guard held + quantity <= limit else {
-                    throw DomainError(.conflict, field: "flash_sale", "flash sale \(id) allows \(limit) per customer; you hold \(held) already")
-                }
+                try sale.checkClaim(quantity: quantity, held: held, at: at)
+                // The last units go to one checkout: the update holds only while they remain.
                 try db.execute(sql: "UPDATE flash_sales SET sold = sold + ? WHERE id = ? AND sold + ? <= quantity", arguments: [quantity, id, quantity])
                 guard db.changesCount == 1 else {
                     throw DomainError(.conflict, field: "flash_sale", "flash sale \(id) has sold out; look at the cart again")
@@ -55,21 +48,19 @@ enum MarketingLedger {
                 try db.execute(sql: "INSERT INTO flash_claims (sale_id, account_id, order_id, qty) VALUES (?, ?, ?, ?)",
                                arguments: [id, customer.rawValue, order, quantity])
             case .groupBuy(let id, let groupID):
-                guard let buy = try Row.fetchOne(db, sql: "SELECT * FROM group_buys WHERE id = ?", arguments: [id]).map(SpatiaLiteMarketingRepository.groupBuy),
-                      buy.isOn(at: at) else {
+                guard let buy = try Row.fetchOne(db, sql: "SELECT * FROM group_buys WHERE id = ?", arguments: [id]).map(SpatiaLiteMarketingRepository.groupBuy) else {
                     throw DomainError(.conflict, field: "group_buy", "group buy \(id) is over; look at the cart again")
                 }
-                let group: Int64
-                if let groupID {
-                    guard let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.buy == id, g.status == .open, g.deadline > at else {
-                        throw DomainError(.conflict, field: "group_buy", "group \(groupID) is closed; look at the cart again")
-                    }
-                    guard g.members < buy.groupSize else { throw DomainError(.conflict, field: "group_buy", "group \(groupID) is full; look at the cart again") }
-                    let already = try Int.fetchOne(db, sql: """
+                let joined = try groupID.flatMap { try SpatiaLiteMarketingRepository.group(db, $0) }
+                let already = try groupID.map { group in
+                    try Int.fetchOne(db, sql: """
                         SELECT count(*) FROM group_members m JOIN orders o ON o.id = m.order_id
                         WHERE m.group_id = ? AND m.account_id = ? AND o.status NOT IN ('cancelled', 'refunded', 'expired')
-                        """, arguments: [groupID, customer.rawValue]) ?? 0
-                    guard already == 0 else { throw DomainError(.conflict, field: "group_buy", "you are in group \(groupID) already") }
+                        """, arguments: [group, customer.rawValue]) ?? 0
+                } ?? 0
+                try buy.checkJoin(joined, groupID: groupID, alreadyMember: already > 0, at: at)
+                let group: Int64
+                if let groupID {
                     group = groupID
                 } else {
                     try db.execute(sql: "INSERT INTO buying_groups (group_buy_id, opened_at, deadline, status) VALUES (?, ?, ?, 'open')",
@@ -86,11 +77,7 @@ enum MarketingLedger {
         switch status {
         case "cancelled", "refunded", "expired":
             // A formed group that falls short again before its deadline is open again: the store waits anew.
-            if let groupID = try Int64.fetchOne(db, sql: "SELECT group_id FROM group_members WHERE order_id = ?", arguments: [order]),
-               let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.status == .formed, g.deadline > at,
-               let size = try Int.fetchOne(db, sql: "SELECT group_size FROM group_buys WHERE id = ?", arguments: [g.buy]), g.paid < size {
-                try db.execute(sql: "UPDATE buying_groups SET status = 'open' WHERE id = ?", arguments: [groupID])
-            }
+            try reviewGroup(db, order: order, at: at)
             try db.execute(sql: "UPDATE customer_coupons SET status = 'available', order_id = NULL WHERE order_id = ? AND status = 'used'", arguments: [order])
             for claim in try Row.fetchAll(db, sql: "SELECT id, sale_id, qty FROM flash_claims WHERE order_id = ? AND released = 0", arguments: [order]) {
                 try db.execute(sql: "UPDATE flash_claims SET released = 1 WHERE id = ?", arguments: [claim["id"] as Int64])
@@ -107,10 +94,7 @@ enum MarketingLedger {
             }
         case "paid":
             // A group forms once enough members have paid before its deadline.
-            guard let groupID = try Int64.fetchOne(db, sql: "SELECT group_id FROM group_members WHERE order_id = ?", arguments: [order]),
-                  let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.status == .open, g.deadline > at,
-                  let size = try Int.fetchOne(db, sql: "SELECT group_size FROM group_buys WHERE id = ?", arguments: [g.buy]), g.paid >= size else { return }
-            try db.execute(sql: "UPDATE buying_groups SET status = 'formed' WHERE id = ?", arguments: [groupID])
+            try reviewGroup(db, order: order, at: at)
         case "accepted":
             // The store waits for the group.
             if let groupID = try Int64.fetchOne(db, sql: "SELECT group_id FROM group_members WHERE order_id = ?", arguments: [order]),
@@ -134,6 +118,18 @@ enum MarketingLedger {
                                        "order \(order) completed at \(level.name) (×\(Double(level.pointsMultiplierPercent) / 100))", at.timeIntervalSince1970])
         default:
             return
+        }
+    }
+
+    /// The order's buying group, if it has one, takes the status `GroupBuy.groupStatus` gives it now.
+    static func reviewGroup(_ db: Database, order: Int64, at: Date) throws {
+        guard let groupID = try Int64.fetchOne(db, sql: "SELECT group_id FROM group_members WHERE order_id = ?", arguments: [order]),
+              let group = try SpatiaLiteMarketingRepository.group(db, groupID),
+              let buy = try Row.fetchOne(db, sql: "SELECT * FROM group_buys WHERE id = ?", arguments: [group.buy]).map(SpatiaLiteMarketingRepository.groupBuy)
+        else { return }
+        let status = buy.groupStatus(group, at: at)
+        if status != group.status {
+            try db.execute(sql: "UPDATE buying_groups SET status = ? WHERE id = ?", arguments: [status.rawValue, groupID])
         }
     }
 

@@ -173,12 +173,14 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
     public func flashSales(store: StoreID?, on date: Date?) async throws -> [FlashSale] {
         try await writer.read { db in
             let (sql, args) = Self.promotions("flash_sales", store: store, on: date)
-            return try Row.fetchAll(db, sql: sql, arguments: args).map { r in
-                FlashSale(id: r["id"], store: StoreID(r["store_id"] as Int64), sku: SKUCode(r["sku"] as String), priceMinor: r["price_minor"],
-                          quantity: r["quantity"], perCustomer: r["per_customer"], startsAt: Date(timeIntervalSince1970: r["starts_at"]),
-                          endsAt: Date(timeIntervalSince1970: r["ends_at"]), sold: r["sold"])
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: args).map(Self.flashSale)
         }
+    }
+
+    static func flashSale(_ r: Row) -> FlashSale {
+        FlashSale(id: r["id"], store: StoreID(r["store_id"] as Int64), sku: SKUCode(r["sku"] as String), priceMinor: r["price_minor"],
+                  quantity: r["quantity"], perCustomer: r["per_customer"], startsAt: Date(timeIntervalSince1970: r["starts_at"]),
+                  endsAt: Date(timeIntervalSince1970: r["ends_at"]), sold: r["sold"])
     }
 
     public func flashHeld(by account: AccountID) async throws -> [Int64: Int] {
