@@ -18,8 +18,7 @@ struct AccountRepositoryContractTests {
         var make: @Sendable () async throws -> any AccountRepository
         var testDescription: String { name }
 
-        static func spatiaLite(onDisk: Bool) async throws -> any AccountRepository {
-            let (db, _) = try DemoFixture.emptyDatabase(onDisk: onDisk)
+        static func build(_ db: SpatiaLiteDatabase) async throws -> any AccountRepository {
             let stores = DemoFixture.service(db)
             for i in 1...3 {
                 _ = try await stores.create(StoreDraft(externalRef: "test:\(i)", name: "Store \(i)", kind: "convenience", timeZone: "Europe/Lisbon",
@@ -28,17 +27,11 @@ struct AccountRepositoryContractTests {
             return SpatiaLiteAccountRepository(database: db)
         }
 
-        static let all = [
-            Backend(name: "SpatiaLite in memory") { try await spatiaLite(onDisk: false) },
-            Backend(name: "SpatiaLite on disk") { try await spatiaLite(onDisk: true) },
-        ]
+        static let all = Contracts.databases.map { database in Backend(name: database.name) { try await build(try database.make()) } }
     }
 
     static let t0 = Date(timeIntervalSince1970: 1_767_603_600)
 
-    static func kind(_ body: () async throws -> Void) async -> DomainError.Kind? {
-        do { try await body(); return nil } catch let e as DomainError { return e.kind } catch { return nil }
-    }
 
     @Test("accounts: created once per email, read back whole, paged by id, changed, counted by role", arguments: Backend.all)
     func accounts(_ backend: Backend) async throws {
@@ -46,11 +39,11 @@ struct AccountRepositoryContractTests {
         let ana = try await repo.create(AccountDraft(email: "ana@example.com", name: "Ana", phone: "+351 900 000 001"), passwordHash: "h1", at: Self.t0)
         let rui = try await repo.create(AccountDraft(email: "rui@example.com", name: "Rui", role: .staff, stores: [StoreID(2), StoreID(1)]),
                                         passwordHash: "h2", at: Self.t0)
-        #expect(await Self.kind {
+        #expect(await Contracts.refusal {
             _ = try await repo.create(AccountDraft(email: "eva@example.com", name: "Eva", role: .staff, stores: [StoreID(999_999)]), passwordHash: "h", at: Self.t0)
         } == .notFound, "staff of a store that does not exist are refused, and no account is left behind")
         #expect(try await repo.credentials(email: "eva@example.com") == nil)
-        #expect(await Self.kind { _ = try await repo.create(AccountDraft(email: "ana@example.com", name: "Other"), passwordHash: "h", at: Self.t0) } == .conflict)
+        #expect(await Contracts.refusal { _ = try await repo.create(AccountDraft(email: "ana@example.com", name: "Other"), passwordHash: "h", at: Self.t0) } == .conflict)
         #expect(try await repo.account(ana.id) == ana)
         #expect(try await repo.account(rui.id)?.stores == [StoreID(1), StoreID(2)], "a staff member's stores come back in id order")
         #expect(try await repo.account(AccountID(999_999)) == nil)
@@ -66,7 +59,7 @@ struct AccountRepositoryContractTests {
         #expect(renamed.name == "Ana Sousa" && renamed.phone == "+351 900 000 001", "a phone left out stays")
         let cleared = try await repo.update(ana.id, name: nil, phone: .some(nil))
         #expect(cleared.name == "Ana Sousa" && cleared.phone == nil, "a phone given as none is cleared")
-        #expect(await Self.kind { _ = try await repo.update(AccountID(999_999), name: "x", phone: nil) } == .notFound)
+        #expect(await Contracts.refusal { _ = try await repo.update(AccountID(999_999), name: "x", phone: nil) } == .notFound)
 
         let customers = try await repo.count(role: .customer), staff = try await repo.count(role: .staff), admins = try await repo.count(role: .admin)
         #expect(customers == 1 && staff == 1 && admins == 0)
@@ -105,15 +98,15 @@ struct AccountRepositoryContractTests {
         #expect(mine.filter(\.isDefault).map(\.id) == [work.id], "a new default clears the old one")
         #expect(try await repo.addresses(of: rui.id).isEmpty)
 
-        #expect(await Self.kind { _ = try await repo.replaceAddress(home.id, of: rui.id, with: draft("Stolen", false)) } == .notFound)
-        #expect(await Self.kind { try await repo.deleteAddress(home.id, of: rui.id) } == .notFound)
+        #expect(await Contracts.refusal { _ = try await repo.replaceAddress(home.id, of: rui.id, with: draft("Stolen", false)) } == .notFound)
+        #expect(await Contracts.refusal { try await repo.deleteAddress(home.id, of: rui.id) } == .notFound)
         let moved = try await repo.replaceAddress(home.id, of: ana.id, with: draft("Home 2", true))
         #expect(moved.line == "Home 2" && moved.isDefault)
         mine = try await repo.addresses(of: ana.id)
         #expect(mine.filter(\.isDefault).map(\.id) == [home.id])
         try await repo.deleteAddress(work.id, of: ana.id)
         #expect(try await repo.addresses(of: ana.id).map(\.id) == [home.id])
-        #expect(await Self.kind { try await repo.deleteAddress(work.id, of: ana.id) } == .notFound)
+        #expect(await Contracts.refusal { try await repo.deleteAddress(work.id, of: ana.id) } == .notFound)
     }
 
     @Test("favourites last added first, set twice once; history newest first, a view again moves to the front, the newest kept", arguments: Backend.all)
@@ -128,7 +121,7 @@ struct AccountRepositoryContractTests {
         try await repo.setFavourite(StoreID(3), of: ana.id, false, at: Self.t0.addingTimeInterval(30))
         try await repo.setFavourite(StoreID(3), of: ana.id, false, at: Self.t0.addingTimeInterval(40))
         #expect(try await repo.favourites(of: ana.id) == [StoreID(1)])
-        #expect(await Self.kind { try await repo.setFavourite(StoreID(999_999), of: ana.id, true, at: Self.t0) } == .notFound,
+        #expect(await Contracts.refusal { try await repo.setFavourite(StoreID(999_999), of: ana.id, true, at: Self.t0) } == .notFound,
                 "a store that does not exist is refused")
         #expect(try await repo.favourites(of: ana.id) == [StoreID(1)])
 

@@ -23,8 +23,7 @@ struct CartRepositoryContractTests {
         var make: @Sendable () async throws -> World
         var testDescription: String { name }
 
-        static func spatiaLite(onDisk: Bool) async throws -> World {
-            let (db, _) = try DemoFixture.emptyDatabase(onDisk: onDisk)
+        static func build(_ db: SpatiaLiteDatabase) async throws -> World {
             let stores = DemoFixture.service(db)
             try await stores.upsert(skus: [SKU(code: "DAIRY-001", name: "Milk"), SKU(code: "WINE-004", name: "Port")])
             let (store, _) = try await stores.create(StoreDraft(externalRef: "test:1", name: "Store", kind: "convenience", timeZone: "Europe/Lisbon",
@@ -38,10 +37,7 @@ struct CartRepositoryContractTests {
             return World(carts: SpatiaLiteCartRepository(database: db), ana: ana.id, rui: rui.id, home: home.id, store: store.id)
         }
 
-        static let all = [
-            Backend(name: "SpatiaLite in memory") { try await spatiaLite(onDisk: false) },
-            Backend(name: "SpatiaLite on disk") { try await spatiaLite(onDisk: true) },
-        ]
+        static let all = Contracts.databases.map { database in Backend(name: database.name) { try await build(try database.make()) } }
     }
 
     static let t0 = Date(timeIntervalSince1970: 1_767_603_600)
