@@ -70,9 +70,7 @@ extension APIHandlers {
 
     func createFlashSale(_ input: Operations.CreateFlashSale.Input) async throws -> Operations.CreateFlashSale.Output {
         guard case .json(let b) = input.body else { throw Self.noBody }
-        let store = StoreID(try Self.positive(b.storeId, "store_id"))
-        let caller = try context.runs(store)
-        let (start, end) = try window(b.startsAt, b.endsAt)
+        let (store, caller, start, end) = try storePromotion(b.storeId, b.startsAt, b.endsAt)
         let sale = FlashSale(id: 0, store: store, sku: SKUCode(b.sku), priceMinor: b.priceMinor, quantity: b.quantity,
                              perCustomer: b.perCustomer ?? 1, startsAt: start, endsAt: end)
         return .created(.init(body: .json(Self.flashSale(try await marketing.createFlashSale(sale, by: caller)))))
@@ -99,9 +97,7 @@ extension APIHandlers {
 
     func createGroupBuy(_ input: Operations.CreateGroupBuy.Input) async throws -> Operations.CreateGroupBuy.Output {
         guard case .json(let b) = input.body else { throw Self.noBody }
-        let store = StoreID(try Self.positive(b.storeId, "store_id"))
-        let caller = try context.runs(store)
-        let (start, end) = try window(b.startsAt, b.endsAt)
+        let (store, caller, start, end) = try storePromotion(b.storeId, b.startsAt, b.endsAt)
         let buy = GroupBuy(id: 0, store: store, sku: SKUCode(b.sku), priceMinor: b.priceMinor, groupSize: b.groupSize,
                            windowMinutes: b.windowMinutes, startsAt: start, endsAt: end)
         return .created(.init(body: .json(Self.groupBuy(try await marketing.createGroupBuy(buy, by: caller), groups: []))))
@@ -110,6 +106,14 @@ extension APIHandlers {
     // MARK: - Translation
 
     /// A promotion's window: from `starts_at` (default now) to `ends_at`, each ISO 8601 or `now`.
+    /// A store's own promotion: the store, its staff (or an admin) calling, and the window.
+    func storePromotion(_ storeID: Int, _ start: String?, _ end: String) throws -> (StoreID, Principal, Date, Date) {
+        let store = StoreID(try Self.positive(storeID, "store_id"))
+        let caller = try context.runs(store)
+        let (from, until) = try window(start, end)
+        return (store, caller, from, until)
+    }
+
     func window(_ start: String?, _ end: String, from: String = "starts_at", to: String = "ends_at") throws -> (Date, Date) {
         let now = marketing.now()
         return (try start.map { try Input.instant($0, field: from, now: now) } ?? now, try Input.instant(end, field: to, now: now))
