@@ -126,14 +126,19 @@ enum Input {
     }
 
     static func wantsGeoJSON(_ request: Request, query: Query) throws -> Bool {
-        if let format = query["format"] {
+        try wantsGeoJSON(format: query["format"].map(String.init), accept: request.headers[.accept])
+    }
+
+    /// `format` (json or geojson) when given, else whether `Accept` asks for `application/geo+json`.
+    static func wantsGeoJSON(format: String?, accept: String?) throws -> Bool {
+        if let format {
             switch format.lowercased() {
             case "geojson": return true
             case "json": return false
             default: throw Problem.invalid("format", "format must be json or geojson")
             }
         }
-        return request.headers[.accept]?.contains("application/geo+json") ?? false
+        return accept?.contains("application/geo+json") ?? false
     }
 }
 

@@ -25,7 +25,7 @@ enum MarketingLedger {
             case nil: continue
             case .coupon(let id):
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customer_coupons WHERE id = ? AND account_id = ?", arguments: [id, customer.rawValue]),
-                      let campaign = try SpatiaLiteMarketingRepository.campaign(db, row["campaign_id"]) else {
+                      let campaign = try SpatiaLiteMarketingRepository.campaign(db, row["campaign_id"], counts: false) else {
                     throw CustomerCoupon.claimRefused(id)
                 }
                 try SpatiaLiteMarketingRepository.coupon(row, campaign: campaign).checkClaim(at: at)

@@ -111,12 +111,15 @@ public struct SpatiaLiteMarketingRepository: MarketingRepository {
         return coupon(try Row.fetchOne(db, sql: "SELECT * FROM customer_coupons WHERE id = ?", arguments: [rowID])!, campaign: try campaign(db, id)!)
     }
 
-    static func campaign(_ db: Database, _ id: Int64) throws -> CouponCampaign? {
-        guard let r = try Row.fetchOne(db, sql: """
+    /// The campaign; with `counts` false its `issued` and `used` read 0, sparing two counts over
+    /// its coupons where only its terms are wanted (a checkout's claim).
+    static func campaign(_ db: Database, _ id: Int64, counts: Bool = true) throws -> CouponCampaign? {
+        let sql = counts ? """
             SELECT c.*, (SELECT count(*) FROM customer_coupons k WHERE k.campaign_id = c.id) AS issued,
                    (SELECT count(*) FROM customer_coupons k WHERE k.campaign_id = c.id AND k.status = 'used') AS used
             FROM coupon_campaigns c WHERE c.id = ?
-            """, arguments: [id]) else { return nil }
+            """ : "SELECT c.*, 0 AS issued, 0 AS used FROM coupon_campaigns c WHERE c.id = ?"
+        guard let r = try Row.fetchOne(db, sql: sql, arguments: [id]) else { return nil }
         let kind: CouponKind
         switch r["kind"] as String {
         case "fixed": kind = .fixed(amountMinor: r["amount_minor"])

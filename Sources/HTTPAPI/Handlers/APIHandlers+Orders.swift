@@ -82,16 +82,13 @@ extension APIHandlers {
             ["kind": "delivery", "recipient": recipient, "phone": phone, "line": line, "lat": location.latitude, "lon": location.longitude]
         case .pickup(let code): ["kind": "pickup", "code": code]
         }
-        guard let status = Components.Schemas.Order.StatusPayload(rawValue: o.status.rawValue) else {
-            throw DomainError(.conflict, field: "status", "status \(o.status.rawValue) is not in the API's document")
-        }
         return .init(
             createdAt: Render.iso8601(o.createdAt), currency: o.total.currency, customerId: Int(o.customer.rawValue),
             deliveryFeeMinor: o.deliveryFee.minor, discountMinor: o.discount.minor,
             discounts: o.discounts.map { .init(amountMinor: $0.amountMinor, code: $0.code, description: $0.description) },
             fulfilment: try OpenAPIObjectContainer(unvalidatedValue: fulfilment), id: Int(o.id.rawValue),
             lines: o.lines.map { .init(name: $0.name, qty: $0.quantity, sku: $0.sku.rawValue, totalMinor: $0.totalMinor, unitPriceMinor: $0.unitPriceMinor) },
-            payBy: Render.iso8601(o.payBy), reservationId: o.reservation.rawValue, status: status, storeId: Int(o.store.rawValue),
+            payBy: Render.iso8601(o.payBy), reservationId: o.reservation.rawValue, status: try enumValue(o.status.rawValue, field: "status"), storeId: Int(o.store.rawValue),
             subtotalMinor: o.subtotal.minor, timeline: o.timeline.map { .init(at: Render.iso8601($0.at), by: $0.by.rawValue, note: $0.note, status: $0.status.rawValue) },
             totalMinor: o.total.minor)
     }

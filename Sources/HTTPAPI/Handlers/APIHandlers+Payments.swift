@@ -56,13 +56,10 @@ extension APIHandlers {
     }
 
     static func payment(_ p: Payment, payload: PaymentPayload?) throws -> Components.Schemas.Payment {
-        guard let status = Components.Schemas.Payment.StatusPayload(rawValue: p.status.rawValue) else {
-            throw DomainError(.conflict, field: "status", "status \(p.status.rawValue) is not in the API's document")
-        }
-        return .init(amountMinor: p.amount.minor, createdAt: Render.iso8601(p.createdAt), currency: p.amount.currency, id: Int(p.id.rawValue),
+        .init(amountMinor: p.amount.minor, createdAt: Render.iso8601(p.createdAt), currency: p.amount.currency, id: Int(p.id.rawValue),
                      orderId: Int(p.order.rawValue), paidAt: p.paidAt.map(Render.iso8601),
                      payload: payload.map { .init(fields: .init(additionalProperties: $0.fields), kind: $0.kind.rawValue, url: $0.url) },
-                     provider: p.provider.rawValue, providerTradeNo: p.providerTradeNumber, status: status, tradeNo: p.id.tradeNumber)
+                     provider: p.provider.rawValue, providerTradeNo: p.providerTradeNumber, status: try enumValue(p.status.rawValue, field: "status"), tradeNo: p.id.tradeNumber)
     }
 
     static func refund(_ r: Refund) -> Components.Schemas.Refund {

@@ -88,14 +88,7 @@ extension APIHandlers {
 
     /// `format=geojson`, or else an `Accept` that asks for `application/geo+json`.
     func wantsGeoJSON(_ format: String?) throws -> Bool {
-        if let format {
-            switch format.lowercased() {
-            case "geojson": return true
-            case "json": return false
-            default: throw DomainError(.invalid, field: "format", "format must be json or geojson")
-            }
-        }
-        return try current.request.headers[.accept]?.contains("application/geo+json") ?? false
+        try Input.wantsGeoJSON(format: format, accept: try current.request.headers[.accept])
     }
 
     static func store(_ s: Store) -> Components.Schemas.Store {
