@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(name: "CLITests", dependencies: ["Kernel", "o2o", "O2OTestSupport", "Payments", "Persistence", "Stores"]),
         .testTarget(name: "NationalDataTests", dependencies: ["Kernel", "NationalData", "Stores", "GeoCore", "O2OTestSupport"]),
-        .testTarget(name: "DocsTests", dependencies: ["o2o"]),
+        .testTarget(name: "DocsTests", dependencies: ["o2o", "HTTPAPI"]),
         .testTarget(
             name: "AppTests",
             dependencies: ["App", "Kernel", .product(name: "Configuration", package: "swift-configuration"), .product(name: "Logging", package: "swift-log")]

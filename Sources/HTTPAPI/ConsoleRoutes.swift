@@ -61,6 +61,9 @@ struct ConsoleRoutes: Sendable {
         return assets
     }()
 
+    /// The API reference page, rendered once from the shipped `openapi.yaml`.
+    static let reference = Asset(Data(APIReference.page.utf8), contentType: "text/html; charset=utf-8")
+
     func register(on router: Router<AppRequestContext>) {
         let leaflet = LeafletFiles(folder: configuration.leaflet)
         let basemaps = Basemaps(geoData: geoData)
@@ -71,6 +74,8 @@ struct ConsoleRoutes: Sendable {
             let name = Self.pages.contains(raw) ? raw + ".html" : raw
             return try Self.serve(Self.own[name], request, name: raw)
         }
+        // The API reference, rendered from openapi.yaml (`o2o docs api` writes the same page).
+        router.get("/docs") { request, _ in try Self.serve(Self.reference, request, name: "docs") }
         router.get("/console/leaflet/:file") { request, context in
             try Self.serve(try leaflet.asset(context.parameters.get("file") ?? ""), request, name: "leaflet")
         }

@@ -9,7 +9,7 @@ struct O2O: AsyncParsableCommand {
         commandName: "o2o",
         abstract: "Nearby stores with stock and delivery zones, for same-city retail.",
         subcommands: [Serve.self, Import.self, Nearby.self, Stock.self, Simulate.self, Routes.self, CoverageCommand.self, AccountsCommand.self,
-                      PaySandbox.self, Backup.self, Restore.self, ReportCommand.self],
+                      PaySandbox.self, Backup.self, Restore.self, ReportCommand.self, DocsCommand.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -97,6 +97,21 @@ struct CLITests {
         }
     }
 
+    @Test("o2o docs api writes the API reference page a server serves at /docs; a folder that does not exist is named")
+    func docsAPI() throws {
+        let folder = TestFiles.fresh("docs")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let out = folder.appendingPathComponent("index.html").path
+        let written = try Self.run(["docs", "api", "--out", out])
+        #expect(written.status == 0 && written.out.contains("wrote \(out)"), "\(written.err)")
+        let page = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(page.hasPrefix("<!doctype html>") && page.contains("id=\"op-nearbyStores\"") && page.contains("id=\"schema-NearbyResponse\""))
+        let printed = try Self.run(["docs", "api", "--out", "-"])
+        #expect(printed.status == 0 && printed.out == page)
+        let missing = try Self.run(["docs", "api", "--out", folder.appendingPathComponent("no/such/index.html").path])
+        #expect(missing.status != 0 && missing.err.contains("--out: the folder") && missing.err.contains("does not exist"), "\(missing.err)")
+    }
+
     @Test("a retailer CSV imports, and bad input exits non-zero with a message")
     func retailerAndErrors() throws {
         let db = Self.tempDB()

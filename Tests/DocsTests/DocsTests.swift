@@ -1,4 +1,5 @@
 import Foundation
+import HTTPAPI
 import Testing
 
 /// The documentation as a reader follows it: every relative link lands on a file and heading
@@ -85,6 +86,13 @@ struct DocsTests {
         let anchors = Self.anchors(of: "# Quick start\n## The `o2o` command\n```\n# not a heading\n```\n## Quick start\n")
         #expect(anchors == ["quick-start", "the-o2o-command", "quick-start-1"])
         #expect(Self.links(in: "see [a](docs/a.md#x), `[b](c.md)` and [web](https://example.org)") == ["docs/a.md#x"])
+    }
+
+    @Test("docs/api/index.html is the API reference this build renders from openapi.yaml (o2o docs api rewrites it)")
+    func apiReferenceIsCurrent() throws {
+        let file = Self.root.appendingPathComponent("docs/api/index.html")
+        let committed = try String(contentsOf: file, encoding: .utf8)
+        #expect(committed == APIReference.page, "docs/api/index.html is stale: run `swift run o2o docs api`")
     }
 
     @Test("the systemd unit in docs/deploy passes systemd-analyze verify")
