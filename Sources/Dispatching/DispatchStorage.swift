@@ -48,7 +48,8 @@ public struct RoundRecord: Hashable, Sendable {
 
 /// Everything one dispatch write changes, committed as one transaction.
 public struct DispatchWrite: Sendable {
-    /// Riders to save whole (route, sign-on, profile; positions too).
+    /// Riders to save: route, sign-on and profile. Positions are saved by ``DispatchStorage/savePositions(_:)``,
+    /// which never moves a rider back to an older fix.
     public var riders: [Rider] = []
     /// Deliveries to save whole.
     public var deliveries: [Delivery] = []

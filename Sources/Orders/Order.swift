@@ -92,6 +92,14 @@ public struct OrderDraft: Hashable, Sendable {
     public var payBy: Date
     /// Each discount, with what checking out takes up for it (in the order's own transaction).
     public var discounts: [CartQuote.Discount] = []
+
+    public init(customer: AccountID, store: StoreID, fulfilment: Order.Fulfilment, lines: [Order.Line], subtotal: Money, deliveryFee: Money,
+                discount: Money, total: Money, reservation: ReservationID, idempotencyKey: String?, requestHash: String, payBy: Date,
+                discounts: [CartQuote.Discount] = []) {
+        self.customer = customer; self.store = store; self.fulfilment = fulfilment; self.lines = lines; self.subtotal = subtotal
+        self.deliveryFee = deliveryFee; self.discount = discount; self.total = total; self.reservation = reservation
+        self.idempotencyKey = idempotencyKey; self.requestHash = requestHash; self.payBy = payBy; self.discounts = discounts
+    }
 }
 
 /// Storage of orders and their timelines. Writes are single transactions; a status change

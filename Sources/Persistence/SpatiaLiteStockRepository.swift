@@ -60,8 +60,9 @@ extension SpatiaLiteStoreRepository: StockRepository {
                 try Self.writeTracked(db, store: store, skuID: skuID, sku: item.sku, old: old, new: level, at: date,
                                       defaultThreshold: defaultThreshold, into: &change)
             }
-            let reservation = Reservation(id: id, storeID: store, status: .held, items: items, createdAt: date, expiresAt: expiresAt,
-                                          idempotencyKey: idempotencyKey)
+            // In SKU order (bytewise, as SQLite sorts them), as every later read of it lists them.
+            let reservation = Reservation(id: id, storeID: store, status: .held, items: items.sorted { $0.sku.rawValue.utf8.lexicographicallyPrecedes($1.sku.rawValue.utf8) },
+                                          createdAt: date, expiresAt: expiresAt, idempotencyKey: idempotencyKey)
             return (reservation, false, change)
         }
     }

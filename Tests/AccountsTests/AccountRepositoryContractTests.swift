@@ -8,32 +8,27 @@ import Stores
 import Testing
 
 /// What every `AccountRepository` must do, whatever stores it: each test runs on every backend
-/// in `Backend.all` (SpatiaLite in memory and on disk today; a second storage backend joins the
+/// in `backends` (SpatiaLite in memory and on disk today; a second storage backend joins the
 /// list and passes the same tests).
 @Suite("AccountRepository contract")
 struct AccountRepositoryContractTests {
     /// A backend: a fresh, empty store of accounts beside three stores (ids 1, 2 and 3).
-    struct Backend: Sendable, CustomTestStringConvertible {
-        var name: String
-        var make: @Sendable () async throws -> any AccountRepository
-        var testDescription: String { name }
+    typealias Backend = ContractBackend<any AccountRepository>
+    static let backends = Backend.all(build)
 
-        static func build(_ db: SpatiaLiteDatabase) async throws -> any AccountRepository {
-            let stores = DemoFixture.service(db)
-            for i in 1...3 {
-                _ = try await stores.create(StoreDraft(externalRef: "test:\(i)", name: "Store \(i)", kind: "convenience", timeZone: "Europe/Lisbon",
-                                                       location: Coordinate(latitude: 41.15, longitude: -8.61 + Double(i) / 100)))
-            }
-            return SpatiaLiteAccountRepository(database: db)
+    static func build(_ db: SpatiaLiteDatabase) async throws -> any AccountRepository {
+        let stores = DemoFixture.service(db)
+        for i in 1...3 {
+            _ = try await stores.create(StoreDraft(externalRef: "test:\(i)", name: "Store \(i)", kind: "convenience", timeZone: "Europe/Lisbon",
+                                                   location: Coordinate(latitude: 41.15, longitude: -8.61 + Double(i) / 100)))
         }
-
-        static let all = Contracts.databases.map { database in Backend(name: database.name) { try await build(try database.make()) } }
+        return SpatiaLiteAccountRepository(database: db)
     }
 
     static let t0 = Date(timeIntervalSince1970: 1_767_603_600)
 
 
-    @Test("accounts: created once per email, read back whole, paged by id, changed, counted by role", arguments: Backend.all)
+    @Test("accounts: created once per email, read back whole, paged by id, changed, counted by role", arguments: AccountRepositoryContractTests.backends)
     func accounts(_ backend: Backend) async throws {
         let repo = try await backend.make()
         let ana = try await repo.create(AccountDraft(email: "ana@example.com", name: "Ana", phone: "+351 900 000 001"), passwordHash: "h1", at: Self.t0)
@@ -65,7 +60,7 @@ struct AccountRepositoryContractTests {
         #expect(customers == 1 && staff == 1 && admins == 0)
     }
 
-    @Test("sessions: found while stored, gone when deleted, swept when lapsed", arguments: Backend.all)
+    @Test("sessions: found while stored, gone when deleted, swept when lapsed", arguments: AccountRepositoryContractTests.backends)
     func sessions(_ backend: Backend) async throws {
         let repo = try await backend.make()
         let ana = try await repo.create(AccountDraft(email: "ana@example.com", name: "Ana"), passwordHash: "h", at: Self.t0)
@@ -82,7 +77,7 @@ struct AccountRepositoryContractTests {
         #expect(try await repo.session(tokenHash: Array(repeating: 3, count: 32)) == nil)
     }
 
-    @Test("addresses: one default at most, each account's own, replaced and deleted only by their owner", arguments: Backend.all)
+    @Test("addresses: one default at most, each account's own, replaced and deleted only by their owner", arguments: AccountRepositoryContractTests.backends)
     func addresses(_ backend: Backend) async throws {
         let repo = try await backend.make()
         let ana = try await repo.create(AccountDraft(email: "ana@example.com", name: "Ana"), passwordHash: "h", at: Self.t0)
@@ -109,7 +104,7 @@ struct AccountRepositoryContractTests {
         #expect(await Contracts.refusal { try await repo.deleteAddress(work.id, of: ana.id) } == .notFound)
     }
 
-    @Test("favourites last added first, set twice once; history newest first, a view again moves to the front, the newest kept", arguments: Backend.all)
+    @Test("favourites last added first, set twice once; history newest first, a view again moves to the front, the newest kept", arguments: AccountRepositoryContractTests.backends)
     func favouritesAndHistory(_ backend: Backend) async throws {
         let repo = try await backend.make()
         let ana = try await repo.create(AccountDraft(email: "ana@example.com", name: "Ana"), passwordHash: "h", at: Self.t0)

@@ -8,28 +8,23 @@ import Stores
 import Testing
 
 /// What every `CatalogRepository` must do, whatever stores it: each test runs on every backend
-/// in `Backend.all` (SpatiaLite in memory and on disk today).
+/// in `backends` (SpatiaLite in memory and on disk today).
 @Suite("CatalogRepository contract")
 struct CatalogRepositoryContractTests {
     /// A fresh backend beside one store (id 1).
-    struct Backend: Sendable, CustomTestStringConvertible {
-        var name: String
-        var make: @Sendable () async throws -> (any CatalogRepository, StoreID)
-        var testDescription: String { name }
+    typealias Backend = ContractBackend<(any CatalogRepository, StoreID)>
+    static let backends = Backend.all(build)
 
-        static func build(_ db: SpatiaLiteDatabase) async throws -> (any CatalogRepository, StoreID) {
-            let (store, _) = try await DemoFixture.service(db).create(StoreDraft(externalRef: "test:1", name: "Store", kind: "convenience",
-                                                                                timeZone: "Europe/Lisbon", location: Coordinate(latitude: 41.15, longitude: -8.61)))
-            return (SpatiaLiteCatalogRepository(database: db), store.id)
-        }
-
-        static let all = Contracts.databases.map { database in Backend(name: database.name) { try await build(try database.make()) } }
+    static func build(_ db: SpatiaLiteDatabase) async throws -> (any CatalogRepository, StoreID) {
+        let (store, _) = try await DemoFixture.service(db).create(StoreDraft(externalRef: "test:1", name: "Store", kind: "convenience",
+                                                                            timeZone: "Europe/Lisbon", location: Coordinate(latitude: 41.15, longitude: -8.61)))
+        return (SpatiaLiteCatalogRepository(database: db), store.id)
     }
 
     static let t0 = Date(timeIntervalSince1970: 1_767_603_600)
 
 
-    @Test("categories: a slug once, a parent that exists; products and their SKUs read back whole; a store's own price and the list price", arguments: Backend.all)
+    @Test("categories: a slug once, a parent that exists; products and their SKUs read back whole; a store's own price and the list price", arguments: CatalogRepositoryContractTests.backends)
     func catalog(_ backend: Backend) async throws {
         let (repo, store) = try await backend.make()
         let fresh = try await repo.createCategory(CategoryDraft(slug: "fresh", name: "Fresh"))

@@ -17,3 +17,18 @@ public enum Contracts {
         do { try await body(); return nil } catch let e as DomainError { return e.kind } catch { return nil }
     }
 }
+
+/// One backend a contract suite runs on: its name (as the test's argument reads) and how to
+/// make a fresh `World` (the repository under test and what it points at) on it.
+public struct ContractBackend<World>: Sendable, CustomStringConvertible {
+    public var name: String
+    public var make: @Sendable () async throws -> World
+    public var description: String { name }
+
+    public init(name: String, make: @escaping @Sendable () async throws -> World) { self.name = name; self.make = make }
+
+    /// Every backend of `Contracts.databases`, each building its world with `build`.
+    public static func all(_ build: @escaping @Sendable (SpatiaLiteDatabase) async throws -> World) -> [ContractBackend] {
+        Contracts.databases.map { database in ContractBackend(name: database.name) { try await build(try database.make()) } }
+    }
+}
