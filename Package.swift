@@ -95,7 +95,7 @@ let package = Package(
             dependencies: ["Kernel", "GeoCore", "SpatialIndex", "LiveEvents", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "StoreImport", dependencies: ["Kernel", "GeoCore", "Stores", "Coverage"]),
-        .target(name: "Dispatching", dependencies: ["Kernel", "GeoCore", "SpatialIndex", "LiveEvents"], swiftSettings: optimisedInDebug),
+        .target(name: "Dispatching", dependencies: ["Kernel", "GeoCore", "SpatialIndex", "LiveEvents", "Routing"], swiftSettings: optimisedInDebug),
         .target(name: "NationalData", dependencies: ["Kernel", "GeoCore", "Stores", "StoreImport", "Coverage", "Dispatching"]),
         .target(
             name: "Persistence",

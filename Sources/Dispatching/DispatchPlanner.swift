@@ -137,6 +137,7 @@ public struct DispatchPlanner: Sendable {
         if options.strategy == .bundle {
             consolidate(&plan, routes: &routes, riders: riders, known: known, now: now, locator: locator)
         }
+        improve(&plan, riders: riders, known: known, now: t)
 
         // Final predictions on the final routes (a later pass may have shifted an earlier pickup).
         var schedules: [RiderID: RouteSchedule] = [:]
@@ -154,6 +155,7 @@ public struct DispatchPlanner: Sendable {
         plan.unassigned = pool.filter { reason[$0.id] != nil }.map { .init(delivery: $0.id, reason: reason[$0.id]!) }
             + deliveries.values.filter { reason[$0.id] == .promisedTimeImpossible }.sorted { $0.id < $1.id }
             .map { .init(delivery: $0.id, reason: .promisedTimeImpossible) }
+        verify(&plan, riders: riders, known: known, now: t)
         let elapsed = clock.now - started
         plan.solveSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return plan

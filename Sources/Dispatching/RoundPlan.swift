@@ -46,6 +46,9 @@ public struct RoundPlan: Hashable, Sendable {
     public var passes = 0
     /// Seconds spent planning (candidates, insertions and assignment).
     public var solveSeconds = 0.0
+    /// What Routing's plan checker found wrong with the round's routes (empty when all hold);
+    /// the riders those routes belong to kept their old routes.
+    public var violations: [String] = []
 
     public var totalCost: Double { assignments.reduce(0) { $0 + $1.cost } }
     public var totalLateness: Double { assignments.reduce(0) { $0 + $1.lateness } }

@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import Kernel
+import Routing
 
 /// The timing of a rider's route from where the rider is now: when each stop is reached,
 /// when each delivery is handed over and how late, and whether the load ever exceeds the
@@ -80,49 +81,24 @@ public struct Insertion: Hashable, Sendable {
     /// The round's cost of this choice (see ``DispatchOptions``).
     public var cost: Double
 
-    /// Tries every position for the pickup and, after it, for the drop, keeping the first stop
-    /// of a non-empty route in place (that leg is under way). An insertion is feasible when the
-    /// orders held (on board or still to collect) stay within the capacity and — with
-    /// `keepPromises` — no other delivery becomes later than it already was; a dispatcher's
-    /// hand assignment (`keepPromises` false) only keeps the load on board within capacity.
-    /// Returns nil when nothing fits.
+    /// The cheapest place for the delivery's pickup and drop on the rider's route, found by
+    /// Routing's ``FleetInsertion`` (the route optimizer's insertion): every position for the
+    /// pickup and, after it, for the drop, the first stop of a non-empty route kept in place
+    /// (that leg is under way). Feasible when the orders held (on board or still to collect) stay
+    /// within the capacity and — with `keepPromises` — no other delivery becomes later than it
+    /// already was; a dispatcher's hand assignment (`keepPromises` false) only keeps the load on
+    /// board within capacity. Nil when nothing fits.
     public static func cheapest(of delivery: Delivery, into stops: [RouteStop], start: Coordinate, now: Double,
                                 vehicle: VehicleType, capacity: Int, deliveries: [DeliveryID: Delivery],
                                 eta: any ETAModel, options: DispatchOptions, keepPromises: Bool = true) -> Insertion? {
-        // A rider holds at most `capacity` units of orders at a time, counting those not yet
-        // collected: otherwise a route could grow into a long chain of orders promised long
-        // before the rider can reach them.
-        var held = delivery.size, counted = Set<DeliveryID>()
-        for stop in stops where counted.insert(stop.delivery).inserted { held += deliveries[stop.delivery]?.size ?? 0 }
-        guard held <= capacity || !keepPromises else { return nil }
-        let before = RouteSchedule.evaluate(stops: stops, start: start, now: now, vehicle: vehicle, capacity: capacity,
-                                            deliveries: deliveries, extra: delivery, eta: eta)
-        let firstFree = stops.isEmpty ? 0 : 1
-        var best: Insertion?
-        for i in firstFree...stops.count {
-            for j in (i + 1)...(stops.count + 1) {
-                var candidate = stops
-                candidate.insert(RouteStop(.pickup, delivery.id), at: i)
-                candidate.insert(RouteStop(.drop, delivery.id), at: j)
-                let after = RouteSchedule.evaluate(stops: candidate, start: start, now: now, vehicle: vehicle,
-                                                   capacity: capacity, deliveries: deliveries, extra: delivery, eta: eta)
-                guard after.feasible else { continue }
-                var delay = 0.0, worsened = false
-                for (id, time) in before.dropTimes {
-                    delay += max(0, (after.dropTimes[id] ?? time) - time)
-                    if (after.lateness[id] ?? 0) > (before.lateness[id] ?? 0) + 1e-6 { worsened = true }
-                }
-                guard !worsened || !keepPromises else { continue }
-                let pickupETA = after.arrivals[i] - now
-                let late = after.lateness[delivery.id] ?? 0
-                let wait = max(0, delivery.readyAt.timeIntervalSinceReferenceDate - after.arrivals[i])
-                let cost = pickupETA + options.waitWeight * wait + options.latenessWeight * late + options.delayWeight * delay
-                if best == nil || cost < best!.cost {
-                    best = Insertion(stops: candidate, schedule: after, pickupETA: pickupETA, lateness: late,
-                                     delayToOthers: delay, cost: cost)
-                }
-            }
-        }
-        return best
+        let view = FleetView.single(start: start, now: now, vehicle: vehicle, capacity: capacity, stops: stops, deliveries: deliveries,
+                                    extra: delivery, eta: eta)
+        guard let found = FleetInsertion.cheapest(view.requestOf[delivery.id]!, into: view.route(stops), vehicle: 0, problem: view.problem,
+                                                  weights: options.fleetWeights, keepPromises: keepPromises) else { return nil }
+        let chosen = view.stops(found.route)
+        let schedule = RouteSchedule.evaluate(stops: chosen, start: start, now: now, vehicle: vehicle, capacity: capacity,
+                                              deliveries: deliveries, extra: delivery, eta: eta)
+        return Insertion(stops: chosen, schedule: schedule, pickupETA: found.pickupETA, lateness: found.lateness,
+                         delayToOthers: found.delayToOthers, cost: found.cost)
     }
 }
