@@ -74,8 +74,8 @@ enum MarketingLedger {
 
     /// The order's status changed to `status`: give claims back, or earn points and review the level.
     static func orderMoved(_ db: Database, order: Int64, to status: String, at: Date) throws {
-        switch status {
-        case "cancelled", "refunded", "expired":
+        switch OrderMarketingStep(orderStatus: status) {
+        case .giveBack:
             // A formed group that falls short again before its deadline is open again: the store waits anew.
             try reviewGroup(db, order: order, at: at)
             try db.execute(sql: "UPDATE customer_coupons SET status = 'available', order_id = NULL WHERE order_id = ? AND status = 'used'", arguments: [order])
@@ -92,16 +92,16 @@ enum MarketingLedger {
                 try db.execute(sql: "INSERT INTO points_ledger (account_id, kind, points, lot_id, order_id, note, at) VALUES (?, 'refund', ?, ?, ?, ?, ?)",
                                arguments: [line["account_id"] as Int64, points, line["lot_id"] as Int64, order, "order \(order) \(status)", at.timeIntervalSince1970])
             }
-        case "paid":
+        case .reviewGroup:
             // A group forms once enough members have paid before its deadline.
             try reviewGroup(db, order: order, at: at)
-        case "accepted":
+        case .requireFormedGroup:
             // The store waits for the group.
             if let groupID = try Int64.fetchOne(db, sql: "SELECT group_id FROM group_members WHERE order_id = ?", arguments: [order]),
-               let g = try SpatiaLiteMarketingRepository.group(db, groupID), g.status != .formed {
-                throw DomainError(.conflict, field: "status", "the order waits for its group \(groupID) to form (\(g.paid) paid so far, until \(ISO8601DateFormatter().string(from: g.deadline)))")
+               let group = try SpatiaLiteMarketingRepository.group(db, groupID) {
+                try group.checkAccept()
             }
-        case "completed":
+        case .earn:
             guard let row = try Row.fetchOne(db, sql: "SELECT customer_id, total_minor FROM orders WHERE id = ?", arguments: [order]) else { return }
             let account = AccountID(row["customer_id"] as Int64)
             let policy = try policy(db)
@@ -110,13 +110,13 @@ enum MarketingLedger {
             let points = policy.pointsEarned(totalMinor: row["total_minor"], level: level)
             let earnedAlready = try Int.fetchOne(db, sql: "SELECT count(*) FROM points_lots WHERE order_id = ?", arguments: [order]) ?? 0
             guard points > 0, earnedAlready == 0 else { return }
-            let expires = at.addingTimeInterval(Double(policy.pointsLifetimeDays) * 86_400)
+            let expires = policy.pointsLapse(earnedAt: at)
             try db.execute(sql: "INSERT INTO points_lots (account_id, order_id, earned, remaining, earned_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [account.rawValue, order, points, points, at.timeIntervalSince1970, expires.timeIntervalSince1970])
             try db.execute(sql: "INSERT INTO points_ledger (account_id, kind, points, lot_id, order_id, note, at) VALUES (?, 'earn', ?, ?, ?, ?, ?)",
                            arguments: [account.rawValue, points, db.lastInsertedRowID, order,
                                        "order \(order) completed at \(level.name) (×\(Double(level.pointsMultiplierPercent) / 100))", at.timeIntervalSince1970])
-        default:
+        case .none:
             return
         }
     }
@@ -133,22 +133,20 @@ enum MarketingLedger {
         }
     }
 
-    /// Spends points oldest-lapsing first, refusing more than the unlapsed balance.
+    /// Spends points as `PointsRules.spend` allots them (soonest lapsing first), refusing more
+    /// than the unlapsed balance.
     static func spend(_ db: Database, account: AccountID, points: Int, order: Int64, at: Date) throws {
         guard points > 0 else { return }
-        let lots = try Row.fetchAll(db, sql: "SELECT id, remaining FROM points_lots WHERE account_id = ? AND remaining > 0 AND expires_at > ? ORDER BY expires_at, id",
-                                    arguments: [account.rawValue, at.timeIntervalSince1970])
-        let balance = lots.reduce(0) { $0 + ($1["remaining"] as Int) }
-        guard balance >= points else {
-            throw DomainError(.conflict, field: "points", "\(points) points asked; \(balance) held; look at the cart again")
+        let lots = try Row.fetchAll(db, sql: "SELECT id, remaining, expires_at FROM points_lots WHERE account_id = ? AND remaining > 0 AND expires_at > ?",
+                                    arguments: [account.rawValue, at.timeIntervalSince1970]).map {
+            PointsLot(id: $0["id"], remaining: $0["remaining"], expiresAt: Date(timeIntervalSince1970: $0["expires_at"]))
         }
-        var left = points
-        for lot in lots where left > 0 {
-            let take = min(left, lot["remaining"] as Int)
-            try db.execute(sql: "UPDATE points_lots SET remaining = remaining - ? WHERE id = ?", arguments: [take, lot["id"] as Int64])
+        for (lot, take) in try PointsRules.spend(points, from: lots, at: at) {
+            // The update holds only while the lot still has the points (no read-then-write race).
+            try db.execute(sql: "UPDATE points_lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?", arguments: [take, lot, take])
+            guard db.changesCount == 1 else { throw DomainError(.conflict, field: "points", "the points changed meanwhile; look at the cart again") }
             try db.execute(sql: "INSERT INTO points_ledger (account_id, kind, points, lot_id, order_id, note, at) VALUES (?, 'spend', ?, ?, ?, ?, ?)",
-                           arguments: [account.rawValue, -take, lot["id"] as Int64, order, "paid toward order \(order)", at.timeIntervalSince1970])
-            left -= take
+                           arguments: [account.rawValue, -take, lot, order, "paid toward order \(order)", at.timeIntervalSince1970])
         }
     }
 
@@ -162,20 +160,17 @@ enum MarketingLedger {
             WHERE o.customer_id = ? AND o.status IN ('completed', 'reviewed')
               AND (SELECT max(e.at) FROM order_events e WHERE e.order_id = o.id AND e.status = 'completed') > ?
             """, arguments: [account.rawValue, since]) ?? 0
-        let level = policy.level(forSpend: spend)
         // Every customer starts at the first level.
         let current = try String.fetchOne(db, sql: "SELECT level FROM memberships WHERE account_id = ?", arguments: [account.rawValue])
             ?? policy.levels[0].name
+        let (level, change, up) = policy.review(current: current, spendMinor: spend, at: at, reason: reason)
         try db.execute(sql: """
             INSERT INTO memberships (account_id, level, spend_minor, reviewed_at) VALUES (?, ?, ?, ?)
             ON CONFLICT(account_id) DO UPDATE SET level = excluded.level, spend_minor = excluded.spend_minor, reviewed_at = excluded.reviewed_at
             """, arguments: [account.rawValue, level.name, spend, at.timeIntervalSince1970])
-        if current != level.name {
-            let up = policy.level(named: current).map { $0.minimumSpendMinor < level.minimumSpendMinor } ?? true
-            let why = "\(reason): \(Money(minor: spend, currency: "EUR")) spent over \(policy.windowDays) days; "
-                + (level.minimumSpendMinor == 0 ? "\(level.name) needs nothing" : "\(level.name) starts at \(Money(minor: level.minimumSpendMinor, currency: "EUR"))")
+        if let change {
             try db.execute(sql: "INSERT INTO level_changes (account_id, from_level, to_level, spend_minor, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [account.rawValue, current, level.name, spend, why, at.timeIntervalSince1970])
+                           arguments: [account.rawValue, change.from, change.to, change.spendMinor, change.reason, at.timeIntervalSince1970])
             // Coupons given on reaching a level: each campaign's own limits hold.
             if up {
                 let campaigns = try Int64.fetchAll(db, sql: """
