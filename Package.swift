@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["Kernel", "GeoCore", "TestRandom"]),
         .testTarget(name: "SpatialIndexTests", dependencies: ["Kernel", "SpatialIndex", "GeoCore", "TestRandom"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Kernel", "Projection", "GeoCore"]),
-        .testTarget(name: "StoresTests", dependencies: ["Kernel", "Stores", "GeoCore", "TestRandom", "Persistence", "O2OTestSupport"]),
+        .testTarget(name: "StoresTests", dependencies: ["Kernel", "Stores", "GeoCore", "TestRandom", "Persistence", "Dispatching", "O2OTestSupport"]),
         .testTarget(name: "DispatchingTests", dependencies: ["Kernel", "Dispatching", "GeoCore", "TestRandom", "Persistence", "O2OTestSupport"]),
         .testTarget(name: "AccountsTests", dependencies: ["Kernel", "Accounts", "Persistence", "Stores", "GeoCore", "O2OTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Kernel", "Catalog", "Persistence", "Stores", "StoreImport", "GeoCore", "O2OTestSupport", "TestRandom"]),
