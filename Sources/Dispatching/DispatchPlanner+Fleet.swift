@@ -20,9 +20,9 @@ extension DispatchPlanner {
         for d in known.values where d.status == .pickedUp && d.rider.map({ plan.routes[$0] != nil }) == true && seen.insert(d.id).inserted {
             involved.append(d)
         }
-        let vehicles = changed.compactMap { id -> (id: RiderID, position: Coordinate, vehicle: VehicleType, capacity: Int, holding: RiderID?)? in
+        let vehicles = changed.compactMap { id -> (id: RiderID, position: Coordinate, vehicle: VehicleType, capacity: Int)? in
             guard let r = riders[id], let position = r.position else { return nil }
-            return (id, position, r.vehicle, r.capacity, nil)
+            return (id, position, r.vehicle, r.capacity)
         }
         return FleetView(riders: vehicles, deliveries: involved.sorted { $0.id < $1.id }, now: t, eta: eta)
     }

@@ -16,7 +16,7 @@ struct FleetView {
     var requestOf: [DeliveryID: Int]
 
     /// The vehicles, in the order given (each with a position), and the deliveries.
-    init(riders: [(id: RiderID, position: Coordinate, vehicle: VehicleType, capacity: Int, holding: RiderID?)], deliveries: [Delivery],
+    init(riders: [(id: RiderID, position: Coordinate, vehicle: VehicleType, capacity: Int)], deliveries: [Delivery],
          now: Double, eta: any ETAModel) {
         var points: [Coordinate] = riders.map(\.position)
         var vehicleOf: [RiderID: Int] = [:]
@@ -52,7 +52,7 @@ struct FleetView {
         }
         if let extra, seen.insert(extra.id).inserted { involved.append(extra) }
         // Goods on board are told by the route (a drop with no pickup before it), as RouteSchedule reads it.
-        return FleetView(riders: [(RiderID(0), start, vehicle, capacity, nil)], deliveries: involved.map { var d = $0; d.status = .pending; return d },
+        return FleetView(riders: [(RiderID(0), start, vehicle, capacity)], deliveries: involved.map { var d = $0; d.status = .pending; return d },
                          now: now, eta: eta)
     }
 

@@ -60,8 +60,8 @@ struct DispatchFleetTests {
                 // The checker again, from outside: every rider's route (changed or not), and every delivery.
                 var known = Dictionary(uniqueKeysWithValues: deliveries.map { ($0.id, $0) })
                 for a in plan.assignments { known[a.delivery]?.status = .assigned; known[a.delivery]?.rider = a.rider }
-                let everyone = riders.map { r -> (id: RiderID, position: Coordinate, vehicle: VehicleType, capacity: Int, holding: RiderID?) in
-                    (r.id, r.position!, r.vehicle, r.capacity, nil)
+                let everyone = riders.map { r -> (id: RiderID, position: Coordinate, vehicle: VehicleType, capacity: Int) in
+                    (r.id, r.position!, r.vehicle, r.capacity)
                 }
                 let view = FleetView(riders: everyone, deliveries: known.values.sorted { $0.id < $1.id },
                                      now: P.t0.timeIntervalSinceReferenceDate, eta: P.eta)

@@ -252,8 +252,9 @@ struct Renderer {
 
     /// A description's text, escaped, with its `code spans` set as code.
     static func prose(_ text: String) -> String {
-        let parts = escape(text).split(separator: "`", omittingEmptySubsequences: false)
-        guard parts.count >= 3 else { return escape(text) }
+        let escaped = escape(text)
+        let parts = escaped.split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return escaped }
         var out = ""
         for (i, part) in parts.enumerated() {
             if i % 2 == 1 && i < parts.count - 1 { out += "<code>\(part)</code>" } else { out += (i % 2 == 1 ? "`" : "") + part }

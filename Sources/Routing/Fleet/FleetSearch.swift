@@ -30,33 +30,39 @@ public enum FleetInsertion {
         guard held <= problem.vehicles[v].capacity || !keepPromises else { return nil }
         let departure = problem.vehicles[v].departure
         let before = FleetSchedule.evaluate(route, vehicle: v, problem: problem)
-        let firstFree = route.isEmpty ? 0 : 1
         var best: Result?
-        var candidate = route
-        candidate.reserveCapacity(route.count + 2)
-        for i in firstFree...route.count {
-            for j in (i + 1)...(route.count + 1) {
-                candidate = route
-                candidate.insert(FleetStop(.pickup, request), at: i)
-                candidate.insert(FleetStop(.drop, request), at: j)
-                let after = FleetSchedule.evaluate(candidate, vehicle: v, problem: problem)
-                guard after.feasible else { continue }
-                var delay = 0.0, worsened = false
-                for (other, time) in before.dropTimes {
-                    delay += max(0, (after.dropTimes[other] ?? time) - time)
-                    if (after.lateness[other] ?? 0) > (before.lateness[other] ?? 0) + 1e-6 { worsened = true }
-                }
-                guard !worsened || !keepPromises else { continue }
-                let pickupETA = after.arrivals[i] - departure
-                let late = after.lateness[request] ?? 0
-                let wait = max(0, problem.requests[request].ready - after.arrivals[i])
-                let cost = pickupETA + weights.wait * wait + weights.lateness * late + weights.delay * delay
-                if best == nil || cost < best!.cost {
-                    best = Result(route: candidate, schedule: after, pickupETA: pickupETA, lateness: late, delayToOthers: delay, cost: cost)
-                }
+        placements(of: request, in: route) { i, candidate in
+            let after = FleetSchedule.evaluate(candidate, vehicle: v, problem: problem)
+            guard after.feasible else { return }
+            var delay = 0.0, worsened = false
+            for (other, time) in before.dropTimes {
+                delay += max(0, (after.dropTimes[other] ?? time) - time)
+                if (after.lateness[other] ?? 0) > (before.lateness[other] ?? 0) + 1e-6 { worsened = true }
+            }
+            guard !worsened || !keepPromises else { return }
+            let pickupETA = after.arrivals[i] - departure
+            let late = after.lateness[request] ?? 0
+            let wait = max(0, problem.requests[request].ready - after.arrivals[i])
+            let cost = pickupETA + weights.wait * wait + weights.lateness * late + weights.delay * delay
+            if best == nil || cost < best!.cost {
+                best = Result(route: candidate, schedule: after, pickupETA: pickupETA, lateness: late, delayToOthers: delay, cost: cost)
             }
         }
         return best
+    }
+
+    /// Every way to put the request's pickup and, after it, its drop into the route, the first
+    /// stop of a non-empty route kept in place (that leg is under way): `body` gets the pickup's
+    /// position and the route with both in.
+    static func placements(of request: Int, in route: [FleetStop], _ body: (_ pickupAt: Int, _ candidate: [FleetStop]) -> Void) {
+        for i in (route.isEmpty ? 0 : 1)...route.count {
+            for j in (i + 1)...(route.count + 1) {
+                var candidate = route
+                candidate.insert(FleetStop(.pickup, request), at: i)
+                candidate.insert(FleetStop(.drop, request), at: j)
+                body(i, candidate)
+            }
+        }
     }
 }
 
@@ -98,18 +104,12 @@ public enum FleetSearch {
                               baseline: FleetSchedule) -> (route: [FleetStop], schedule: FleetSchedule, cost: Double)? {
         let departure = problem.vehicles[v].departure
         var best: (route: [FleetStop], schedule: FleetSchedule, cost: Double)?
-        let firstFree = route.isEmpty ? 0 : 1
-        for i in firstFree...route.count {
-            for j in (i + 1)...(route.count + 1) {
-                var candidate = route
-                candidate.insert(FleetStop(.pickup, request), at: i)
-                candidate.insert(FleetStop(.drop, request), at: j)
-                let schedule = FleetSchedule.evaluate(candidate, vehicle: v, problem: problem)
-                guard schedule.feasible,
-                      !schedule.lateness.contains(where: { $0.value > (baseline.lateness[$0.key] ?? 0) + 1e-6 }) else { continue }
-                let cost = schedule.cost(weights: weights, departure: departure)
-                if best == nil || cost < best!.cost { best = (candidate, schedule, cost) }
-            }
+        FleetInsertion.placements(of: request, in: route) { _, candidate in
+            let schedule = FleetSchedule.evaluate(candidate, vehicle: v, problem: problem)
+            guard schedule.feasible,
+                  !schedule.lateness.contains(where: { $0.value > (baseline.lateness[$0.key] ?? 0) + 1e-6 }) else { return }
+            let cost = schedule.cost(weights: weights, departure: departure)
+            if best == nil || cost < best!.cost { best = (candidate, schedule, cost) }
         }
         return best
     }
